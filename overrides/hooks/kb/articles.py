@@ -1,0 +1,144 @@
+"""Article front matter: the schema and its validation.
+
+An article is any page under `docs/articles/` except the folder's index. Its
+front matter is the single source of truth for its title, attribution and
+themes; every listing, chip and matrix is generated from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .problems import Problems, line_of
+
+ARTICLES_DIR = "articles/"
+
+REQUIRED = {
+    "title": "the article's title, as its author wrote it",
+    "description": "one sentence saying what the article argues (used in listings and link previews)",
+    "themes": "a list of themes, e.g. [journey, culture]",
+}
+OPTIONAL = {
+    "author": "the author's name, where the source names one",
+    "author_role": "the author's role or job title",
+    "source": "the site the article was first published on, e.g. example.com",
+    "published": "the first publication date, as YYYY-MM-DD",
+    "title_editorial": "true when the source had no title and the title is ours",
+}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def is_article(src_uri: str) -> bool:
+    return src_uri.startswith(ARTICLES_DIR) and src_uri != ARTICLES_DIR + "index.md"
+
+
+@dataclass
+class Article:
+    """What the rest of the site needs to know about one article."""
+
+    src_uri: str
+    title: str
+    description: str
+    themes: list[str]
+    author: str | None = None
+    author_role: str | None = None
+    source: str | None = None
+    published: dt.date | None = None
+    title_editorial: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def front_matter_line(raw: str, key: str) -> int | None:
+    """Line of `key:` inside the front matter block (1-based), if present."""
+    return line_of(raw.split("\n---", 1)[0] + "\n", f"{key}:") if raw.startswith("---") else None
+
+
+def validate(src_uri: str, meta: dict, raw: str, allowed_themes: list[str], problems: Problems) -> Article | None:
+    """Check one article's front matter; report every violation; build the record."""
+    file = "docs/" + src_uri
+    start = len(problems)
+    allowed = ", ".join(allowed_themes)
+
+    if not raw.startswith("---"):
+        problems.add(file, 1, "the article has no front matter.",
+                     "start the file with a front matter block: a line '---', then "
+                     + ", ".join(f"'{k}: …'" for k in REQUIRED) + ", then '---'. "
+                     "'python scripts/new_article.py' writes one for you.")
+        return None
+
+    for key, meaning in REQUIRED.items():
+        if key not in meta or meta[key] in (None, "", []):
+            problems.add(file, front_matter_line(raw, key) or 1, f"front matter has no '{key}'.",
+                         f"add '{key}:' with {meaning}.")
+
+    for key in meta:
+        if key not in REQUIRED and key not in OPTIONAL:
+            problems.add(file, front_matter_line(raw, key), f"unknown front matter field '{key}'.",
+                         "use only these fields: " + ", ".join([*REQUIRED, *OPTIONAL]) + ".")
+
+    for key in ("title", "description", "author", "author_role", "source"):
+        if key in meta and meta[key] is not None and not isinstance(meta[key], str):
+            problems.add(file, front_matter_line(raw, key), f"'{key}' must be text, not {type(meta[key]).__name__}.",
+                         f"write '{key}:' followed by plain text (quote it if it contains ': ').")
+
+    description = meta.get("description")
+    if isinstance(description, str) and len(description) > 300:
+        problems.add(file, front_matter_line(raw, "description"),
+                     f"'description' is {len(description)} characters long.",
+                     "keep it to one sentence of at most 300 characters.")
+
+    themes = meta.get("themes")
+    if themes is not None and themes != []:
+        if isinstance(themes, str):
+            themes = [themes]
+        if not isinstance(themes, list):
+            problems.add(file, front_matter_line(raw, "themes"), "'themes' must be a list.",
+                         f"write 'themes: [a, b]' using: {allowed}.")
+            themes = []
+        for theme in themes:
+            if theme not in allowed_themes:
+                problems.add(file, front_matter_line(raw, "themes"), f"unknown theme '{theme}'.",
+                             f"use one of: {allowed} (a new theme needs its page in docs/themes/).")
+        if len(set(map(str, themes))) != len(themes):
+            problems.add(file, front_matter_line(raw, "themes"), "a theme is listed twice.",
+                         "list each theme once.")
+
+    published = meta.get("published")
+    if published is not None and not isinstance(published, dt.date):
+        if isinstance(published, str) and _ISO_DATE.match(published):
+            try:
+                published = dt.date.fromisoformat(published)
+            except ValueError:
+                published = None
+                problems.add(file, front_matter_line(raw, "published"), f"'published' is not a real date.",
+                             "write a date that exists, as YYYY-MM-DD.")
+        else:
+            problems.add(file, front_matter_line(raw, "published"),
+                         f"'published' is '{published}', not an ISO date.",
+                         "write the date as YYYY-MM-DD, e.g. 2017-02-20.")
+            published = None
+    if isinstance(published, dt.datetime):
+        published = published.date()
+
+    editorial = meta.get("title_editorial", False)
+    if not isinstance(editorial, bool):
+        problems.add(file, front_matter_line(raw, "title_editorial"),
+                     f"'title_editorial' is '{editorial}', not true or false.",
+                     "write 'title_editorial: true' or remove the line.")
+        editorial = False
+
+    if len(problems) > start:
+        return None
+    return Article(
+        src_uri=src_uri,
+        title=meta["title"],
+        description=meta["description"],
+        themes=list(themes),
+        author=meta.get("author"),
+        author_role=meta.get("author_role"),
+        source=meta.get("source"),
+        published=published,
+        title_editorial=editorial,
+    )

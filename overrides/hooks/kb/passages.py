@@ -1,0 +1,307 @@
+"""Passages: the paragraphs and list items of every page, made addressable.
+
+A Python-Markdown extension (so it also runs under any generator that runs
+Markdown extensions). While a page is converted it:
+
+- gives every paragraph and list item a stable id, derived from its own
+  first words ("p-organizations-today-seem-partly-unable"), so editing other
+  text never changes it; an explicit `{ #id }` under the passage wins;
+- reads discipline marks, a line `{ disciplines="strategy design" }` directly
+  under a passage, and reports unknown names or marks attached to nothing;
+- marks the first occurrence per section of each glossary term (articles);
+- records the links written in each passage, for backlinks;
+- adds a link mark to each passage, for copying a deep link.
+
+Everything it learns goes into a `PageRecord` that the hook reads later.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from markdown import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from .glossary import GLOSSARY_SRC, Glossary
+from .problems import Problems, line_of
+from .text import collapse, slugify, words
+
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# Inside these, text is left alone: no glossary marks in links, code, etc.
+NO_MARK = {"a", "code", "pre", "abbr", "kbd", "script", "style", "sup", "sub"}
+_LEFTOVER_MARK = re.compile(r"^\{:?\s*[^}]*\bdisciplines\s*=\s*[^}]*\}$")
+_ID_WORDS = 5
+
+
+@dataclass
+class Passage:
+    id: str
+    tag: str
+    text: str
+    section: str | None  # id of the heading the passage sits under
+    section_title: str | None
+    disciplines: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)  # glossary term ids used
+    links: list[tuple[str, str]] = field(default_factory=list)  # (src_uri, fragment)
+
+
+@dataclass
+class PageRecord:
+    """What one page contributes to the site-wide indexes."""
+
+    src_uri: str
+    source: str  # the whole file, front matter included, for line numbers
+    is_article: bool
+    passages: list[Passage] = field(default_factory=list)
+    headings: list[tuple[str, str]] = field(default_factory=list)  # (id, title)
+    external_links: list[str] = field(default_factory=list)
+    word_count: int = 0
+
+    @property
+    def anchors(self) -> list[str]:
+        return [h for h, _ in self.headings] + [p.id for p in self.passages]
+
+
+@dataclass
+class PassageContext:
+    """Shared by the extension and the hook: the current page and the rules."""
+
+    glossary: Glossary = field(default_factory=Glossary)
+    disciplines: dict[str, str] = field(default_factory=dict)  # id -> name
+    problems: Problems = field(default_factory=Problems)
+    page: PageRecord | None = None
+
+
+def passage_id(text: str) -> str:
+    slug = slugify(" ".join(words(text)[:_ID_WORDS]))
+    return f"p-{slug}" if slug else "p"
+
+
+def resolve_link(href: str, from_src: str) -> tuple[str, str] | None:
+    """A relative Markdown link -> (target src_uri, fragment); None if external."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        return None
+    if not parts.path:
+        return (from_src, parts.fragment)
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(from_src), parts.path))
+    if target.endswith("/"):
+        target += "index.md"
+    return (target, parts.fragment)
+
+
+def relative_src(target_src: str, from_src: str) -> str:
+    return posixpath.relpath(target_src, posixpath.dirname(from_src) or ".")
+
+
+class PassageTreeprocessor(Treeprocessor):
+    def __init__(self, md, context: PassageContext):
+        super().__init__(md)
+        self.context = context
+
+    # -- walking ---------------------------------------------------------
+    def run(self, root: etree.Element) -> None:
+        page = self.context.page
+        if page is None:
+            return
+        self.page = page
+        self.used_ids = {el.get("id") for el in root.iter() if el.get("id")}
+        self.section: tuple[str | None, str | None] = (None, None)
+        self.marked_in_section: set[str] = set()
+        self.file = "docs/" + page.src_uri
+        page.word_count = len(words(" ".join(root.itertext())))
+        self._walk(root)
+
+    def _walk(self, parent: etree.Element) -> None:
+        for child in list(parent):
+            if child.tag in HEADINGS:
+                self._heading(child)
+            elif child.tag == "p" or child.tag == "li":
+                self._passage(child)
+            elif child.tag not in ("pre", "table", "script", "style"):
+                self._walk(child)
+
+    def _heading(self, heading: etree.Element) -> None:
+        title = collapse("".join(heading.itertext()))
+        if "disciplines" in heading.attrib:
+            heading.attrib.pop("disciplines")
+            self._problem(f"a discipline mark is attached to the heading '{title}'.",
+                          "put the mark on its own line directly under a paragraph or list item.",
+                          needle="disciplines=")
+        self.section = (heading.get("id"), title)
+        self.marked_in_section = set()
+        if heading.get("id"):
+            self.page.headings.append((heading.get("id"), title))
+
+    # -- one passage -----------------------------------------------------
+    def _passage(self, element: etree.Element) -> None:
+        text = collapse("".join(element.itertext()))
+        if _LEFTOVER_MARK.match(text):
+            self._problem("a discipline mark is attached to nothing (a blank line separates it from its passage).",
+                          "remove the blank line so the mark sits directly under the paragraph or list item.",
+                          needle=text.strip("{} :"))
+            element.clear()
+            return
+        if not text:
+            return
+
+        passage = Passage(self._assign_id(element, text), element.tag, text, *self.section)
+        passage.disciplines = self._disciplines(element, text)
+        passage.links = self._links(element)
+        if self.page.is_article and self.context.glossary.terms:
+            self._mark_terms(element, passage)
+        self._decorate(element, passage)
+        self.page.passages.append(passage)
+
+        # A list item may hold nested lists or paragraphs; give those ids too.
+        for child in list(element):
+            if child.tag in ("ul", "ol", "blockquote", "div"):
+                self._walk(child)
+
+    def _assign_id(self, element: etree.Element, text: str) -> str:
+        if element.get("id"):
+            return element.get("id")
+        base = passage_id(text)
+        candidate, n = base, 2
+        while candidate in self.used_ids:
+            candidate, n = f"{base}-{n}", n + 1
+        self.used_ids.add(candidate)
+        element.set("id", candidate)
+        return candidate
+
+    def _disciplines(self, element: etree.Element, text: str) -> list[str]:
+        raw = element.attrib.pop("disciplines", None)
+        if raw is None:
+            return []
+        known = self.context.disciplines
+        names = raw.replace(",", " ").split()
+        if not names:
+            self._problem("a discipline mark names no discipline.",
+                          "write e.g. { disciplines=\"strategy\" } with one or more of: " + ", ".join(known) + ".",
+                          needle=f'disciplines="{raw}"')
+        good = []
+        for name in names:
+            if name in known:
+                good.append(name)
+            else:
+                self._problem(f"unknown discipline '{name}' in a discipline mark.",
+                              "use one of: " + ", ".join(known) + " (defined by the headings of docs/disciplines.md).",
+                              needle=f'disciplines="{raw}"')
+        if good:
+            element.set("data-disciplines", " ".join(good))
+        return good
+
+    def _links(self, element: etree.Element) -> list[tuple[str, str]]:
+        links = []
+        for anchor in element.iter("a"):
+            href = anchor.get("href", "")
+            target = resolve_link(href, self.page.src_uri)
+            if target is None:
+                self.page.external_links.append(href)
+            elif target[0] != self.page.src_uri:
+                links.append(target)
+        return links
+
+    # -- glossary marks ----------------------------------------------------
+    def _mark_terms(self, element: etree.Element, passage: Passage) -> None:
+        """Wrap the first occurrence per section of each term in a link."""
+        glossary = self.context.glossary
+        href_base = relative_src(GLOSSARY_SRC, self.page.src_uri)
+        # Usage counts every occurrence, even inside a link or code, where
+        # the term is not marked.
+        used: list[str] = []
+        for match in glossary.matcher.finditer(passage.text):
+            if (term_id := glossary.term_of(match).id) not in used:
+                used.append(term_id)
+
+        def mark(text: str | None) -> tuple[str | None, list[etree.Element]]:
+            if not text:
+                return text, []
+            new_nodes: list[etree.Element] = []
+            head, position = None, 0
+            for match in glossary.matcher.finditer(text):
+                term = glossary.term_of(match)
+                if term.id in self.marked_in_section:
+                    continue
+                self.marked_in_section.add(term.id)
+                link = etree.Element("a", {"class": "kb-term", "href": f"{href_base}#{term.id}", "title": term.tooltip})
+                link.text = match.group(0)
+                before = text[position:match.start()]
+                if new_nodes:
+                    new_nodes[-1].tail = before
+                else:
+                    head = before
+                new_nodes.append(link)
+                position = match.end()
+            if not new_nodes:
+                return text, []
+            new_nodes[-1].tail = text[position:]
+            return head, new_nodes
+
+        def visit(node: etree.Element) -> None:
+            node.text, nodes = mark(node.text)
+            for offset, new in enumerate(nodes):
+                node.insert(offset, new)
+            for child in list(node):
+                if child in nodes:
+                    continue
+                if child.tag not in NO_MARK and child.tag not in ("ul", "ol"):
+                    visit(child)
+                child.tail, tail_nodes = mark(child.tail)
+                index = list(node).index(child)
+                for offset, new in enumerate(tail_nodes, 1):
+                    node.insert(index + offset, new)
+
+        visit(element)
+        passage.terms = used
+        # Search finds "Net Promoter Score" where the text only says "NPS"
+        # (and the reverse): the other spelling rides along, hidden.
+        expansions = []
+        for term_id in used:
+            term = glossary.by_id(term_id)
+            if term.abbreviation:
+                expansions.append(term.label)
+        if expansions:
+            hidden = etree.SubElement(element, "span", {"hidden": "hidden", "class": "kb-expansions"})
+            hidden.text = "; ".join(expansions)
+
+    # -- decorations -------------------------------------------------------
+    def _decorate(self, element: etree.Element, passage: Passage) -> None:
+        """Discipline badges and the copy-link mark, both kept out of search."""
+        position = next((i for i, c in enumerate(element) if c.tag in ("ul", "ol")), len(element))
+        if passage.disciplines:
+            badges = etree.Element("span", {"class": "kb-disciplines", "data-search-exclude": ""})
+            href = relative_src("disciplines.md", self.page.src_uri)
+            for discipline in passage.disciplines:
+                badge = etree.SubElement(badges, "a", {
+                    "class": "kb-discipline", "href": f"{href}#{discipline}",
+                    "title": f"This passage speaks to {self.context.disciplines[discipline]}: see the disciplines index",
+                })
+                badge.text = self.context.disciplines[discipline]
+            element.insert(position, badges)
+            position += 1
+        mark = etree.Element("a", {
+            "class": "kb-anchor", "href": f"#{passage.id}",
+            "aria-label": "Copy link to this passage", "title": "Copy link to this passage",
+            "data-search-exclude": "",
+        })
+        element.insert(position, mark)
+
+    def _problem(self, what: str, fix: str, needle: str) -> None:
+        self.context.problems.add(self.file, line_of(self.page.source, needle), what, fix)
+
+
+class PassageExtension(Extension):
+    def __init__(self, context: PassageContext, **kwargs):
+        self.context = context
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md) -> None:
+        # Priority 5, registered after `toc`: heading ids exist, and MkDocs'
+        # own anchor extractor (also 5, registered later) sees passage ids,
+        # so links to them are validated like links to headings.
+        md.treeprocessors.register(PassageTreeprocessor(md, self.context), "kb_passages", 5)

@@ -1,0 +1,50 @@
+"""Collecting bad input and reporting it precisely.
+
+Every check reports through `Problems.add` with the file, the line when it is
+known, what is wrong and how to fix it. The hook logs each one as an error, so
+`mkdocs build --strict` (and `mkdocs serve`) show them all at once and fail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str  # path relative to the project, e.g. docs/articles/x.md
+    line: int | None
+    what: str
+    fix: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.what} Fix: {self.fix}"
+
+
+@dataclass
+class Problems:
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, file: str, line: int | None, what: str, fix: str) -> None:
+        problem = Problem(file, line, what, fix)
+        if problem not in self.items:  # a page rendered twice reports once
+            self.items.append(problem)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def clear(self) -> None:
+        self.items.clear()
+
+
+def line_of(source: str, needle: str, start_line: int = 1) -> int | None:
+    """1-based line of the first occurrence of `needle` at or after a line."""
+    lines = source.splitlines()
+    for number in range(max(start_line, 1), len(lines) + 1):
+        if needle in lines[number - 1]:
+            return number
+    return None

@@ -1,0 +1,61 @@
+"""MkDocs hook: connects build events to the knowledge base logic in kb/.
+
+MkDocs converts every page first and renders templates afterwards, with
+`on_env` in between. The hook uses that gap: while pages are converted the
+Markdown extension records passages, marks and links; in `on_env` every
+generated block (listings, backlinks, "Appears in", the disciplines index) is
+composed from those records and put in place before search indexes a page.
+
+This file holds no logic of its own; see kb/site.py.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from kb.passages import PassageExtension
+from kb.site import KnowledgeBase
+
+log = logging.getLogger("mkdocs.plugins.knowledge_base")
+
+kb = KnowledgeBase()
+
+
+def on_config(config):
+    # A fresh instance of the extension per build: `mkdocs serve` reloads the
+    # config on every change, and the extension must follow it.
+    config.markdown_extensions.append(PassageExtension(kb.context))
+    return config
+
+
+def on_files(files, config):
+    sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
+    kb.load_definitions(sources)
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    kb.begin_page(page.file.src_uri, page.meta, page.file.content_string, page.title)
+    return kb.prepare_markdown(page.file.src_uri, markdown)
+
+
+def on_page_content(html, page, config, files):
+    kb.end_page()
+    return html
+
+
+def on_env(env, config, files):
+    pages = [f.page for f in files.documentation_pages() if f.page is not None and f.page.content is not None]
+    urls = {p.file.src_uri: p.url for p in pages}
+    composed = kb.compose(urls, {p.file.src_uri: p.content for p in pages})
+    for page in pages:
+        result = composed[page.file.src_uri]
+        for placeholder, block in result.blocks.items():
+            page.content = page.content.replace(placeholder, block)
+        # Read by overrides/partials/content.html.
+        page.kb_header = result.header
+        page.kb_related = result.related
+        page.kb_backlinks = result.backlinks
+    for problem in kb.problems:
+        log.error(str(problem))
+    return env
