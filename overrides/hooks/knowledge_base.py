@@ -18,6 +18,8 @@ from kb.site import KnowledgeBase
 
 log = logging.getLogger("mkdocs.plugins.knowledge_base")
 
+ARTICLE_SEARCH_BOOST = 2
+
 kb = KnowledgeBase()
 
 
@@ -36,6 +38,10 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     kb.begin_page(page.file.src_uri, page.meta, page.file.content_string, page.title)
+    if page.file.src_uri in kb.articles:
+        # The authors' text is what people search for: rank an article above
+        # a short glossary entry that happens to share one word with it.
+        page.meta.setdefault("search", {}).setdefault("boost", ARTICLE_SEARCH_BOOST)
     return kb.prepare_markdown(page.file.src_uri, markdown)
 
 

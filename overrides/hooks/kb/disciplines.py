@@ -81,7 +81,9 @@ def passages_block(discipline: Discipline, passages: list[MarkedPassage]) -> str
         )
     count = len(mine)
     articles = len({p.article_key for p in mine})
-    return (f'<div class="kb-passages" data-discipline="{discipline.id}">'
+    # Excerpts repeat article text: kept out of search so results point to
+    # the article itself.
+    return (f'<div class="kb-passages" data-discipline="{discipline.id}" data-search-exclude>'
             f'<p class="kb-count">{count} passage{"s" if count != 1 else ""} from '
             f'{articles} article{"s" if articles != 1 else ""}:</p>'
             f'<ul>{"".join(items)}</ul></div>')
@@ -113,14 +115,16 @@ def coverage_matrix(disciplines: list[Discipline], articles: list[tuple[str, str
 def cycle_svg(disciplines: list[Discipline], svg_id: str = "kb-cycle") -> str:
     """The disciplines as a cycle: accessible, themable inline SVG."""
     n = len(disciplines)
-    size, radius, node_r = 400, 140, 46
+    size, radius, node_r = 420, 146, 52
     centre = size / 2
     nodes, arrows = [], []
     for i, d in enumerate(disciplines):
         angle = -math.pi / 2 + 2 * math.pi * i / n
         x, y = centre + radius * math.cos(angle), centre + radius * math.sin(angle)
         nodes.append(
-            f'<a href="#{d.id}" class="kb-cycle-node" aria-label="{escape(d.name)}">'
+            # xlink:href, not href: Material's instant navigation assigns
+            # `.href` on every [href] element, which throws on SVG links.
+            f'<a xlink:href="#{d.id}" class="kb-cycle-node" aria-label="{escape(d.name)}">'
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{node_r}"/>'
             f'<text x="{x:.1f}" y="{y - 6:.1f}" class="kb-cycle-step">{i + 1}</text>'
             f'<text x="{x:.1f}" y="{y + 14:.1f}">{escape(d.short)}</text></a>'
@@ -135,7 +139,8 @@ def cycle_svg(disciplines: list[Discipline], svg_id: str = "kb-cycle") -> str:
     names = ", ".join(d.name for d in disciplines)
     return (
         f'<svg class="kb-cycle" id="{svg_id}" viewBox="0 0 {size} {size}" role="img" '
-        f'aria-labelledby="{svg_id}-title {svg_id}-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'aria-labelledby="{svg_id}-title {svg_id}-desc" xmlns="http://www.w3.org/2000/svg" '
+        f'xmlns:xlink="http://www.w3.org/1999/xlink">'
         f'<title id="{svg_id}-title">The CX disciplines as a cycle</title>'
         f'<desc id="{svg_id}-desc">{n} disciplines in a repeating cycle: {escape(names)}, '
         f'then back to the first. Each one links to its section.</desc>'

@@ -267,7 +267,7 @@ class PassageTreeprocessor(Treeprocessor):
                 expansions.append(term.label)
         if expansions:
             hidden = etree.SubElement(element, "span", {"hidden": "hidden", "class": "kb-expansions"})
-            hidden.text = "; ".join(expansions)
+            hidden.text = " " + "; ".join(expansions)
 
     # -- decorations -------------------------------------------------------
     def _decorate(self, element: etree.Element, passage: Passage) -> None:

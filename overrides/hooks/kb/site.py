@@ -250,7 +250,7 @@ class KnowledgeBase:
             ]
             if links:
                 groups.append(f'<li><strong>{escape(article.title)}</strong>: {" · ".join(links)}</li>')
-        return f'<div class="kb-appears"><p>Appears in:</p><ul>{"".join(groups)}</ul></div>'
+        return f'<div class="kb-appears" data-search-exclude><p>Appears in:</p><ul>{"".join(groups)}</ul></div>'
 
     def _backlinks(self) -> dict[str, list[tuple[str, str, str]]]:
         """target src_uri -> [(source src_uri, passage id, passage text)], as written."""

@@ -1,0 +1,63 @@
+"""Reading built pages the way a reader does: visible text, ids, links."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+# Decorations that are not the author's text.
+SKIP_CLASSES = {"kb-anchor", "kb-disciplines", "headerlink", "kb-expansions", "kb-article-footer"}
+
+
+class _Text(HTMLParser):
+    def __init__(self, skip_classes=frozenset()):
+        super().__init__(convert_charrefs=True)
+        self.skip_classes = SKIP_CLASSES | set(skip_classes)
+        self.skip_stack: list[bool] = []
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        attrs = dict(attrs)
+        skip = (
+            (self.skip_stack and self.skip_stack[-1])
+            or tag in ("script", "style", "svg", "template")
+            or "hidden" in attrs
+            or bool(self.skip_classes & set((attrs.get("class") or "").split()))
+        )
+        self.skip_stack.append(bool(skip))
+        if tag in ("p", "li", "h1", "h2", "h3", "h4", "br", "div", "td", "th"):
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in VOID or not self.skip_stack:
+            return
+        self.skip_stack.pop()
+        if tag in ("p", "li", "h1", "h2", "h3", "h4", "div"):
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skip_stack or not self.skip_stack[-1]:
+            self.parts.append(data)
+
+
+def visible_text(html: str, root_tag: str | None = "article", skip_classes=frozenset()) -> str:
+    """Text a reader sees inside <article> (or the whole page)."""
+    if root_tag:
+        start = html.find(f"<{root_tag}")
+        end = html.rfind(f"</{root_tag}>")
+        html = html[start:end] if start >= 0 <= end else ""
+    parser = _Text(skip_classes)
+    parser.feed(html)
+    return " ".join("".join(parser.parts).split())
+
+
+def built_pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if p.name == "index.html" or p.name == "404.html")
+
+
+def page_path(site: Path, url: str) -> Path:
+    """'articles/x/' -> site/articles/x/index.html"""
+    return site / url.split("#")[0] / "index.html"

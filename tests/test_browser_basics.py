@@ -1,0 +1,93 @@
+"""What a reader sees: pages load cleanly, search works, mobile navigation."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from htmltext import built_pages, visible_text
+
+
+def page_urls(site) -> list[str]:
+    return [str(p.parent.relative_to(site)).replace(".", "") + "/" if p.name == "index.html" else p.name
+            for p in built_pages(site)]
+
+
+def test_every_page_loads_without_console_errors_or_foreign_requests(site, page, base_url):
+    urls = page_urls(site)
+    assert len(urls) >= 12
+    for url in urls:
+        page.goto(base_url + url.lstrip("/"))
+        page.wait_for_load_state("networkidle")
+    assert page.console_errors == []
+    foreign = {u for u in page.requested_urls if urlsplit(u).hostname != "127.0.0.1"}
+    assert foreign == set()
+
+
+def distinctive_phrase(texts: dict[str, str], key: str, words: int = 4) -> str:
+    """The first run of `words` long words found in this article only, none
+    of them common to most articles (as a person would search)."""
+    def tokens(text):
+        return [re.sub(r"[^\w’-]", "", w) for w in text.split()]
+    common = {w.lower() for w in tokens(" ".join(texts.values()))
+              if sum(w.lower() in t.lower() for t in texts.values()) > len(texts) // 2}
+    others = " ".join(t for k, t in texts.items() if k != key).lower()
+    for sentence in re.split(r"(?<=[.!?])\s+", texts[key]):
+        own = tokens(sentence)
+        for i in range(len(own) - words + 1):
+            window = own[i:i + words]
+            if all(len(w) >= 5 and w.lower() not in common for w in window):
+                phrase = " ".join(window)
+                if phrase.lower() not in others:
+                    return phrase
+    raise AssertionError(f"no distinctive phrase in {key}")
+
+
+def article_texts(site) -> dict[str, str]:
+    return {p.parent.name: visible_text(p.read_text(encoding="utf-8"), skip_classes={"kb-article-header"})
+            for p in (site / "articles").glob("*/index.html")}
+
+
+def first_search_result(page, query: str) -> str:
+    page.locator(".md-search__input").first.click()
+    # Typed key by key: Material's search listens to keyboard events.
+    page.keyboard.type(query)
+    # Results update as you type: wait for the ones for the whole query.
+    last_word = re.findall(r"\w+", query)[-1].lower()
+    page.wait_for_function(
+        """word => { const a = document.querySelector('.md-search-result__item a');
+                     return a && new URL(a.href).searchParams.get('h').toLowerCase().includes(word); }""",
+        arg=last_word, timeout=10000)
+    return page.locator(".md-search-result__item a").first.get_attribute("href")
+
+
+@pytest.mark.parametrize("width", [1280])
+def test_search_lists_the_article_first_for_its_own_phrase(site, page, base_url, width):
+    texts = article_texts(site)
+    assert len(texts) == 5
+    page.set_viewport_size({"width": width, "height": 900})
+    for slug in texts:
+        phrase = distinctive_phrase(texts, slug)
+        page.goto(base_url)
+        href = first_search_result(page, phrase)
+        assert f"articles/{slug}/" in href, f"searching {phrase!r} led first to {href}"
+
+
+def test_phrase_picker_refuses_shared_text():
+    texts = {"a": "alpha betas gamma delta epsilon zetas", "b": "alpha betas gamma delta epsilon zetas"}
+    with pytest.raises(AssertionError):
+        distinctive_phrase(texts, "a")
+
+
+def test_navigation_drawer_opens_on_a_phone(page, base_url):
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(base_url + "articles/")
+    drawer_nav = page.locator("nav.md-nav--primary")
+    assert not drawer_nav.is_visible() or drawer_nav.bounding_box()["x"] < 0
+    page.locator("label.md-header__button[for='__drawer']").click()
+    page.wait_for_timeout(400)
+    box = drawer_nav.bounding_box()
+    assert drawer_nav.is_visible() and box["x"] >= 0 and box["width"] > 200
+    assert page.get_by_role("link", name="Glossary").first.is_visible()
