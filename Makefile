@@ -1,0 +1,39 @@
+# Two commands do everything on a fresh machine with Python 3.11+:
+#   make serve   install what is needed, then preview on http://127.0.0.1:8000
+#   make test    install what is needed, then run every test
+# Everything is installed into .venv/; nothing touches the system Python.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve test build offline new-article anchors benchmark clean
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+test: $(STAMP) chromium
+	$(BIN)/python -m pytest tests
+
+# The browser tests drive Debian's Chromium (Playwright cannot download its
+# own browser here). Installed when missing and we are root; otherwise say how.
+.PHONY: chromium
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "Browser tests need Chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; \
+	fi
+
+clean:
+	rm -rf site $(VENV)
