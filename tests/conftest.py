@@ -40,6 +40,7 @@ def build_site(project: Path, site_dir: Path, extra_env: dict | None = None) -> 
 
 def copy_project(destination: Path) -> Path:
     """A scratch copy of the project, for tests that break its input."""
+    destination.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "docs", "overrides", "anchors.json"):
         source = ROOT / name
         if source.is_dir():
