@@ -11,6 +11,7 @@ import functools
 import http.server
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -50,10 +51,24 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
+def port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, port) -> Path:
+    """The site, built for the address it is served from: Material's instant
+    navigation only takes over links that its sitemap (made from site_url)
+    lists."""
     site_dir = tmp_path_factory.mktemp("site")
-    result = build_site(ROOT, site_dir)
+    result = build_site(ROOT, site_dir, {"SITE_URL": f"http://127.0.0.1:{port}/"})
     assert result.returncode == 0, result.stderr
     return site_dir
 
@@ -63,17 +78,17 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve(directory: Path):
+def serve(directory: Path, port: int = 0):
     handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     return server
 
 
 @pytest.fixture(scope="session")
-def base_url(site) -> str:
-    server = serve(site)
+def base_url(site, port) -> str:
+    server = serve(site, port)
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
 

@@ -65,8 +65,12 @@
   document.addEventListener("click", function (event) {
     var mark = event.target.closest && event.target.closest("a.kb-anchor, a.headerlink");
     if (!mark || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    // Ours alone: instant navigation would otherwise reload this very page.
     event.preventDefault();
-    var id = mark.getAttribute("href").slice(1);
+    event.stopPropagation();
+    // Read the fragment from the resolved URL: instant navigation rewrites
+    // every href attribute to an absolute address.
+    var id = decodeURIComponent(new URL(mark.href, location.href).hash.slice(1));
     var url = new URL("#" + id, location.href).href;
     history.replaceState(history.state, "", url);
     flash(document.getElementById(id));
@@ -77,6 +81,15 @@
     }, function () {
       announce("Copy failed: the link is in the address bar");
     });
+  }, true); // capture: before Material's own click handling on <body>
+
+  // A discipline selected inside the enlarged diagram: close the lightbox
+  // (mkdocs-glightbox's global `lightbox`) so the section it links to shows.
+  document.addEventListener("click", function (event) {
+    var node = event.target.closest && event.target.closest(".glightbox-container a");
+    if (node && typeof lightbox !== "undefined") {
+      lightbox.close(); // eslint-disable-line no-undef
+    }
   });
 
   function onPage() {

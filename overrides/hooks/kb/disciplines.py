@@ -134,8 +134,15 @@ def cycle_svg(disciplines: list[Discipline], svg_id: str = "kb-cycle") -> str:
         a1 = angle + 2 * math.pi / n - (node_r + 10) / radius
         x0, y0 = centre + radius * math.cos(a0), centre + radius * math.sin(a0)
         x1, y1 = centre + radius * math.cos(a1), centre + radius * math.sin(a1)
-        arrows.append(f'<path d="M{x0:.1f},{y0:.1f} A{radius},{radius} 0 0 1 {x1:.1f},{y1:.1f}" '
-                      f'marker-end="url(#{svg_id}-arrow)"/>')
+        # The arrowhead is a plain triangle along the circle's tangent, not an
+        # SVG marker: markers referenced by id break when the lightbox clones
+        # the drawing.
+        tx, ty = -math.sin(a1), math.cos(a1)
+        tip = (x1 + 7 * tx, y1 + 7 * ty)
+        left, right = (x1 + 5 * ty, y1 - 5 * tx), (x1 - 5 * ty, y1 + 5 * tx)
+        arrows.append(f'<path d="M{x0:.1f},{y0:.1f} A{radius},{radius} 0 0 1 {x1:.1f},{y1:.1f}"/>'
+                      f'<polygon class="kb-cycle-head" points="{tip[0]:.1f},{tip[1]:.1f} '
+                      f'{left[0]:.1f},{left[1]:.1f} {right[0]:.1f},{right[1]:.1f}"/>')
     names = ", ".join(d.name for d in disciplines)
     return (
         f'<svg class="kb-cycle" id="{svg_id}" viewBox="0 0 {size} {size}" role="img" '
@@ -144,8 +151,6 @@ def cycle_svg(disciplines: list[Discipline], svg_id: str = "kb-cycle") -> str:
         f'<title id="{svg_id}-title">The CX disciplines as a cycle</title>'
         f'<desc id="{svg_id}-desc">{n} disciplines in a repeating cycle: {escape(names)}, '
         f'then back to the first. Each one links to its section.</desc>'
-        f'<defs><marker id="{svg_id}-arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" '
-        f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>'
         f'<g class="kb-cycle-arrows">{"".join(arrows)}</g>'
         f'<text x="{centre}" y="{centre - 4}" class="kb-cycle-centre">create · plan · design</text>'
         f'<text x="{centre}" y="{centre + 16}" class="kb-cycle-centre">execute · measure · repeat</text>'

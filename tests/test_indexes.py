@@ -1,0 +1,169 @@
+"""Generated indexes match their sources: front matter, marks, the glossary.
+
+The expectations are read straight from the Markdown here, independently of
+the build hook, so a bug in the hook cannot hide in both places at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from htmltext import page_path, visible_text
+
+DOCS = ROOT / "docs"
+MARK = re.compile(r'^\s*\{\s*disciplines="([^"]+)"\s*\}\s*$')
+
+
+def front_matter(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("\n---", 1)[0][3:])
+
+
+def articles() -> dict[str, dict]:
+    return {p.stem: front_matter(p) for p in sorted((DOCS / "articles").glob("*.md")) if p.name != "index.md"}
+
+
+def marks() -> dict[str, list[str]]:
+    """discipline -> [article slug, ...] (with repeats), from the Markdown."""
+    found = defaultdict(list)
+    for slug in articles():
+        for line in (DOCS / "articles" / f"{slug}.md").read_text(encoding="utf-8").splitlines():
+            if m := MARK.match(line):
+                for d in m.group(1).split():
+                    found[d].append(slug)
+    return found
+
+
+def html(site: Path, url: str) -> str:
+    return page_path(site, url).read_text(encoding="utf-8")
+
+
+def hrefs(fragment: str) -> list[str]:
+    return re.findall(r'href="([^"]+)"', fragment)
+
+
+def block(page_html: str, css_class: str) -> str:
+    start = page_html.index(f'class="{css_class}')
+    return page_html[start:page_html.index("</ul>", start)]
+
+
+@pytest.mark.parametrize("theme", ["journey", "omnichannel", "culture", "measurement"])
+def test_theme_page_lists_exactly_the_articles_carrying_it(site, theme):
+    listed = {h.strip("./").split("/")[-1] for h in hrefs(block(html(site, f"themes/{theme}/"), "kb-article-list"))}
+    expected = {slug for slug, meta in articles().items() if theme in meta["themes"]}
+    assert listed == expected
+
+
+def test_every_theme_has_at_least_two_articles():
+    for theme in ["journey", "omnichannel", "culture", "measurement"]:
+        assert sum(theme in m["themes"] for m in articles().values()) >= 2, theme
+
+
+def test_article_header_shows_attribution_and_theme_chips(site):
+    for slug, meta in articles().items():
+        page = html(site, f"articles/{slug}/")
+        header = page[page.index('class="kb-article-header'):page.index("</div>", page.index('class="kb-article-header'))]
+        chips = [h.strip("./").split("/")[-1] for h in hrefs(header)]
+        assert chips == meta["themes"], slug
+        if meta.get("author"):
+            assert meta["author"] in header
+        if meta.get("source"):
+            assert meta["source"] in header
+        if meta.get("published"):
+            assert f'datetime="{meta["published"]}"' in header
+        assert re.search(r"\d+ min read", header)
+
+
+def test_related_articles_share_a_theme_most_shared_first(site):
+    metas = articles()
+    for slug, meta in metas.items():
+        page = html(site, f"articles/{slug}/")
+        related = [h.strip("./").split("/")[-1] for h in hrefs(block(page, "kb-related"))]
+        assert related, slug
+        shared = [len(set(meta["themes"]) & set(metas[r]["themes"])) for r in related]
+        assert all(n > 0 for n in shared) and shared == sorted(shared, reverse=True), (slug, related, shared)
+
+
+def test_backlinks_list_every_written_link_to_the_article(site):
+    """For each link written in a passage of one article to another, the
+    target lists the passage under "Linked from"."""
+    link = re.compile(r"\]\(([\w-]+)\.md#(p-[\w-]+)\)")
+    for slug in articles():
+        source = (DOCS / "articles" / f"{slug}.md").read_text(encoding="utf-8")
+        for target, _ in link.findall(source):
+            if target == slug:
+                continue
+            footer = block(html(site, f"articles/{target}/"), "kb-backlinks")
+            assert f"../{slug}/#p-" in footer, f"{target} does not list the link from {slug}"
+
+
+def test_disciplines_index_lists_every_marked_passage(site):
+    page = html(site, "disciplines/")
+    for discipline, slugs in marks().items():
+        start = page.index(f'data-discipline="{discipline}"')
+        section = page[start:page.index("</div>", start)]
+        linked = [h.split("/")[-2] for h in hrefs(section)]
+        assert sorted(linked) == sorted(slugs), discipline
+
+
+def test_every_article_contributes_and_every_discipline_spans_two_articles():
+    by_discipline = marks()
+    assert set(by_discipline) == {"strategy", "intelligence", "design", "measure", "connect", "live"}
+    for discipline, slugs in by_discipline.items():
+        assert len(set(slugs)) >= 2, discipline
+    assert set().union(*map(set, by_discipline.values())) == set(articles())
+
+
+def test_glossary_has_25_terms_alphabetical_with_letter_index(site):
+    page = html(site, "glossary/")
+    terms = re.findall(r'<h2 id="([\w-]+)">(.*?)<a class="headerlink"', page)
+    assert len(terms) >= 25
+    names = [re.sub("<[^>]+>", "", name).strip() for _, name in terms]
+    assert names == sorted(names, key=str.casefold)
+    letters = page[page.index('class="kb-letters"'):page.index("</nav>", page.index('class="kb-letters"'))]
+    for term_id, name in zip([t for t, _ in terms], names):
+        first_of_letter = next(t for t, n in zip([t for t, _ in terms], names) if n[0].upper() == name[0].upper())
+        assert f'href="#{first_of_letter}">{name[0].upper()}</a>' in letters
+
+
+def test_every_glossary_term_appears_in_and_links_to_real_passages(site):
+    page = html(site, "glossary/")
+    for term_id in re.findall(r'<h2 id="([\w-]+)">', page):
+        start = page.index(f'<h2 id="{term_id}">')
+        appears = page[page.index('class="kb-appears"', start):page.index("</div>", page.index('class="kb-appears"', start))]
+        links = hrefs(appears)
+        assert links, f"{term_id} lists no passage"
+        for link in links:
+            url, fragment = link.split("#")
+            target = html(site, "glossary/" + url)
+            assert f'id="{fragment}"' in target.replace("../", "")
+
+
+def test_terms_are_marked_once_per_section(site):
+    for slug in articles():
+        page = html(site, f"articles/{slug}/")
+        body = page[page.index("<article"):page.index("</article>")]
+        for section in re.split(r"<h[23] ", body):
+            marked = re.findall(r'class="kb-term" href="[^"]*#([\w-]+)"', section)
+            assert len(marked) == len(set(marked)), (slug, marked)
+
+
+def test_abbreviation_and_expansion_both_reach_the_search_index(site):
+    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    sections = re.findall(r'\{"location":"(articles/[^"]+)","title":"[^"]*","text":"((?:[^"\\]|\\.)*)"', index)
+    with_nps = [loc for loc, text in sections if "NPS" in text]
+    assert with_nps and all("Net Promoter Score" in text for loc, text in sections if loc in with_nps)
+
+
+def test_passage_ids_are_unique_and_on_every_paragraph(site):
+    for slug in articles():
+        page = html(site, f"articles/{slug}/")
+        body = page[page.index("<article"):page.index("</article>")]
+        ids = re.findall(r'\sid="([^"]+)"', body)
+        assert len(ids) == len(set(ids)), slug
+        assert not re.search(r"<p>(?!\s*</p>)", body.split('class="kb-article-footer')[0]), f"{slug}: a paragraph has no id"
