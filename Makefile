@@ -35,5 +35,9 @@ chromium:
 	  else echo "Browser tests need Chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; \
 	fi
 
+# After adding articles, headings or paragraphs: register the new anchors.
+anchors: $(STAMP)
+	$(BIN)/python scripts/update_anchors.py
+
 clean:
 	rm -rf site $(VENV)

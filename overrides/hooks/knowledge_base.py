@@ -12,7 +12,9 @@ This file holds no logic of its own; see kb/site.py.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
+from kb import anchors
 from kb.passages import PassageExtension
 from kb.site import KnowledgeBase
 
@@ -62,6 +64,23 @@ def on_env(env, config, files):
         page.kb_header = result.header
         page.kb_related = result.related
         page.kb_backlinks = result.backlinks
+    kb.check_published(anchors.load(project_dir(config) / anchors.REGISTRY_FILE), urls, redirect_maps(config))
     for problem in kb.problems:
         log.error(str(problem))
     return env
+
+
+def on_post_build(config):
+    # The anchors this build publishes, for scripts/update_anchors.py (and for
+    # anyone who wants to check links into the site).
+    published = kb.published(kb.urls)
+    anchors.dump(Path(config.site_dir) / anchors.REGISTRY_FILE, published)
+
+
+def project_dir(config) -> Path:
+    return Path(config.config_file_path).parent
+
+
+def redirect_maps(config) -> dict:
+    plugin = config.plugins.get("redirects")
+    return dict(plugin.config.get("redirect_maps") or {}) if plugin else {}

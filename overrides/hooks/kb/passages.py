@@ -33,6 +33,9 @@ from .text import collapse, slugify, words
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Inside these, text is left alone: no glossary marks in links, code, etc.
 NO_MARK = {"a", "code", "pre", "abbr", "kbd", "script", "style", "sup", "sub"}
+# Inline raw HTML (<kbd>, …) sits in the tree as placeholders until the end.
+_STASH = re.compile("\x02wzxhzdk:(\\d+)\x03")
+_TAG = re.compile(r"<[^>]+>")
 _LEFTOVER_MARK = re.compile(r"^\{:?\s*[^}]*\bdisciplines\s*=\s*[^}]*\}$")
 _ID_WORDS = 5
 
@@ -58,12 +61,13 @@ class PageRecord:
     is_article: bool
     passages: list[Passage] = field(default_factory=list)
     headings: list[tuple[str, str]] = field(default_factory=list)  # (id, title)
+    aliases: list[str] = field(default_factory=list)  # old ids kept alive
     external_links: list[str] = field(default_factory=list)
     word_count: int = 0
 
     @property
     def anchors(self) -> list[str]:
-        return [h for h, _ in self.headings] + [p.id for p in self.passages]
+        return [h for h, _ in self.headings] + [p.id for p in self.passages] + self.aliases
 
 
 @dataclass
@@ -113,7 +117,7 @@ class PassageTreeprocessor(Treeprocessor):
         self.section: tuple[str | None, str | None] = (None, None)
         self.marked_in_section: set[str] = set()
         self.file = "docs/" + page.src_uri
-        page.word_count = len(words(" ".join(root.itertext())))
+        page.word_count = len(words(self._text(root)))
         self._walk(root)
 
     def _walk(self, parent: etree.Element) -> None:
@@ -126,20 +130,31 @@ class PassageTreeprocessor(Treeprocessor):
                 self._walk(child)
 
     def _heading(self, heading: etree.Element) -> None:
-        title = collapse("".join(heading.itertext()))
+        title = self._text(heading)
         if "disciplines" in heading.attrib:
             heading.attrib.pop("disciplines")
             self._problem(f"a discipline mark is attached to the heading '{title}'.",
                           "put the mark on its own line directly under a paragraph or list item.",
                           needle="disciplines=")
+        self._aliases(heading)
         self.section = (heading.get("id"), title)
         self.marked_in_section = set()
         if heading.get("id"):
             self.page.headings.append((heading.get("id"), title))
 
     # -- one passage -----------------------------------------------------
+    def _text(self, element: etree.Element) -> str:
+        """The passage's readable text, raw-HTML placeholders resolved."""
+        stash = self.md.htmlStash.rawHtmlBlocks
+
+        def unstash(match: re.Match[str]) -> str:
+            index = int(match.group(1))
+            return _TAG.sub("", str(stash[index])) if index < len(stash) else ""
+
+        return collapse(_STASH.sub(unstash, "".join(element.itertext())))
+
     def _passage(self, element: etree.Element) -> None:
-        text = collapse("".join(element.itertext()))
+        text = self._text(element)
         if _LEFTOVER_MARK.match(text):
             self._problem("a discipline mark is attached to nothing (a blank line separates it from its passage).",
                           "remove the blank line so the mark sits directly under the paragraph or list item.",
@@ -149,6 +164,7 @@ class PassageTreeprocessor(Treeprocessor):
         if not text:
             return
 
+        self._aliases(element)
         passage = Passage(self._assign_id(element, text), element.tag, text, *self.section)
         passage.disciplines = self._disciplines(element, text)
         passage.links = self._links(element)
@@ -161,6 +177,24 @@ class PassageTreeprocessor(Treeprocessor):
         for child in list(element):
             if child.tag in ("ul", "ol", "blockquote", "div"):
                 self._walk(child)
+
+    def _aliases(self, element: etree.Element) -> None:
+        """`{ aliases="old-id other-id" }`: old anchors that land here too."""
+        raw = element.attrib.pop("aliases", None)
+        if not raw:
+            return
+        for position, alias in enumerate(raw.replace(",", " ").split()):
+            if alias in self.used_ids:
+                self._problem(f"the alias '{alias}' is already an id on this page.",
+                              "each id or alias may appear once per page; remove one of them.",
+                              needle=alias)
+                continue
+            self.used_ids.add(alias)
+            self.page.aliases.append(alias)
+            marker = etree.Element("span", {"id": alias, "class": "kb-alias"})
+            marker.tail = element.text
+            element.text = None
+            element.insert(position, marker)
 
     def _assign_id(self, element: etree.Element, text: str) -> str:
         if element.get("id"):

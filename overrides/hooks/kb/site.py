@@ -24,6 +24,7 @@ from html import escape
 
 import yaml
 
+from . import anchors as anchors_mod
 from . import articles as articles_mod
 from . import disciplines as disciplines_mod
 from . import glossary as glossary_mod
@@ -80,6 +81,7 @@ class KnowledgeBase:
     articles: dict[str, articles_mod.Article] = field(default_factory=dict)
     records: dict[str, PageRecord] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)  # src_uri -> page title
+    urls: dict[str, str] = field(default_factory=dict)  # src_uri -> site URL, once composed
 
     @property
     def problems(self) -> Problems:
@@ -153,6 +155,7 @@ class KnowledgeBase:
     # -- step 3 ---------------------------------------------------------
     def compose(self, urls: dict[str, str], contents: dict[str, str]) -> dict[str, Composed]:
         """`urls`: src_uri -> site URL; `contents`: src_uri -> converted HTML."""
+        self.urls = dict(urls)
         self._check_glossary_usage()
         self._check_discipline_coverage()
         backlinks = self._backlinks()
@@ -288,6 +291,19 @@ class KnowledgeBase:
                 "url": relative_url(urls[source] + "#" + passage_id, page_url),
                 "excerpt": excerpt(text, 20),
             })
+
+    # -- published anchors ------------------------------------------------
+    def published(self, urls: dict[str, str]) -> dict[str, list[str]]:
+        """Site URL -> every anchor the page serves (headings, passages, aliases)."""
+        return {urls[src]: sorted(set(record.anchors)) for src, record in self.records.items() if src in urls}
+
+    def check_published(self, registry: dict[str, list[str]] | None, urls: dict[str, str],
+                        redirect_maps: dict[str, str]) -> None:
+        if registry is None:
+            return
+        src_of_url = {url: src for src, url in urls.items()}
+        redirects = anchors_mod.redirect_urls(redirect_maps, anchors_mod.url_of_src)
+        anchors_mod.check(registry, self.published(urls), redirects, src_of_url, self.problems)
 
     # -- site-wide checks -------------------------------------------------
     def _check_glossary_usage(self) -> None:

@@ -1,0 +1,123 @@
+"""Links never rot: published anchors and URLs keep working after edits."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from conftest import ROOT, build_site, copy_project, serve
+
+ARTICLE = "docs/articles/is-customer-experience-new.md"
+
+
+def registry() -> dict[str, list[str]]:
+    return json.loads((ROOT / "anchors.json").read_text(encoding="utf-8"))["pages"]
+
+
+def test_every_published_anchor_is_in_the_registry(site):
+    published = json.loads((site / "anchors.json").read_text(encoding="utf-8"))["pages"]
+    missing = {url: sorted(set(a) - set(registry().get(url, []))) for url, a in published.items()}
+    missing = {url: a for url, a in missing.items() if a}
+    assert not missing, f"new anchors are not in anchors.json: run `make anchors` and commit it. {missing}"
+
+
+def test_every_registered_anchor_exists_in_the_built_site(site):
+    for url, anchors in registry().items():
+        page = (site / url / "index.html").read_text(encoding="utf-8")
+        for anchor in anchors:
+            assert f'id="{anchor}"' in page, f"/{url}#{anchor}"
+
+
+def broken_copy(tmp_path: Path, edit) -> tuple[Path, object]:
+    project = copy_project(tmp_path / "project")
+    edit(project)
+    return project, build_site(project, tmp_path / "site")
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_renaming_a_heading_fails_clearly_and_pinning_the_old_id_fixes_it(tmp_path):
+    rename = lambda p: replace_in(p / ARTICLE, "## Getting CX Right", "## Getting customer experience right")
+    _, result = broken_copy(tmp_path / "a", rename)
+    assert result.returncode != 0
+    assert (f"{ARTICLE}: the published anchor '/articles/is-customer-experience-new/#getting-cx-right' is gone"
+            in result.stderr)
+    assert "add '{ #getting-cx-right }'" in result.stderr
+
+    pinned = lambda p: replace_in(p / ARTICLE, "## Getting CX Right",
+                                  "## Getting customer experience right { #getting-cx-right }")
+    _, result = broken_copy(tmp_path / "b", pinned)
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_alias_keeps_a_renamed_heading_reachable(tmp_path):
+    alias = lambda p: replace_in(p / ARTICLE, "## Getting CX Right",
+                                 '## Getting customer experience right { aliases="getting-cx-right" }')
+    project, result = broken_copy(tmp_path, alias)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / "articles" / "is-customer-experience-new" / "index.html").read_text()
+    heading = re.search(r'<h2 id="getting-customer-experience-right">(.*?)</h2>', page).group(1)
+    assert '<span class="kb-alias" id="getting-cx-right"></span>' in heading
+
+
+def test_editing_a_paragraph_keeps_every_id(tmp_path):
+    # Rewrite the end of one paragraph and add a new one: no published id moves.
+    def edit(p):
+        replace_in(p / ARTICLE, "It truly is not easy to get right, but there are steps you can take to get closer.",
+                   "It is hard, and there are steps that help.")
+        replace_in(p / ARTICLE, "## Getting CX Right\n", "## Getting CX Right\n\nA brand new first paragraph.\n")
+    _, result = broken_copy(tmp_path, edit)
+    assert result.returncode == 0, result.stderr
+
+
+def test_moving_a_page_needs_a_redirect_which_keeps_old_links_working(tmp_path, browser):
+    old, new = "is-customer-experience-new", "customer-experience-is-not-new"
+
+    def move(p):
+        (p / f"docs/articles/{old}.md").rename(p / f"docs/articles/{new}.md")
+        for md in (p / "docs").rglob("*.md"):
+            md.write_text(md.read_text(encoding="utf-8").replace(f"{old}.md", f"{new}.md"), encoding="utf-8")
+
+    _, result = broken_copy(tmp_path / "a", move)
+    assert result.returncode != 0
+    assert f"the published page '/articles/{old}/' no longer exists" in result.stderr
+    assert "redirect_maps" in result.stderr
+
+    def move_and_redirect(p):
+        move(p)
+        replace_in(p / "mkdocs.yml", "redirect_maps: {}",
+                   f"redirect_maps:\n        articles/{old}.md: articles/{new}.md")
+
+    _, result = broken_copy(tmp_path / "b", move_and_redirect)
+    assert result.returncode == 0, result.stderr
+
+    server = serve(tmp_path / "b" / "site")
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        tab = browser.new_page()
+        tab.goto(f"{base}articles/{old}/#p-but-if-you-do-it")
+        tab.wait_for_url(f"{base}articles/{new}/#p-but-if-you-do-it")
+        tab.wait_for_function("() => { const r = document.getElementById('p-but-if-you-do-it').getBoundingClientRect();"
+                              " return r.top >= 0 && r.top < innerHeight; }", timeout=5000)
+        tab.close()
+    finally:
+        server.shutdown()
+
+
+def test_every_page_has_link_preview_meta(site, port):
+    from htmltext import built_pages
+
+    for path in built_pages(site):
+        if path.name == "404.html":
+            continue
+        page = path.read_text(encoding="utf-8")
+        url = f"http://127.0.0.1:{port}/" + str(path.parent.relative_to(site)).replace(".", "").strip("/")
+        for prop in ("og:title", "og:description", "og:site_name", "twitter:card", "twitter:title"):
+            assert re.search(rf'(property|name)="{prop}" content="[^"]+"', page), f"{path}: {prop}"
+        canonical = re.search(r'property="og:url" content="([^"]+)"', page).group(1)
+        assert canonical.rstrip("/") == url.rstrip("/"), path
