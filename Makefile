@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build offline new-article anchors benchmark clean
+.PHONY: serve test build article anchors clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "Browser tests need Chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; \
 	fi
+
+# Scaffold an article: make article TITLE="The title" AUTHOR="Jane Doe" [THEMES=journey,culture]
+article: $(STAMP)
+	$(BIN)/python scripts/new_article.py "$(TITLE)" --author "$(AUTHOR)" $(if $(THEMES),--themes "$(THEMES)")
 
 # After adding articles, headings or paragraphs: register the new anchors.
 anchors: $(STAMP)

@@ -89,6 +89,11 @@ CASES = [
     Case("broken-anchor", ARTICLE, sub("is-customer-experience-new.md#p-bottomline-is-that-people-prospects",
                                        "is-customer-experience-new.md#p-no-such-passage"),
          ["does not contain an anchor '#p-no-such-passage'"]),
+    Case("broken-raw-html-link", "docs/index.md", sub("## Where to start", '<a href="articles/nope/">x</a>\n\n## Where to start'),
+         ["site/index.html: the link 'articles/nope/' is broken: no such file."]),
+    Case("broken-raw-html-fragment", "docs/index.md",
+         sub("## Where to start", '<a href="glossary/#no-such-term">x</a>\n\n## Where to start'),
+         ["site/index.html: the link 'glossary/#no-such-term' is broken: no element with id 'no-such-term'."]),
     Case("unknown-placeholder", "docs/index.md", sub("<!-- kb:article-list -->", "<!-- kb:article-lists -->"),
          ["docs/index.md: unknown placeholder '<!-- kb:article-lists -->'."]),
 ]
@@ -108,6 +113,32 @@ def test_bad_input_fails_the_build_with_a_precise_message(case: Case, tmp_path: 
     for expected in case.expected:
         expected = expected.format(file=case.file, line=line)
         assert expected in result.stderr, f"{case.id}: expected {expected!r} in:\n{result.stderr[-3000:]}"
+
+
+def test_one_mistake_gives_one_message(tmp_path: Path):
+    """An article with a bad theme still counts as using its glossary terms
+    and discipline marks: no cascade of unrelated errors."""
+    project = copy_project(tmp_path / "project")
+    target = project / ARTICLE
+    target.write_text(target.read_text().replace("themes: [omnichannel,", "themes: [omnichanel,"))
+    result = build_site(project, tmp_path / "site")
+    errors = [line for line in result.stderr.splitlines() if "ERROR" in line]
+    assert len(errors) == 1 and "unknown theme 'omnichanel'" in errors[0], errors
+
+
+def test_external_links_get_noopener_and_are_reported(tmp_path: Path):
+    import json
+
+    project = copy_project(tmp_path / "project")
+    target = project / "docs/articles/customer-experience-in-the-digital-era.md"
+    target.write_text(target.read_text().replace("— McKinsey", "— [McKinsey](https://www.mckinsey.com/)"))
+    result = build_site(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert "1 external link(s), listed in external-links.json" in result.stderr
+    page = (tmp_path / "site/articles/customer-experience-in-the-digital-era/index.html").read_text()
+    assert '<a href="https://www.mckinsey.com/" rel="noopener">McKinsey</a>' in page
+    report = json.loads((tmp_path / "site/external-links.json").read_text())["external_links"]
+    assert report == {"https://www.mckinsey.com/": ["articles/customer-experience-in-the-digital-era/index.html"]}
 
 
 def test_the_unbroken_project_builds(tmp_path: Path):

@@ -11,16 +11,18 @@ This file holds no logic of its own; see kb/site.py.
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
-from kb import anchors
+from kb import anchors, site_links
 from kb.passages import PassageExtension
 from kb.site import KnowledgeBase
 
 log = logging.getLogger("mkdocs.plugins.knowledge_base")
 
 ARTICLE_SEARCH_BOOST = 2
+EXTERNAL_LINKS_REPORT = "external-links.json"
 
 kb = KnowledgeBase()
 
@@ -71,10 +73,22 @@ def on_env(env, config, files):
 
 
 def on_post_build(config):
+    site_dir = Path(config.site_dir)
     # The anchors this build publishes, for scripts/update_anchors.py (and for
     # anyone who wants to check links into the site).
-    published = kb.published(kb.urls)
-    anchors.dump(Path(config.site_dir) / anchors.REGISTRY_FILE, published)
+    anchors.dump(site_dir / anchors.REGISTRY_FILE, kb.published(kb.urls))
+
+    # What was actually published, templates included: every internal link
+    # and #fragment must resolve.
+    report = site_links.check(site_dir, config.site_url or "")
+    for page, url, why in report.broken:
+        log.error(f"site/{page}: the link '{url}' is broken: {why}. Fix: correct the link in the page's "
+                  "Markdown source or template; a moved page needs a redirect (README, 'Links that never rot').")
+    for page, url in report.without_noopener:
+        log.error(f"site/{page}: the external link '{url}' has no rel=\"noopener\". Fix: add it in the template.")
+    (site_dir / EXTERNAL_LINKS_REPORT).write_text(
+        json.dumps({"external_links": report.external}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    log.info(f"{len(report.external)} external link(s), listed in {EXTERNAL_LINKS_REPORT}")
 
 
 def project_dir(config) -> Path:

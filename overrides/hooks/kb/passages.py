@@ -119,6 +119,17 @@ class PassageTreeprocessor(Treeprocessor):
         self.file = "docs/" + page.src_uri
         page.word_count = len(words(self._text(root)))
         self._walk(root)
+        self._external_links(root)
+
+    def _external_links(self, root: etree.Element) -> None:
+        """External links open nothing with access to this page (noopener),
+        and are recorded for the external-links report."""
+        for anchor in root.iter("a"):
+            href = anchor.get("href", "")
+            if resolve_link(href, self.page.src_uri) is None and urlsplit(href).scheme in ("http", "https", ""):
+                rel = set((anchor.get("rel") or "").split()) | {"noopener"}
+                anchor.set("rel", " ".join(sorted(rel)))
+                self.page.external_links.append(href)
 
     def _walk(self, parent: etree.Element) -> None:
         for child in list(parent):
@@ -234,9 +245,7 @@ class PassageTreeprocessor(Treeprocessor):
         for anchor in element.iter("a"):
             href = anchor.get("href", "")
             target = resolve_link(href, self.page.src_uri)
-            if target is None:
-                self.page.external_links.append(href)
-            elif target[0] != self.page.src_uri:
+            if target is not None and target[0] != self.page.src_uri:
                 links.append(target)
         return links
 

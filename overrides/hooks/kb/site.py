@@ -306,8 +306,13 @@ class KnowledgeBase:
         anchors_mod.check(registry, self.published(urls), redirects, src_of_url, self.problems)
 
     # -- site-wide checks -------------------------------------------------
+    def _article_records(self) -> list[PageRecord]:
+        """Every article page, valid front matter or not: one bad field must
+        not make the rest of the site look unused."""
+        return [r for r in self.records.values() if r.is_article]
+
     def _check_glossary_usage(self) -> None:
-        used = {t for key in self.articles for p in self.records[key].passages for t in p.terms}
+        used = {t for record in self._article_records() for p in record.passages for t in p.terms}
         for term in self.glossary.terms:
             if term.id not in used:
                 self.problems.add("docs/" + glossary_mod.GLOSSARY_SRC, term.line,
@@ -315,9 +320,9 @@ class KnowledgeBase:
                                   "remove the entry, or add the spelling the articles use to its '*Also:*' line.")
 
     def _check_discipline_coverage(self) -> None:
-        for key in self.articles:
-            if not any(p.disciplines for p in self.records[key].passages):
-                self.problems.add("docs/" + key, None, "no passage of this article is marked with a discipline.",
+        for record in self._article_records():
+            if not any(p.disciplines for p in record.passages):
+                self.problems.add("docs/" + record.src_uri, None, "no passage of this article is marked with a discipline.",
                                   "add a line like { disciplines=\"strategy\" } directly under at least one "
                                   "passage; known: " + ", ".join(self.context.disciplines) + ".")
 
