@@ -62,6 +62,10 @@ def on_env(env, config, files):
         result = composed[page.file.src_uri]
         for placeholder, block in result.blocks.items():
             page.content = page.content.replace(placeholder, block)
+        # mkdocs-glightbox adds its script and styles to every page and parses
+        # each one again; only pages with something to enlarge need it.
+        if 'class="glightbox' not in page.content:
+            page.meta.setdefault("glightbox", False)
         # Read by overrides/partials/content.html.
         page.kb_header = result.header
         page.kb_related = result.related

@@ -19,7 +19,7 @@ import datetime as dt
 import math
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 
 import yaml
@@ -82,6 +82,7 @@ class KnowledgeBase:
     records: dict[str, PageRecord] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)  # src_uri -> page title
     urls: dict[str, str] = field(default_factory=dict)  # src_uri -> site URL, once composed
+    _refs: list | None = None  # article refs with site URLs, cached per compose
 
     @property
     def problems(self) -> Problems:
@@ -156,6 +157,7 @@ class KnowledgeBase:
     def compose(self, urls: dict[str, str], contents: dict[str, str]) -> dict[str, Composed]:
         """`urls`: src_uri -> site URL; `contents`: src_uri -> converted HTML."""
         self.urls = dict(urls)
+        self._refs = None
         self._check_glossary_usage()
         self._check_discipline_coverage()
         backlinks = self._backlinks()
@@ -173,11 +175,21 @@ class KnowledgeBase:
         return result
 
     # -- generated blocks -------------------------------------------------
+    def _site_refs(self, urls: dict[str, str]) -> list[themes_mod.ArticleRef]:
+        """Every article, sorted by title, with site URLs (computed once)."""
+        if self._refs is None:
+            self._refs = [
+                themes_mod.ArticleRef(key, a.title, urls[key], a.description, a.author, a.themes)
+                for key, a in sorted(self.articles.items(), key=lambda kv: kv[1].title.casefold())
+            ]
+        return self._refs
+
+    @staticmethod
+    def _relative(refs: list[themes_mod.ArticleRef], page_url: str) -> list[themes_mod.ArticleRef]:
+        return [replace(ref, url=relative_url(ref.url, page_url)) for ref in refs]
+
     def _article_refs(self, page_url: str, urls: dict[str, str]) -> list[themes_mod.ArticleRef]:
-        return [
-            themes_mod.ArticleRef(key, a.title, relative_url(urls[key], page_url), a.description, a.author, a.themes)
-            for key, a in sorted(self.articles.items(), key=lambda kv: kv[1].title.casefold())
-        ]
+        return self._relative(self._site_refs(urls), page_url)
 
     def _theme_urls(self, page_url: str, urls: dict[str, str]) -> dict[str, str]:
         return {t.id: relative_url(urls[f"{themes_mod.THEMES_DIR}{t.id}.md"], page_url) for t in self.themes}
@@ -282,9 +294,10 @@ class KnowledgeBase:
             "title_editorial": article.title_editorial,
             "themes": [{"id": t, "title": titles.get(t, t), "url": theme_urls.get(t, "")} for t in article.themes],
         }
-        for ref, shared in themes_mod.related(src_uri, article.themes, self._article_refs(page_url, urls)):
-            composed.related.append({"title": ref.title, "url": ref.url, "description": ref.description,
-                                     "shared": [titles.get(t, t) for t in shared]})
+        # Ranked on site URLs; only the few shown are made relative.
+        for ref, shared in themes_mod.related(src_uri, article.themes, self._site_refs(urls)):
+            composed.related.append({"title": ref.title, "url": relative_url(ref.url, page_url),
+                                     "description": ref.description, "shared": [titles.get(t, t) for t in shared]})
         for source, passage_id, text in backlinks:
             composed.backlinks.append({
                 "title": self.titles.get(source, source),

@@ -1,0 +1,112 @@
+"""Synthetic articles made from the seed paragraphs, for scale tests and benchmarks.
+
+    python scripts/synthetic.py 1000 /tmp/big-docs/articles
+
+Each article takes six paragraphs from the repaired seed articles (rotating,
+so every article differs), two themes, discipline marks on two paragraphs and
+one link to the previous article's first passage: every generated index
+(themes, glossary, disciplines, backlinks) has work to do at any size.
+With `plain=True` the marks and links are left out, for a bare MkDocs site.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
+
+import transcription  # noqa: E402
+from kb.passages import passage_id  # noqa: E402
+
+THEMES = ["journey", "omnichannel", "culture", "measurement"]
+DISCIPLINES = ["strategy", "intelligence", "design", "measure", "connect", "live"]
+PARAGRAPHS_PER_ARTICLE = 6
+
+
+def seeds_dir() -> Path:
+    shared = ROOT.parent / "shared" / "seeds"
+    return shared if shared.is_dir() else ROOT / "tests" / "seeds"
+
+
+def seed_paragraphs() -> list[str]:
+    paragraphs = []
+    for seed in sorted(seeds_dir().glob("*.txt")):
+        for block in transcription.repair_article(seed.read_text(encoding="utf-8")):
+            if len(block.text.split()) >= 25:  # real paragraphs, not titles or bylines
+                paragraphs.append(block.text)
+    return paragraphs
+
+
+@dataclass
+class Synthetic:
+    slug: str
+    themes: list[str]
+    paragraphs: list[str]
+    marks: dict[int, str]  # paragraph index -> discipline
+    links_to: str | None  # slug of the article its first paragraph links to
+
+
+def plan(count: int) -> list[Synthetic]:
+    pool = seed_paragraphs()
+    articles = []
+    for n in range(count):
+        start = (n * 5) % len(pool)
+        paragraphs = [pool[(start + i) % len(pool)] for i in range(PARAGRAPHS_PER_ARTICLE)]
+        themes = [THEMES[n % 4], THEMES[(n + 1 + n // 4) % 4]]
+        themes = list(dict.fromkeys(themes))
+        marks = {1: DISCIPLINES[n % 6], 3: DISCIPLINES[(n + 2) % 6]}
+        articles.append(Synthetic(f"synthetic-{n:04d}", themes, paragraphs, marks,
+                                  f"synthetic-{n - 1:04d}" if n else None))
+    return articles
+
+
+def markdown(article: Synthetic, plain: bool = False) -> str:
+    number = int(article.slug.split("-")[1])
+    lines = ["---", f"title: Synthetic article {number:04d}",
+             f'description: "Generated from the seed paragraphs to test the site at scale ({number})."',
+             f"themes: [{', '.join(article.themes)}]", "---", ""]
+    for index, text in enumerate(article.paragraphs):
+        if index == 0 and article.links_to and not plain:
+            target = plan_first_passage_id(article.links_to)
+            text += f" [Previous synthetic article]({article.links_to}.md#{target})"
+        lines.append(text)
+        if index in article.marks and not plain:
+            lines.append(f'{{ disciplines="{article.marks[index]}" }}')
+        lines.append("")
+    return "\n".join(lines)
+
+
+_first_ids: dict[str, str] = {}
+
+
+def plan_first_passage_id(slug: str) -> str:
+    return _first_ids[slug]
+
+
+def write(count: int, articles_dir: Path, plain: bool = False) -> list[Synthetic]:
+    articles_dir.mkdir(parents=True, exist_ok=True)
+    articles = plan(count)
+    for article in articles:
+        _first_ids[article.slug] = passage_id(article.paragraphs[0])
+    for article in articles:
+        (articles_dir / f"{article.slug}.md").write_text(markdown(article, plain), encoding="utf-8")
+    return articles
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("count", type=int)
+    parser.add_argument("articles_dir", type=Path)
+    parser.add_argument("--plain", action="store_true", help="no discipline marks or cross-links")
+    args = parser.parse_args()
+    write(args.count, args.articles_dir, args.plain)
+    print(f"{args.count} articles in {args.articles_dir}")
+
+
+if __name__ == "__main__":
+    main()

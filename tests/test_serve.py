@@ -1,0 +1,65 @@
+"""`mkdocs serve` survives a bad edit: it reports it, then serves the fix."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+from conftest import copy_project, free_port
+
+ARTICLE = "docs/articles/can-we-afford-to-miss-customer-experience.md"
+URL_PATH = "articles/can-we-afford-to-miss-customer-experience/"
+
+
+def fetch(url: str, timeout: float = 3) -> str:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(condition, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if result := condition():
+                return result
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_serve_reports_a_bad_edit_and_serves_the_repaired_page(tmp_path):
+    project = copy_project(tmp_path / "project")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    log: list[str] = []
+    reader = threading.Thread(target=lambda: log.extend(iter(server.stdout.readline, "")), daemon=True)
+    reader.start()
+    try:
+        wait_for(lambda: "Can We Afford" in fetch(base + URL_PATH), 60, "the first build")
+        article = project / ARTICLE
+        original = article.read_text(encoding="utf-8")
+
+        article.write_text(original.replace("themes: [omnichannel,", "themes: [omnichanel,"), encoding="utf-8")
+        wait_for(lambda: any("unknown theme 'omnichanel'" in line for line in log), 30, "the error report")
+        assert any("An error happened during the rebuild" in line for line in log)
+
+        article.write_text(original.replace("title: Can We Afford to Miss Customer Experience?",
+                                            "title: Can We Afford It? (repaired)"), encoding="utf-8")
+        wait_for(lambda: "Can We Afford It? (repaired)" in fetch(base + URL_PATH, timeout=10), 60, "the repaired page")
+        assert server.poll() is None, "the server stopped"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
