@@ -7,6 +7,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve test build article anchors clean
@@ -23,8 +24,15 @@ serve: $(STAMP)
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium $(NODE_STAMP)
 	$(BIN)/python -m pytest tests
+
+# axe-core (accessibility test), pinned in package-lock.json.
+$(NODE_STAMP): package-lock.json
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq nodejs npm; } \
+	  || { echo "The accessibility test needs Node.js and npm: sudo apt-get install -y nodejs npm" >&2; exit 1; }
+	npm ci --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its
 # own browser here). Installed when missing and we are root; otherwise say how.
