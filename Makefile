@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build article anchors clean
+.PHONY: serve test build offline article anchors clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,13 +35,18 @@ $(NODE_STAMP): package-lock.json
 	touch $(NODE_STAMP)
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its
-# own browser here). Installed when missing and we are root; otherwise say how.
+# own browser here); the print test reads PDFs with pdftotext (poppler-utils).
+# Installed when missing and we are root; otherwise say how.
 .PHONY: chromium
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  else echo "Browser tests need Chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium poppler-utils; \
+	  else echo "The tests need Chromium and pdftotext: sudo apt-get install -y chromium poppler-utils" >&2; exit 1; fi; \
 	fi
+
+# The offline edition: dist/cx-knowledge-base-offline.zip, works from file://
+offline: $(STAMP)
+	$(BIN)/python scripts/build_offline.py
 
 # Scaffold an article: make article TITLE="The title" AUTHOR="Jane Doe" [THEMES=journey,culture]
 article: $(STAMP)

@@ -19,6 +19,10 @@ counted, and fail here, since this machine reaches no other host.
 from __future__ import annotations
 
 import argparse
+import functools
+import gzip
+import http.server
+import io
 import json
 import os
 import re
@@ -27,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -71,6 +76,38 @@ def build(project: Path, site: Path, site_url: str) -> float:
     if result.returncode != 0:
         raise SystemExit(f"build of {project.name} failed:\n{result.stderr[-3000:]}")
     return elapsed
+
+
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves text compressed, as GitHub Pages does (--gzip)."""
+
+    TEXT = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or path.suffix not in self.TEXT or not path.is_file():
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def serve_site(directory: Path, port: int, compress: bool):
+    if not compress:
+        return serve(directory, port)
+    handler = functools.partial(GzipHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def page_load(browser, url: str) -> dict:
@@ -155,6 +192,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=0, help="synthetic articles to add to the five")
     parser.add_argument("--runs", type=int, default=5, help="builds per site for the median")
     parser.add_argument("--lighthouse", action="store_true", help="also run Lighthouse (npm, about a minute a page)")
+    parser.add_argument("--gzip", action="store_true", help="serve text compressed, as GitHub Pages does")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -172,7 +210,7 @@ def main() -> None:
             results[name]["index_kb"] = index.stat().st_size / 1024
             print(f"built {name}: median {results[name]['build_s']:.2f}s of {args.runs}", file=sys.stderr)
 
-        servers = {name: serve(workdir / f"site-{name}", ports[name]) for name in projects}
+        servers = {name: serve_site(workdir / f"site-{name}", ports[name], args.gzip) for name in projects}
         try:
             with sync_playwright() as playwright:
                 # A fresh temporary profile: Playwright's launch makes one.
@@ -196,7 +234,7 @@ def main() -> None:
 
     ours, bare = results["ours"], results["bare"]
     n = 5 + args.articles
-    print(f"\n### {n} articles\n")
+    print(f"\n### {n} articles{', served with gzip' if args.gzip else ''}\n")
     print("| Measure | This site | Bare Material | Ratio |")
     print("| --- | ---: | ---: | ---: |")
     rows = [

@@ -51,7 +51,8 @@ def test_serve_reports_a_bad_edit_and_serves_the_repaired_page(tmp_path):
 
         article.write_text(original.replace("themes: [omnichannel,", "themes: [omnichanel,"), encoding="utf-8")
         wait_for(lambda: any("unknown theme 'omnichanel'" in line for line in log), 30, "the error report")
-        assert any("An error happened during the rebuild" in line for line in log)
+        wait_for(lambda: any("An error happened during the rebuild" in line for line in log), 30,
+                 "the server to report the failed rebuild")
 
         article.write_text(original.replace("title: Can We Afford to Miss Customer Experience?",
                                             "title: Can We Afford It? (repaired)"), encoding="utf-8")

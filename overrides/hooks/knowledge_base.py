@@ -15,6 +15,8 @@ import json
 import logging
 from pathlib import Path
 
+from mkdocs.structure.files import File, InclusionLevel
+
 from kb import anchors, site_links
 from kb.passages import PassageExtension
 from kb.site import KnowledgeBase
@@ -27,16 +29,30 @@ EXTERNAL_LINKS_REPORT = "external-links.json"
 kb = KnowledgeBase()
 
 
+OFFLINE_SHIM_CDN = "https://unpkg.com/iframe-worker/shim"
+OFFLINE_SHIM_LOCAL = "assets/javascripts/vendor/iframe-worker-shim.js"
+
+
 def on_config(config):
     # A fresh instance of the extension per build: `mkdocs serve` reloads the
     # config on every change, and the extension must follow it.
     config.markdown_extensions.append(PassageExtension(kb.context))
+    # The offline plugin loads a search shim from a CDN; the offline edition
+    # must load nothing from another host, so use the vendored copy.
+    polyfills = config.extra.get("polyfills")
+    if polyfills:
+        config.extra["polyfills"] = [OFFLINE_SHIM_LOCAL if url == OFFLINE_SHIM_CDN else url for url in polyfills]
+    kb.offline_edition_url = config.extra.get("offline_edition_url")
     return config
 
 
 def on_files(files, config):
     sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
     kb.load_definitions(sources)
+    # "Print this theme" pages: generated, reachable from each theme page,
+    # kept out of the navigation.
+    for src_uri, markdown in kb.print_pages().items():
+        files.append(File.generated(config, src_uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV))
     return files
 
 
@@ -70,7 +86,10 @@ def on_env(env, config, files):
         page.kb_header = result.header
         page.kb_related = result.related
         page.kb_backlinks = result.backlinks
-    kb.check_published(anchors.load(project_dir(config) / anchors.REGISTRY_FILE), urls, redirect_maps(config))
+    if config.use_directory_urls:
+        # The registry records the hosted site's URLs; the offline edition
+        # (.html URLs, opened from disk) is a different address space.
+        kb.check_published(anchors.load(project_dir(config) / anchors.REGISTRY_FILE), urls, redirect_maps(config))
     for problem in kb.problems:
         log.error(str(problem))
     return env

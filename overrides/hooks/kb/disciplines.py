@@ -107,7 +107,7 @@ def coverage_matrix(disciplines: list[Discipline], articles: list[tuple[str, str
                          f'<span class="kb-visually-hidden">{escape(label)}</span>'
                          f'<span aria-hidden="true">{n or "·"}</span></td>')
         rows.append(f'<tr><th scope="row"><a href="#{d.id}">{escape(d.short)}</a></th>{"".join(cells)}</tr>')
-    return ('<div class="kb-matrix-wrap"><table class="kb-matrix">'
+    return ('<div class="kb-matrix-wrap" data-search-exclude><table class="kb-matrix">'
             '<caption>Marked passages per discipline and article</caption>'
             f'<thead><tr><td></td>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
 

@@ -33,6 +33,7 @@ from .passages import PageRecord, PassageContext
 from .problems import Problems
 from .text import excerpt
 
+PRINT_DIR = "print/"
 PLACEHOLDER = re.compile(r"<!-- kb:(?P<name>[\w-]+)(?:\s+(?P<arg>[\w-]+))?\s*-->")
 WORDS_PER_MINUTE = 200
 
@@ -83,6 +84,8 @@ class KnowledgeBase:
     titles: dict[str, str] = field(default_factory=dict)  # src_uri -> page title
     urls: dict[str, str] = field(default_factory=dict)  # src_uri -> site URL, once composed
     _refs: list | None = None  # article refs with site URLs, cached per compose
+    _contents: dict[str, str] = field(default_factory=dict)  # src_uri -> converted HTML, during compose
+    offline_edition_url: str | None = None  # the published offline zip, if any
 
     @property
     def problems(self) -> Problems:
@@ -146,9 +149,26 @@ class KnowledgeBase:
         if src_uri == disciplines_mod.DISCIPLINES_SRC:
             return _after_each_section(
                 markdown, lambda d: f"<!-- kb:discipline-passages {d} -->" if d in self.context.disciplines else "")
-        if themes_mod.theme_of(src_uri) and "<!-- kb:theme-articles" not in markdown:
-            return markdown.rstrip() + "\n\n## Articles on this theme\n\n<!-- kb:theme-articles -->\n"
+        if theme_id := themes_mod.theme_of(src_uri):
+            if "<!-- kb:theme-articles" not in markdown:
+                markdown = markdown.rstrip() + "\n\n## Articles on this theme\n\n<!-- kb:theme-articles -->\n"
+            return markdown.rstrip() + (f"\n\n[Print this theme: all its articles on one page]"
+                                        f"(../{PRINT_DIR}{theme_id}.md){{ .kb-print-link }}\n")
         return markdown
+
+    def print_pages(self) -> dict[str, str]:
+        """src_uri -> Markdown of the "print this theme" page of each theme."""
+        pages = {}
+        for theme in self.themes:
+            pages[f"{PRINT_DIR}{theme.id}.md"] = (
+                "---\n"
+                f"title: \"{theme.title}: every article, for printing\"\n"
+                f"description: \"All the articles on {theme.title.lower()}, on one page, ready to print.\"\n"
+                "search:\n  exclude: true\nhide:\n  - navigation\n  - toc\n---\n\n"
+                f"# {theme.title}: every article\n\n"
+                f"<!-- kb:theme-print {theme.id} -->\n"
+            )
+        return pages
 
     def end_page(self) -> None:
         self.context.page = None
@@ -158,6 +178,7 @@ class KnowledgeBase:
         """`urls`: src_uri -> site URL; `contents`: src_uri -> converted HTML."""
         self.urls = dict(urls)
         self._refs = None
+        self._contents = contents
         self._check_glossary_usage()
         self._check_discipline_coverage()
         backlinks = self._backlinks()
@@ -222,7 +243,7 @@ class KnowledgeBase:
                 count = sum(1 for a in self.articles.values() if t.id in a.themes)
                 items.append(f'<li><a href="{urls_by_theme[t.id]}">{escape(t.title)}</a> '
                              f'<span class="kb-count">{count} article{"s" if count != 1 else ""}</span></li>')
-            return f'<ul class="kb-theme-list">{"".join(items)}</ul>'
+            return f'<ul class="kb-theme-list" data-search-exclude>{"".join(items)}</ul>'
         if name == "theme-matrix":
             refs = self._article_refs(page_url, urls)
             strengths = {}
@@ -247,14 +268,41 @@ class KnowledgeBase:
             if discipline is None:
                 return None
             return disciplines_mod.passages_block(discipline, self._marked_passages(page_url, urls))
+        if name == "theme-print":
+            return self._theme_print(arg, src_uri, page_url, urls)
+        if name == "offline-edition":
+            if self.offline_edition_url:
+                href = self.offline_edition_url
+                return (f'<p class="kb-offline"><a href="{escape(href)}" rel="noopener">Download the offline edition</a> '
+                        '(a zip: unzip it and open <code>cx-knowledge-base/index.html</code>; search included).</p>')
+            return ('<p class="kb-offline">The offline edition is a zip of this site that works without a '
+                    'network: build it with <code>make offline</code>, unzip it and open '
+                    '<code>cx-knowledge-base/index.html</code>.</p>')
         if name == "glossary-letters":
             return glossary_mod.letter_index(self.glossary)
         if name == "glossary-appears":
             return self._appears_in(arg, page_url, urls)
         self.problems.add(file, None, f"unknown placeholder '<!-- kb:{name} -->'.",
                           "use one of: article-list, theme-list, theme-articles, theme-matrix, "
-                          "disciplines-diagram, discipline-matrix.")
+                          "disciplines-diagram, discipline-matrix, offline-edition.")
         return None
+
+    def _theme_print(self, theme_id: str | None, src_uri: str, page_url: str, urls: dict[str, str]) -> str | None:
+        theme = next((t for t in self.themes if t.id == theme_id), None)
+        if theme is None:
+            self.problems.add("docs/" + src_uri, None, f"'<!-- kb:theme-print {theme_id} -->' names no known theme.",
+                              "name one of: " + ", ".join(self.theme_ids) + ".")
+            return None
+        sections = []
+        for key, article in sorted(self.articles.items(), key=lambda kv: kv[1].title.casefold()):
+            if theme.id not in article.themes:
+                continue
+            byline = ", ".join(x for x in (article.author, article.source and f"first published on {article.source}",
+                                           article.published and _date_label(article.published)) if x)
+            body = rebase_links(self._contents.get(key, ""), urls[key], page_url)
+            sections.append(f'<section class="kb-print-article"><h1>{escape(article.title)}</h1>'
+                            f'<p class="kb-byline">{escape(byline)}</p>{body}</section>')
+        return "".join(sections)
 
     def _appears_in(self, term_id: str | None, page_url: str, urls: dict[str, str]) -> str:
         groups = []
@@ -338,6 +386,25 @@ class KnowledgeBase:
                 self.problems.add("docs/" + record.src_uri, None, "no passage of this article is marked with a discipline.",
                                   "add a line like { disciplines=\"strategy\" } directly under at least one "
                                   "passage; known: " + ", ".join(self.context.disciplines) + ".")
+
+
+_RELATIVE_LINK = re.compile(r'(?P<attr>href|src)="(?P<url>(?![a-z][\w+.-]*:|#|/)[^"]+)"')
+
+
+def rebase_links(html: str, from_url: str, to_url: str) -> str:
+    """Relative links of HTML made for the page at `from_url`, rewritten to
+    work from the page at `to_url` (both site URLs)."""
+    from_dir = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
+
+    def rebase(match: re.Match[str]) -> str:
+        path, hash_, fragment = match["url"].partition("#")
+        target = posixpath.normpath(posixpath.join(from_dir, path)) if path else from_url
+        if path.endswith("/") and not target.endswith("/"):
+            target += "/"
+        new = relative_url(target.lstrip("./") if target != "." else "", to_url)
+        return f'{match["attr"]}="{new}{hash_}{fragment}"'
+
+    return _RELATIVE_LINK.sub(rebase, html)
 
 
 def _date_label(date: dt.date) -> str:

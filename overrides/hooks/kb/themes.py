@@ -72,7 +72,9 @@ def article_list(articles: list[ArticleRef], css_class: str = "kb-article-list")
         by = f'<span class="kb-by">{escape(a.author)}</span>' if a.author else ""
         items.append(f'<li><a href="{escape(a.url)}">{escape(a.title)}</a>{by}'
                      f'<p>{escape(a.description)}</p></li>')
-    return f'<ul class="{css_class}">{"".join(items)}</ul>'
+    # Generated listings repeat what each article says of itself: kept out of
+    # search, so results point to the articles.
+    return f'<ul class="{css_class}" data-search-exclude>{"".join(items)}</ul>'
 
 
 def matrix(themes: list[Theme], theme_urls: dict[str, str], articles: list[ArticleRef],
@@ -101,7 +103,7 @@ def matrix(themes: list[Theme], theme_urls: dict[str, str], articles: list[Artic
                          f'<span aria-hidden="true">{shown}</span></td>')
         rows.append(f'<tr><th scope="row"><a href="{escape(theme_urls[theme.id])}">{escape(theme.title)}</a></th>'
                     f'{"".join(cells)}</tr>')
-    return ('<div class="kb-matrix-wrap"><table class="kb-matrix">'
+    return ('<div class="kb-matrix-wrap" data-search-exclude><table class="kb-matrix">'
             '<caption>Themes by article: ● the article carries the theme; '
             'the number counts its passages that speak to it</caption>'
             f'<thead><tr><td></td>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')

@@ -1,0 +1,98 @@
+"""Take it anywhere: the offline edition from file://, and print."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import build_offline
+import transcription
+from conftest import copy_project
+from test_content import SEEDS
+from test_indexes import articles
+
+
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("offline")
+    project = copy_project(root / "project")
+    archive = build_offline.build_offline(project, root / "dist")
+    unpacked = root / "unpacked"
+    with zipfile.ZipFile(archive) as zipped:
+        zipped.extractall(unpacked)
+    return unpacked / build_offline.FOLDER
+
+
+def test_the_offline_edition_navigates_and_searches_from_the_file_system(browser, offline_site):
+    tab = browser.new_page()
+    errors, foreign = [], []
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    tab.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    tab.on("request", lambda r: r.url.startswith("file://") or foreign.append(r.url))
+    try:
+        tab.goto((offline_site / "index.html").as_uri())
+        tab.get_by_role("link", name="Glossary").first.click()
+        tab.wait_for_url("**/glossary.html")
+        assert tab.title().startswith("Glossary")
+        tab.locator(".md-search__input").first.click()
+        tab.keyboard.type("Disney Institute")
+        first = tab.locator(".md-search-result__item a").first
+        first.wait_for(timeout=10000)
+        assert "can-we-afford-to-miss-customer-experience.html" in first.get_attribute("href")
+        first.click()
+        tab.wait_for_url("**/can-we-afford-to-miss-customer-experience.html*")
+        assert "Disney Institute" in tab.locator("article").inner_text()
+    finally:
+        tab.close()
+    assert errors == [] and foreign == []
+
+
+def pdf_text(tab, url: str, path: Path) -> str:
+    tab.goto(url)
+    tab.wait_for_load_state("networkidle")
+    tab.pdf(path=str(path), format="A4")
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def test_a_printed_article_has_its_full_text_and_no_navigation(browser, base_url, tmp_path):
+    tab = browser.new_page()
+    text = pdf_text(tab, base_url + "articles/can-we-afford-to-miss-customer-experience/", tmp_path / "a.pdf")
+    tab.close()
+    # Printed glossary definitions follow their terms in [brackets]: set aside.
+    authors_text = re.sub(r" ?\[[^\]]*\]", "", text)
+    seed = next(s for s in SEEDS if "Can We Afford" in s.read_text(encoding="utf-8"))
+    for block in transcription.repair_article(seed.read_text(encoding="utf-8")):
+        for sentence in transcription.sentences(block.text):
+            assert unicodedata.normalize("NFKC", sentence) in authors_text, sentence
+    assert "[Customer experience (CX): Everything a customer perceives" in text  # tooltips expanded
+    for chrome in ("Table of contents", "Related articles", "Linked from", "Search", "The six CX disciplines"):
+        assert chrome not in text, chrome
+
+
+def test_the_theme_print_view_has_every_article_of_the_theme_each_on_new_pages(browser, site, base_url, tmp_path):
+    expected = sorted(m["title"] for m in articles().values() if "omnichannel" in m["themes"])
+    page_html = (site / "print" / "omnichannel" / "index.html").read_text(encoding="utf-8")
+    titles = re.findall(r'<section class="kb-print-article"><h1>(.*?)</h1>', page_html)
+    assert sorted(t.replace("&#x27;", "'") for t in titles) == expected
+    tab = browser.new_page()
+    tab.goto(base_url + "themes/omnichannel/")
+    tab.get_by_role("link", name=re.compile("Print this theme")).click()
+    tab.wait_for_url("**/print/omnichannel/")
+    pdf = tmp_path / "theme.pdf"
+    text = pdf_text(tab, tab.url, pdf)
+    tab.close()
+    pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert int(re.search(r"Pages:\s+(\d+)", pages).group(1)) >= len(expected)
+    for title in expected:
+        assert title in text
+    # Each article starts a page: its title is the first line of some page.
+    starts = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout.split("\f")
+    first_lines = [next((l.strip() for l in page.splitlines() if l.strip()), "") for page in starts]
+    for title in expected[1:]:
+        assert any(line.startswith(title[:30]) for line in first_lines), title
