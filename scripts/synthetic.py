@@ -65,15 +65,15 @@ def plan(count: int) -> list[Synthetic]:
     return articles
 
 
-def markdown(article: Synthetic, plain: bool = False) -> str:
+def markdown(article: Synthetic, first_ids: dict[str, str], plain: bool = False) -> str:
+    """The article's page; `first_ids` gives each article's first passage id."""
     number = int(article.slug.split("-")[1])
     lines = ["---", f"title: Synthetic article {number:04d}",
              f'description: "Generated from the seed paragraphs to test the site at scale ({number})."',
              f"themes: [{', '.join(article.themes)}]", "---", ""]
     for index, text in enumerate(article.paragraphs):
         if index == 0 and article.links_to and not plain:
-            target = plan_first_passage_id(article.links_to)
-            text += f" [Previous synthetic article]({article.links_to}.md#{target})"
+            text += f" [Previous synthetic article]({article.links_to}.md#{first_ids[article.links_to]})"
         lines.append(text)
         if index in article.marks and not plain:
             lines.append(f'{{ disciplines="{article.marks[index]}" }}')
@@ -81,20 +81,12 @@ def markdown(article: Synthetic, plain: bool = False) -> str:
     return "\n".join(lines)
 
 
-_first_ids: dict[str, str] = {}
-
-
-def plan_first_passage_id(slug: str) -> str:
-    return _first_ids[slug]
-
-
 def write(count: int, articles_dir: Path, plain: bool = False) -> list[Synthetic]:
     articles_dir.mkdir(parents=True, exist_ok=True)
     articles = plan(count)
+    first_ids = {a.slug: passage_id(a.paragraphs[0]) for a in articles}
     for article in articles:
-        _first_ids[article.slug] = passage_id(article.paragraphs[0])
-    for article in articles:
-        (articles_dir / f"{article.slug}.md").write_text(markdown(article, plain), encoding="utf-8")
+        (articles_dir / f"{article.slug}.md").write_text(markdown(article, first_ids, plain), encoding="utf-8")
     return articles
 
 

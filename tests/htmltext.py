@@ -58,6 +58,12 @@ def built_pages(site: Path) -> list[Path]:
     return sorted(p for p in site.rglob("*.html") if p.name == "index.html" or p.name == "404.html")
 
 
+def page_urls(site: Path) -> list[str]:
+    """Site-relative URL of every built page ('', 'glossary/', '404.html')."""
+    return [str(p.parent.relative_to(site)).replace(".", "").strip("/") + "/" if p.name == "index.html" else p.name
+            for p in built_pages(site)]
+
+
 def page_path(site: Path, url: str) -> Path:
     """'articles/x/' -> site/articles/x/index.html"""
     return site / url.split("#")[0] / "index.html"

@@ -8,15 +8,11 @@ import json
 import pytest
 
 from conftest import ROOT
-from htmltext import built_pages
+from htmltext import page_urls
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
-
-def page_urls(site) -> list[str]:
-    return [str(p.parent.relative_to(site)).replace(".", "").strip("/") + "/" if p.name == "index.html" else p.name
-            for p in built_pages(site)]
 
 
 def violations(tab) -> list[dict]:

@@ -7,12 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from htmltext import built_pages, visible_text
+from htmltext import page_urls, visible_text
 
-
-def page_urls(site) -> list[str]:
-    return [str(p.parent.relative_to(site)).replace(".", "") + "/" if p.name == "index.html" else p.name
-            for p in built_pages(site)]
 
 
 def test_every_page_loads_without_console_errors_or_foreign_requests(site, page, base_url):

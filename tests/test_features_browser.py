@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -11,15 +10,6 @@ from conftest import ROOT
 from test_indexes import articles
 
 ARTICLE = "articles/is-customer-experience-new/"
-
-
-def in_view(page, element_id: str) -> bool:
-    """The element's top is on screen and not hidden under the sticky header."""
-    return page.evaluate(
-        """id => { const el = document.getElementById(id); if (!el) return false;
-                   const header = document.querySelector('.md-header').getBoundingClientRect().bottom;
-                   const r = el.getBoundingClientRect();
-                   return r.top >= header - 1 && r.top < window.innerHeight; }""", element_id)
 
 
 def wait_in_view(page, element_id: str) -> None:

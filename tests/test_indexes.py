@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from htmltext import page_path, visible_text
+from htmltext import page_path
 
 DOCS = ROOT / "docs"
 MARK = re.compile(r'^\s*\{\s*disciplines="([^"]+)"\s*\}\s*$')

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .problems import Problems, line_of
 
@@ -47,7 +47,6 @@ class Article:
     source: str | None = None
     published: dt.date | None = None
     title_editorial: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 def front_matter_line(raw: str, key: str) -> int | None:

@@ -62,7 +62,6 @@ class PageRecord:
     passages: list[Passage] = field(default_factory=list)
     headings: list[tuple[str, str]] = field(default_factory=list)  # (id, title)
     aliases: list[str] = field(default_factory=list)  # old ids kept alive
-    external_links: list[str] = field(default_factory=list)
     word_count: int = 0
 
     @property
@@ -122,14 +121,12 @@ class PassageTreeprocessor(Treeprocessor):
         self._external_links(root)
 
     def _external_links(self, root: etree.Element) -> None:
-        """External links open nothing with access to this page (noopener),
-        and are recorded for the external-links report."""
+        """External links open nothing with access to this page (noopener)."""
         for anchor in root.iter("a"):
             href = anchor.get("href", "")
             if resolve_link(href, self.page.src_uri) is None and urlsplit(href).scheme in ("http", "https", ""):
                 rel = set((anchor.get("rel") or "").split()) | {"noopener"}
                 anchor.set("rel", " ".join(sorted(rel)))
-                self.page.external_links.append(href)
 
     def _walk(self, parent: etree.Element) -> None:
         for child in list(parent):

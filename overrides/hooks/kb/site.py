@@ -31,7 +31,7 @@ from . import glossary as glossary_mod
 from . import themes as themes_mod
 from .passages import PageRecord, PassageContext
 from .problems import Problems
-from .text import excerpt
+from .text import excerpt, slugify
 
 PRINT_DIR = "print/"
 PLACEHOLDER = re.compile(r"<!-- kb:(?P<name>[\w-]+)(?:\s+(?P<arg>[\w-]+))?\s*-->")
@@ -414,16 +414,11 @@ def _date_label(date: dt.date) -> str:
 def _glossary_markdown(markdown: str) -> str:
     """Letter index before the first entry; "Appears in" after each entry."""
     with_appears = _after_each_section(markdown, lambda term_id: f"<!-- kb:glossary-appears {term_id} -->",
-                                       id_of=lambda text, explicit: explicit or _slug(text))
+                                       id_of=lambda text, explicit: explicit or slugify(text))
     first = re.search(r"^## ", with_appears, flags=re.M)
     if not first:
         return with_appears
     return with_appears[:first.start()] + "<!-- kb:glossary-letters -->\n\n" + with_appears[first.start():]
-
-
-def _slug(text: str) -> str:
-    from .text import slugify
-    return slugify(text)
 
 
 def _after_each_section(markdown: str, placeholder, id_of=None) -> str:
