@@ -49,7 +49,7 @@ def relative_url(target: str, base: str) -> str:
     rel = posixpath.relpath("/" + target_path, "/" + base_dir)
     if rel == ".":
         rel = "./"
-    elif target_path.endswith("/") and not rel.endswith("/"):
+    elif (target_path.endswith("/") or target_path == "") and not rel.endswith("/"):
         rel += "/"
     return rel + (f"#{fragment}" if fragment else "")
 
@@ -401,7 +401,7 @@ def rebase_links(html: str, from_url: str, to_url: str) -> str:
         target = posixpath.normpath(posixpath.join(from_dir, path)) if path else from_url
         if path.endswith("/") and not target.endswith("/"):
             target += "/"
-        new = relative_url(target.lstrip("./") if target != "." else "", to_url)
+        new = relative_url("" if target == "." else target, to_url)  # normpath: "." is the site root
         return f'{match["attr"]}="{new}{hash_}{fragment}"'
 
     return _RELATIVE_LINK.sub(rebase, html)
