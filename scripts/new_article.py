@@ -22,19 +22,23 @@ sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import transcription  # noqa: E402
+from kb import disciplines, themes  # noqa: E402
+from kb.problems import Problems  # noqa: E402
 from kb.text import slugify  # noqa: E402
 
 DOCS = ROOT / "docs"
 
 
 def known_themes(docs: Path) -> list[str]:
-    return sorted(p.stem for p in (docs / "themes").glob("*.md") if p.name != "index.md")
+    """The themes the build knows: one per page in docs/themes/."""
+    pages = (p.relative_to(docs).as_posix() for p in (docs / "themes").glob("*.md"))
+    return sorted(t for t in map(themes.theme_of, pages) if t)
 
 
 def known_disciplines(docs: Path) -> list[str]:
-    import re
-    text = (docs / "disciplines.md").read_text(encoding="utf-8")
-    return re.findall(r"^##\s+.+?\{[^}]*#([\w-]+)[^}]*\.discipline[^}]*\}", text, flags=re.M)
+    """The discipline ids the build knows, read the way the build reads them."""
+    text = (docs / disciplines.DISCIPLINES_SRC).read_text(encoding="utf-8")
+    return [d.id for d in disciplines.parse(text, Problems())]
 
 
 def yaml_text(value: str) -> str:
