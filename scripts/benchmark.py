@@ -19,7 +19,6 @@ counted, and fail here, since this machine reaches no other host.
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
 import http.server
 import io
@@ -31,7 +30,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -99,15 +97,6 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         return io.BytesIO(body)
-
-
-def serve_site(directory: Path, port: int, compress: bool):
-    if not compress:
-        return serve(directory, port)
-    handler = functools.partial(GzipHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def page_load(browser, url: str) -> dict:
@@ -210,7 +199,8 @@ def main() -> None:
             results[name]["index_kb"] = index.stat().st_size / 1024
             print(f"built {name}: median {results[name]['build_s']:.2f}s of {args.runs}", file=sys.stderr)
 
-        servers = {name: serve_site(workdir / f"site-{name}", ports[name], args.gzip) for name in projects}
+        handler = GzipHandler if args.gzip else None
+        servers = {name: serve(workdir / f"site-{name}", ports[name], handler) for name in projects}
         try:
             with sync_playwright() as playwright:
                 # A fresh temporary profile: Playwright's launch makes one.
