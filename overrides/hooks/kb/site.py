@@ -84,6 +84,7 @@ class KnowledgeBase:
     titles: dict[str, str] = field(default_factory=dict)  # src_uri -> page title
     urls: dict[str, str] = field(default_factory=dict)  # src_uri -> site URL, once composed
     _refs: list | None = None  # article refs with site URLs, cached per compose
+    _marked: dict = field(default_factory=dict)  # page URL -> marked passages, cached per compose
     _contents: dict[str, str] = field(default_factory=dict)  # src_uri -> converted HTML, during compose
     offline_edition_url: str | None = None  # the published offline zip, if any
 
@@ -178,6 +179,7 @@ class KnowledgeBase:
         """`urls`: src_uri -> site URL; `contents`: src_uri -> converted HTML."""
         self.urls = dict(urls)
         self._refs = None
+        self._marked = {}
         self._contents = contents
         self._check_glossary_usage()
         self._check_discipline_coverage()
@@ -216,7 +218,11 @@ class KnowledgeBase:
         return {t.id: relative_url(urls[f"{themes_mod.THEMES_DIR}{t.id}.md"], page_url) for t in self.themes}
 
     def _marked_passages(self, page_url: str, urls: dict[str, str]) -> list[disciplines_mod.MarkedPassage]:
-        marked = []
+        """Every marked passage, linked from `page_url`. The disciplines page
+        asks once for its matrix and once per discipline: built once per page."""
+        if page_url in self._marked:
+            return self._marked[page_url]
+        marked = self._marked[page_url] = []
         for key, article in sorted(self.articles.items(), key=lambda kv: kv[1].title.casefold()):
             for passage in self.records[key].passages:
                 if passage.disciplines:
