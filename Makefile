@@ -12,10 +12,11 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve test build offline article anchors clean
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 serve: $(STAMP)
@@ -46,15 +47,15 @@ chromium:
 
 # The offline edition: dist/cx-knowledge-base-offline.zip, works from file://
 offline: $(STAMP)
-	$(BIN)/python scripts/build_offline.py
+	$(BIN)/python -m kb offline
 
 # Scaffold an article: make article TITLE="The title" AUTHOR="Jane Doe" [THEMES=journey,culture]
 article: $(STAMP)
-	$(BIN)/python scripts/new_article.py "$(TITLE)" --author "$(AUTHOR)" $(if $(THEMES),--themes "$(THEMES)")
+	$(BIN)/python -m kb new "$(TITLE)" --author "$(AUTHOR)" $(if $(THEMES),--themes "$(THEMES)")
 
 # After adding articles, headings or paragraphs: register the new anchors.
 anchors: $(STAMP)
-	$(BIN)/python scripts/update_anchors.py
+	$(BIN)/python -m kb anchors
 
 clean:
 	rm -rf site $(VENV)

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from conftest import ROOT
-from htmltext import page_urls
+from kb.devtools import ROOT
+from kb.htmltext import page_urls
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]

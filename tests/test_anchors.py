@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import ROOT, build_site, copy_project, serve
+from kb.devtools import ROOT, build_site, copy_project, serve
 
 ARTICLE = "docs/articles/is-customer-experience-new.md"
 
@@ -110,7 +110,7 @@ def test_moving_a_page_needs_a_redirect_which_keeps_old_links_working(tmp_path, 
 
 
 def test_every_page_has_link_preview_meta(site, port):
-    from htmltext import built_pages
+    from kb.htmltext import built_pages
 
     for path in built_pages(site):
         if path.name == "404.html":

@@ -14,7 +14,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import build_site, copy_project
+from kb.devtools import build_site, copy_project
 
 ARTICLE = "docs/articles/can-we-afford-to-miss-customer-experience.md"
 ARTICLE_4 = "docs/articles/integrate-cx-into-business-strategy.md"
@@ -50,7 +50,7 @@ CASES = [
     Case("empty-themes", ARTICLE, sub("themes: [omnichannel, culture, journey]", "themes: []"),
          ["{file}:{line}: front matter has no 'themes'."], line_of="themes:"),
     Case("no-front-matter", ARTICLE, drop_front_matter,
-         ["{file}:1: the article has no front matter.", "scripts/new_article.py"]),
+         ["{file}:1: the article has no front matter.", "python -m kb new"]),
     Case("no-description", ARTICLE, lambda t: re.sub(r"description: .*\n", "", t, count=1),
          ["{file}:1: front matter has no 'description'."]),
     Case("no-title", ARTICLE, sub("title: Can We Afford to Miss Customer Experience?\n", ""),

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from htmltext import page_urls, visible_text
+from kb.htmltext import page_urls, visible_text
 
 
 

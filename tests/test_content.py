@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from htmltext import built_pages, visible_text
-import transcription
+from kb.devtools import ROOT
+from kb.htmltext import built_pages, visible_text
+from kb import transcription
 
 # The authoritative seeds sit beside the repository (../shared/seeds); a copy
 # lives in tests/seeds so the suite also runs where that folder is absent.

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import ROOT
+from kb.devtools import ROOT
 from test_indexes import articles
 
 ARTICLE = "articles/is-customer-experience-new/"

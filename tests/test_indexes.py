@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
-from htmltext import page_path
+from kb.devtools import ROOT
+from kb.htmltext import page_path
 
 DOCS = ROOT / "docs"
 MARK = re.compile(r'^\s*\{\s*disciplines="([^"]+)"\s*\}\s*$')

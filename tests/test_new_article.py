@@ -8,16 +8,12 @@ from pathlib import Path
 
 import yaml
 
-from conftest import ROOT, build_site, copy_project
+from kb.devtools import ROOT, build_site, copy_project
 
 
 def scaffold(project: Path, *args: str) -> subprocess.CompletedProcess:
-    # The script finds docs/ next to itself: run the scratch copy's own.
-    scripts = project / "scripts"
-    if not scripts.exists():
-        import shutil
-        shutil.copytree(ROOT / "scripts", scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    return subprocess.run([sys.executable, str(scripts / "new_article.py"), *args],
+    # The tool works on the project in the current folder.
+    return subprocess.run([sys.executable, "-m", "kb", "new", *args], cwd=project,
                           capture_output=True, text=True, stdin=subprocess.DEVNULL)
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-import synthetic
-from conftest import build_site, copy_project
+from kb.tools import synthetic
+from kb.devtools import build_site, copy_project
 
 COUNT = 1000
 

@@ -9,7 +9,7 @@ import threading
 import time
 import urllib.request
 
-from conftest import copy_project, free_port
+from kb.devtools import copy_project, free_port
 
 ARTICLE = "docs/articles/can-we-afford-to-miss-customer-experience.md"
 URL_PATH = "articles/can-we-afford-to-miss-customer-experience/"

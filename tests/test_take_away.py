@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import build_offline
-import transcription
-from conftest import copy_project
+from kb.tools import build_offline
+from kb import transcription
+from kb.devtools import copy_project
 from test_content import SEEDS
 from test_indexes import articles
 

@@ -5,7 +5,7 @@ anchor (heading and passage ids, and their aliases) ever published. Each build
 compares the site with it; a URL or anchor that disappeared fails the build
 with the fix: pin the old id, keep it as an alias, or redirect the page.
 
-`scripts/update_anchors.py` adds newly published anchors to the file. Nothing
+`python -m kb anchors` adds newly published anchors to the file. Nothing
 is ever removed from it automatically.
 """
 
@@ -28,7 +28,7 @@ def load(path: Path) -> dict[str, list[str]] | None:
 def dump(path: Path, pages: dict[str, list[str]]) -> None:
     data = {
         "about": "Every page URL and #anchor this site has published. Checked by every build; "
-                 "refreshed by scripts/update_anchors.py. Never remove an entry: keep the anchor "
+                 "refreshed by python -m kb anchors. Never remove an entry: keep the anchor "
                  "working with an alias or a redirect instead (see README, 'Links that never rot').",
         "pages": {url: sorted(set(anchors)) for url, anchors in sorted(pages.items())},
     }

@@ -13,13 +13,12 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from conftest import CHROMIUM, CHROMIUM_FLAGS, serve  # noqa: E402
+from kb.devtools import CHROMIUM, CHROMIUM_FLAGS, serve
 
 SIZES = {"desktop": (1280, 900), "mobile": (375, 740)}
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("site", type=Path, help="the built site folder")
     parser.add_argument("pages", nargs="+", help="page paths, e.g. glossary/ (a #fragment is kept)")
@@ -27,7 +26,7 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="capture the whole page, not the first screen")
     parser.add_argument("--sizes", default="desktop,mobile")
     parser.add_argument("--schemes", default="light,dark")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
 
@@ -51,6 +50,4 @@ def main() -> None:
         browser.close()
     server.shutdown()
 
-
-if __name__ == "__main__":
-    main()
+    return 0

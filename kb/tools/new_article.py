@@ -1,7 +1,7 @@
 """Scaffold a new article with valid front matter.
 
-    python scripts/new_article.py "The Title" --author "Jane Doe" --themes journey,culture
-    python scripts/new_article.py --from-text pasted.txt --author "Jane Doe" --source example.com
+    python -m kb new "The Title" --author "Jane Doe" --themes journey,culture
+    python -m kb new --from-text pasted.txt --author "Jane Doe" --source example.com
     make article TITLE="The Title" AUTHOR="Jane Doe"
 
 Writes docs/articles/<slug>.md and prints what to do next. With --from-text,
@@ -17,16 +17,10 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
-sys.path.insert(0, str(ROOT / "scripts"))
+from kb import disciplines, themes, transcription
+from kb.problems import Problems
+from kb.text import slugify
 
-import transcription  # noqa: E402
-from kb import disciplines, themes  # noqa: E402
-from kb.problems import Problems  # noqa: E402
-from kb.text import slugify  # noqa: E402
-
-DOCS = ROOT / "docs"
 
 
 def known_themes(docs: Path) -> list[str]:
@@ -77,7 +71,7 @@ def render(title: str, description: str, themes: list[str], author: str | None, 
     return "\n".join(lines) + "\n" + "\n\n".join(paragraphs).rstrip() + "\n"
 
 
-def main(argv: list[str] | None = None, docs: Path = DOCS) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("title", nargs="?", help="the article's title (from --from-text's first line if omitted)")
     parser.add_argument("--author", help="the author's name, as the source gives it")
@@ -86,7 +80,9 @@ def main(argv: list[str] | None = None, docs: Path = DOCS) -> int:
     parser.add_argument("--themes", default="", help="comma-separated themes")
     parser.add_argument("--description", help="one sentence: what the article argues")
     parser.add_argument("--from-text", type=Path, help="a plain-text transcription to import as the body")
+    parser.add_argument("--docs", type=Path, default=Path("docs"), help="the docs folder (default: ./docs)")
     args = parser.parse_args(argv)
+    docs = args.docs.resolve()
 
     themes_allowed = known_themes(docs)
     disciplines = known_disciplines(docs)
@@ -127,6 +123,3 @@ def main(argv: list[str] | None = None, docs: Path = DOCS) -> int:
           "  3. Preview with `make serve`, then run `make anchors` and commit the article with anchors.json.")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -16,12 +16,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
-
-import transcription  # noqa: E402
-from kb.passages import passage_id  # noqa: E402
+from kb import transcription
+from kb.devtools import ROOT
+from kb.passages import passage_id
 
 THEMES = ["journey", "omnichannel", "culture", "measurement"]
 DISCIPLINES = ["strategy", "intelligence", "design", "measure", "connect", "live"]
@@ -90,15 +87,13 @@ def write(count: int, articles_dir: Path, plain: bool = False) -> list[Synthetic
     return articles
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("count", type=int)
     parser.add_argument("articles_dir", type=Path)
     parser.add_argument("--plain", action="store_true", help="no discipline marks or cross-links")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     write(args.count, args.articles_dir, args.plain)
     print(f"{args.count} articles in {args.articles_dir}")
 
-
-if __name__ == "__main__":
-    main()
+    return 0

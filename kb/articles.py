@@ -64,7 +64,7 @@ def validate(src_uri: str, meta: dict, raw: str, allowed_themes: list[str], prob
         problems.add(file, 1, "the article has no front matter.",
                      "start the file with a front matter block: a line '---', then "
                      + ", ".join(f"'{k}: …'" for k in REQUIRED) + ", then '---'. "
-                     "'python scripts/new_article.py' writes one for you.")
+                     "'python -m kb new' writes one for you.")
         return None
 
     for key, meaning in REQUIRED.items():

@@ -1,6 +1,6 @@
 """Repairs for articles transcribed from web pages, as plain functions.
 
-Used by `scripts/import_text.py` (turning a pasted article into a Markdown
+Used by `python -m kb new --from-text` (turning a pasted article into a Markdown
 draft) and by the test that proves the published pages lost none of the
 authors' sentences. Only transcription damage is repaired; wording is never
 touched:

@@ -1,6 +1,6 @@
 """Add newly published anchors to anchors.json (never removes any).
 
-    python scripts/update_anchors.py        # or: make anchors
+    python -m kb anchors        # or: make anchors
 
 Builds the site into a temporary folder, reads the anchors it publishes, and
 merges them into the registry. Run it after adding an article, a heading or a
@@ -10,23 +10,17 @@ build checks that those anchors keep working.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
-from kb import anchors  # noqa: E402
+from kb import anchors
+from kb.devtools import ROOT, build_site
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as site:
-        result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", site],
-            cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True, text=True,
-        )
+        result = build_site(ROOT, Path(site))
         if result.returncode != 0:
             sys.stderr.write(result.stderr)
             print("The build failed: fix the errors above first.", file=sys.stderr)
@@ -42,6 +36,4 @@ def main() -> int:
           f"{sum(len(v) for v in merged.values())} anchors on {len(merged)} pages in all.")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return 0

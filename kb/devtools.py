@@ -1,0 +1,82 @@
+"""Helpers shared by the tests and the command-line tools: one build
+function, a scratch copy of the project, a local server, a headless browser.
+
+Nothing here is used by the site build itself. Every server binds 127.0.0.1
+only; the browser is Debian's Chromium started with flags that keep it from
+contacting any other host.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+# What a project copy needs to build.
+PROJECT_FILES = ("mkdocs.yml", "docs", "overrides", "hooks", "anchors.json")
+
+
+def build_site(project: Path, site_dir: Path, extra_env: dict | None = None,
+               strict: bool = True, quiet: bool = False) -> subprocess.CompletedProcess:
+    """`mkdocs build` of `project` into `site_dir`; never raises.
+
+    The one way every tool and test builds a site."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(extra_env or {})}
+    command = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site_dir)]
+    command += ["--strict"] if strict else []
+    command += ["-q"] if quiet else []
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+
+
+def copy_project(destination: Path) -> Path:
+    """A scratch copy of the project, for tests that break its input."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory: Path, port: int = 0, handler_class=None) -> http.server.ThreadingHTTPServer:
+    """Serve `directory` on 127.0.0.1 in a background thread."""
+    handler = functools.partial(handler_class or QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def launch_chromium(playwright, profile_dir: Path | None = None):
+    """Headless Debian Chromium; a persistent context in a fresh profile
+    folder when `profile_dir` is given, otherwise a browser."""
+    if not Path(CHROMIUM).exists():
+        raise SystemExit(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
+    if profile_dir is not None:
+        return playwright.chromium.launch_persistent_context(
+            str(profile_dir), executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
