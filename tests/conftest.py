@@ -38,13 +38,33 @@ def base_url(site, port) -> str:
 
 
 @pytest.fixture(scope="session")
-def browser(tmp_path_factory):
+def playwright():
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        context = launch_chromium(playwright, tmp_path_factory.mktemp("chromium-profile"))
-        yield context
-        context.close()
+    with sync_playwright() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def browser(playwright, tmp_path_factory):
+    """A desktop browser context with a fresh profile (one per session)."""
+    context = launch_chromium(playwright, tmp_path_factory.mktemp("chromium-profile"))
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright):
+    """A browser for tests that need contexts of their own (phones, a second
+    reader, dark mode): `chromium.new_context(**PHONE)`."""
+    instance = launch_chromium(playwright)
+    yield instance
+    instance.close()
+
+
+# A phone as the tests meet it: small, touch, high density, mobile UA.
+PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
 
 
 @pytest.fixture
