@@ -36,13 +36,15 @@ $(NODE_STAMP): package-lock.json
 	touch $(NODE_STAMP)
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its
-# own browser here); the print test reads PDFs with pdftotext (poppler-utils).
-# Installed when missing and we are root; otherwise say how.
+# own browser here); the print test reads PDFs with pdftotext (poppler-utils);
+# the HTML validity test runs the Nu HTML Checker (vnu.jar) on Java.
+# Installed when missing and we are root; otherwise say how. Java comes before
+# `npm ci`: without it, vnu-jar's postinstall would download a runtime itself.
 .PHONY: chromium
 chromium:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium poppler-utils; \
-	  else echo "The tests need Chromium and pdftotext: sudo apt-get install -y chromium poppler-utils" >&2; exit 1; fi; \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null || ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium poppler-utils default-jre-headless; \
+	  else echo "The tests need Chromium, pdftotext and Java: sudo apt-get install -y chromium poppler-utils default-jre-headless" >&2; exit 1; fi; \
 	fi
 
 # The offline edition: dist/cx-knowledge-base-offline.zip, works from file://
