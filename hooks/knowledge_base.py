@@ -1,123 +1,96 @@
-"""MkDocs hook: connects build events to the knowledge base logic in kb/.
+"""MkDocs hook: wires MkDocs' build events to the kb package, and nothing else.
 
 MkDocs converts every page first and renders templates afterwards, with
-`on_env` in between. The hook uses that gap: while pages are converted the
-Markdown extension records passages, marks and links; in `on_env` every
-generated block (listings, backlinks, "Appears in", the disciplines index) is
-composed from those records and put in place before search indexes a page.
+`on_env` in between. The build uses that gap (see kb/build.py):
 
-This file holds no logic of its own; see kb/site.py.
+    on_config         a fresh kb.build.Build; its Markdown extension is added
+    on_files          definitions read from the sources; print views added
+    on_page_markdown  front matter checked and escaped; placeholders added
+    on_page_content   the page's record is complete
+    on_env            site index collected, placeholders rendered, anchors checked
+    on_page_context   the article header and footer data, for the templates
+    on_post_build     anchors manifest and link check of the published HTML
+
+Where each generated block comes from: kb/render.py (one function per
+`<!-- kb:NAME -->`, rendered with overrides/partials/kb/NAME.html).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
-from mkdocs.structure.files import File, InclusionLevel
+from jinja2 import Environment
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
-from kb import anchors, site_links
-from kb.passages import PassageExtension
-from kb.site import KnowledgeBase
+from kb import anchors, build, render, sources
 
 log = logging.getLogger("mkdocs.plugins.knowledge_base")
-
-ARTICLE_SEARCH_BOOST = 2
-EXTERNAL_LINKS_REPORT = "external-links.json"
-
-kb = KnowledgeBase()
+kb = build.Build()
 
 
-OFFLINE_SHIM_CDN = "https://unpkg.com/iframe-worker/shim"
-OFFLINE_SHIM_LOCAL = "assets/javascripts/vendor/iframe-worker-shim.js"
-
-
-def on_config(config):
-    # A fresh instance of the extension per build: `mkdocs serve` reloads the
-    # config on every change, and the extension must follow it.
-    config.markdown_extensions.append(PassageExtension(kb.context))
-    # The offline plugin loads a search shim from a CDN; the offline edition
-    # must load nothing from another host, so use the vendored copy.
-    polyfills = config.extra.get("polyfills")
-    if polyfills:
-        config.extra["polyfills"] = [OFFLINE_SHIM_LOCAL if url == OFFLINE_SHIM_CDN else url for url in polyfills]
-    kb.offline_edition_url = config.extra.get("offline_edition_url")
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global kb
+    # A fresh build per run: `mkdocs serve` reloads the config on every change.
+    kb = build.Build(settings={"offline_edition_url": config.extra.get("offline_edition_url")})
+    config.markdown_extensions.append(kb.markdown_extension())
+    if config.extra.get("polyfills"):
+        config.extra["polyfills"] = build.offline_polyfills(config.extra["polyfills"])
     return config
 
 
-def on_files(files, config):
-    sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
-    kb.load_definitions(sources)
-    # "Print this theme" pages: generated, reachable from each theme page,
-    # kept out of the navigation.
-    for src_uri, markdown in kb.print_pages().items():
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    readable = sources.read_all(files.documentation_pages(), kb.problems)
+    for file in files.documentation_pages():
+        if file.src_uri not in readable:
+            files.remove(file)  # unreadable: reported, and left out so the rest still builds
+    sources.check_layout([f.src_uri for f in files], kb.problems)
+    kb.start(readable)
+    for src_uri, markdown in kb.generated_pages().items():
         files.append(File.generated(config, src_uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV))
     return files
 
 
-def on_page_markdown(markdown, page, config, files):
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     kb.begin_page(page.file.src_uri, page.meta, page.file.content_string, page.title)
-    if page.file.src_uri in kb.articles:
-        # The authors' text is what people search for: rank an article above
-        # a short glossary entry that happens to share one word with it.
-        page.meta.setdefault("search", {}).setdefault("boost", ARTICLE_SEARCH_BOOST)
+    build.escape_meta(page.meta)
+    build.search_meta(page.file.src_uri, page.meta)
     return kb.prepare_markdown(page.file.src_uri, markdown)
 
 
-def on_page_content(html, page, config, files):
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     kb.end_page()
     return html
 
 
-def on_env(env, config, files):
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     pages = [f.page for f in files.documentation_pages() if f.page is not None and f.page.content is not None]
-    urls = {p.file.src_uri: p.url for p in pages}
-    composed = kb.compose(urls, {p.file.src_uri: p.content for p in pages})
+    composed = kb.compose({p.file.src_uri: (p.url, p.content) for p in pages}, render.Templates(env))
     for page in pages:
-        result = composed[page.file.src_uri]
-        for placeholder, block in result.blocks.items():
-            page.content = page.content.replace(placeholder, block)
-        # mkdocs-glightbox adds its script and styles to every page and parses
-        # each one again; only pages with something to enlarge need it.
-        if 'class="glightbox' not in page.content:
+        page.content = composed[page.file.src_uri]
+        if not build.needs_lightbox(page.content):
             page.meta.setdefault("glightbox", False)
-        # Read by overrides/partials/content.html.
-        page.kb_header = result.header
-        page.kb_related = result.related
-        page.kb_backlinks = result.backlinks
     if config.use_directory_urls:
         # The registry records the hosted site's URLs; the offline edition
         # (.html URLs, opened from disk) is a different address space.
-        kb.check_published(anchors.load(project_dir(config) / anchors.REGISTRY_FILE), urls, redirect_maps(config))
+        kb.check_registry(Path(config.config_file_path).parent / anchors.REGISTRY_FILE, _redirect_maps(config))
     for problem in kb.problems:
         log.error(str(problem))
     return env
 
 
-def on_post_build(config):
-    site_dir = Path(config.site_dir)
-    # The anchors this build publishes, for scripts/update_anchors.py (and for
-    # anyone who wants to check links into the site).
-    anchors.dump(site_dir / anchors.REGISTRY_FILE, kb.published(kb.urls))
-
-    # What was actually published, templates included: every internal link
-    # and #fragment must resolve.
-    report = site_links.check(site_dir, config.site_url or "")
-    for page, url, why in report.broken:
-        log.error(f"site/{page}: the link '{url}' is broken: {why}. Fix: correct the link in the page's "
-                  "Markdown source or template; a moved page needs a redirect (README, 'Links that never rot').")
-    for page, url in report.without_noopener:
-        log.error(f"site/{page}: the external link '{url}' has no rel=\"noopener\". Fix: add it in the template.")
-    (site_dir / EXTERNAL_LINKS_REPORT).write_text(
-        json.dumps({"external_links": report.external}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    log.info(f"{len(report.external)} external link(s), listed in {EXTERNAL_LINKS_REPORT}")
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
+    context["kb"] = kb.extras(page.file.src_uri)  # read by overrides/partials/article-*.html
+    return context
 
 
-def project_dir(config) -> Path:
-    return Path(config.config_file_path).parent
+def on_post_build(config: MkDocsConfig) -> None:
+    for error in kb.finish(Path(config.site_dir), config.site_url or ""):
+        log.error(error)
 
 
-def redirect_maps(config) -> dict:
+def _redirect_maps(config: MkDocsConfig) -> dict[str, str]:
     plugin = config.plugins.get("redirects")
     return dict(plugin.config.get("redirect_maps") or {}) if plugin else {}

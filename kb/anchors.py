@@ -86,12 +86,3 @@ def redirect_urls(redirect_maps: dict[str, str], url_of_src) -> dict[str, str]:
         new_url = url_of_src(new) if new.endswith(".md") else new
         urls[old_url] = new_url
     return urls
-
-
-def url_of_src(src_uri: str) -> str:
-    """'articles/x.md' -> 'articles/x/', 'index.md' -> '' (directory URLs)."""
-    path = src_uri[:-3] if src_uri.endswith(".md") else src_uri
-    if path == "index" or path.endswith("/index"):
-        path = path[:-5]
-        return path
-    return path + "/"

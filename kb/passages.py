@@ -17,7 +17,6 @@ Everything it learns goes into a `PageRecord` that the hook reads later.
 
 from __future__ import annotations
 
-import posixpath
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from markdown.treeprocessors import Treeprocessor
 from .glossary import GLOSSARY_SRC, Glossary
 from .problems import Problems, line_of
 from .text import collapse, slugify, words
+from .urls import relative_src, resolve_link
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Inside these, text is left alone: no glossary marks in links, code, etc.
@@ -82,23 +82,6 @@ class PassageContext:
 def passage_id(text: str) -> str:
     slug = slugify(" ".join(words(text)[:_ID_WORDS]))
     return f"p-{slug}" if slug else "p"
-
-
-def resolve_link(href: str, from_src: str) -> tuple[str, str] | None:
-    """A relative Markdown link -> (target src_uri, fragment); None if external."""
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc:
-        return None
-    if not parts.path:
-        return (from_src, parts.fragment)
-    target = posixpath.normpath(posixpath.join(posixpath.dirname(from_src), parts.path))
-    if target.endswith("/"):
-        target += "index.md"
-    return (target, parts.fragment)
-
-
-def relative_src(target_src: str, from_src: str) -> str:
-    return posixpath.relpath(target_src, posixpath.dirname(from_src) or ".")
 
 
 class PassageTreeprocessor(Treeprocessor):

@@ -3,14 +3,14 @@
 A theme exists because its page exists (docs/themes/journey.md defines the
 theme "journey"); its front matter may list `keywords` that measure how
 strongly an article speaks to it. Listings, related articles and the theme x
-article matrix are all generated from the articles' `themes` front matter.
+article matrix (kb/render.py) are generated from the articles' `themes` front
+matter.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html import escape
 
 THEMES_DIR = "themes/"
 
@@ -62,48 +62,3 @@ def related(article_key: str, themes: list[str], others: list[ArticleRef], limit
             scored.append((other, shared))
     scored.sort(key=lambda pair: (-len(pair[1]), pair[0].title.casefold()))
     return scored[:limit]
-
-
-def article_list(articles: list[ArticleRef], css_class: str = "kb-article-list") -> str:
-    if not articles:
-        return '<p class="kb-empty">No article carries this theme yet.</p>'
-    items = []
-    for a in sorted(articles, key=lambda a: a.title.casefold()):
-        by = f'<span class="kb-by">{escape(a.author)}</span>' if a.author else ""
-        items.append(f'<li><a href="{escape(a.url)}">{escape(a.title)}</a>{by}'
-                     f'<p>{escape(a.description)}</p></li>')
-    # Generated listings repeat what each article says of itself: kept out of
-    # search, so results point to the articles.
-    return f'<ul class="{css_class}" data-search-exclude>{"".join(items)}</ul>'
-
-
-def matrix(themes: list[Theme], theme_urls: dict[str, str], articles: list[ArticleRef],
-           strengths: dict[tuple[str, str], int]) -> str:
-    """Theme rows x article columns. A filled dot: the article carries the
-    theme; the number: passages that speak to it."""
-    head = "".join(f'<th scope="col"><a href="{escape(a.url)}">{escape(a.title)}</a></th>' for a in articles)
-    rows = []
-    for theme in themes:
-        cells = []
-        for a in articles:
-            n = strengths.get((theme.id, a.key), 0)
-            tagged = theme.id in a.themes
-            if tagged:
-                label = f"“{a.title}” carries the theme {theme.title}; {n} passage{'s' if n != 1 else ''} speak to it"
-                level = 1 + min(n, 6) // 3
-                shown = f'● {n}'
-            else:
-                label = f"“{a.title}” does not carry the theme {theme.title}"
-                level = 0
-                shown = f'· {n}' if n else '·'
-                if n:
-                    label += f"; {n} passage{'s' if n != 1 else ''} mention it"
-            cells.append(f'<td class="kb-level-{level}" title="{escape(label)}">'
-                         f'<span class="kb-visually-hidden">{escape(label)}</span>'
-                         f'<span aria-hidden="true">{shown}</span></td>')
-        rows.append(f'<tr><th scope="row"><a href="{escape(theme_urls[theme.id])}">{escape(theme.title)}</a></th>'
-                    f'{"".join(cells)}</tr>')
-    return ('<div class="kb-matrix-wrap" data-search-exclude><table class="kb-matrix">'
-            '<caption>Themes by article: ● the article carries the theme; '
-            'the number counts its passages that speak to it</caption>'
-            f'<thead><tr><td></td>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from kb.anchors import url_of_src
-from kb.passages import passage_id, resolve_link
-from kb.site import rebase_links, relative_url
+from kb.passages import passage_id
+from kb.urls import rebase_links, relative_url, resolve_link, url_of_src
 
 
 def test_passage_ids_come_from_the_first_five_words():

@@ -1,0 +1,217 @@
+"""One build, event by event: what the MkDocs hook (hooks/knowledge_base.py)
+calls, in the order MkDocs calls it. Nothing here imports MkDocs.
+
+    start(sources)               read definitions (themes, glossary, disciplines)
+    generated_pages()            the print views to add to the site
+    begin_page(...) / end_page() around each page's conversion, which the
+                                 Markdown extension (kb/passages.py) records
+    compose(pages, templates)    collect the site index, run site-wide checks,
+                                 render every placeholder (kb/collect.py, kb/render.py)
+    extras(src_uri)              what an article's templates show
+    finish(site_dir, site_url)   after writing: the anchors manifest and the
+                                 link check of the published HTML
+
+Every problem found on the way is collected in `problems`; the hook logs them
+as errors, so `mkdocs build --strict` fails and names them all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from . import anchors, checks, collect, frontmatter, render, site_links
+from . import articles as articles_mod
+from . import disciplines as disciplines_mod
+from . import glossary as glossary_mod
+from . import themes as themes_mod
+from .passages import PageRecord, PassageContext, PassageExtension
+from .problems import Problems
+from .text import slugify
+
+PRINT_DIR = "print/"
+ARTICLE_SEARCH_BOOST = 2  # the authors' text outranks a glossary entry sharing one word
+EXTERNAL_LINKS_REPORT = "external-links.json"
+# Material's offline plugin loads a search shim from a CDN; the offline
+# edition loads nothing from another host, so it gets the vendored copy.
+OFFLINE_SHIM_CDN = "https://unpkg.com/iframe-worker/shim"
+OFFLINE_SHIM_LOCAL = "assets/javascripts/vendor/iframe-worker-shim.js"
+
+
+@dataclass
+class Build:
+    settings: dict = field(default_factory=dict)  # offline_edition_url, ...
+    problems: Problems = field(default_factory=Problems)
+    definitions: collect.Definitions = field(default_factory=collect.Definitions)
+    articles: dict[str, articles_mod.Article] = field(default_factory=dict)
+    records: dict[str, PageRecord] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+    index: collect.SiteIndex | None = None
+
+    def __post_init__(self) -> None:
+        self.context = PassageContext(problems=self.problems)
+
+    def markdown_extension(self) -> PassageExtension:
+        """The passage extension, bound to this build's records."""
+        return PassageExtension(self.context)
+
+    # -- before conversion ----------------------------------------------------
+    def start(self, sources: Mapping[str, str]) -> None:
+        """`sources`: src_uri -> text of every Markdown page."""
+        self.definitions = collect.read_definitions(sources, self.problems)
+        self.context.glossary = self.definitions.glossary
+        self.context.disciplines = self.definitions.discipline_names
+
+    def generated_pages(self) -> dict[str, str]:
+        """src_uri -> Markdown of the "print this theme" page of each theme."""
+        pages = {}
+        for theme in self.definitions.themes:
+            title = json.dumps(f"{theme.title}: every article, for printing")
+            description = json.dumps(f"All the articles on {theme.title.lower()}, on one page, ready to print.")
+            pages[f"{PRINT_DIR}{theme.id}.md"] = (
+                f"---\ntitle: {title}\ndescription: {description}\n"
+                "search:\n  exclude: true\nhide:\n  - navigation\n  - toc\n---\n\n"
+                f"# {_markdown_text(theme.title)}: every article\n\n"
+                f"<!-- kb:theme-print {theme.id} -->\n"
+            )
+        return pages
+
+    # -- each page ------------------------------------------------------------
+    def begin_page(self, src_uri: str, meta: dict, source: str, title: str | None) -> None:
+        """Before a page is converted: check its front matter, start its record."""
+        file = "docs/" + src_uri
+        is_article = articles_mod.is_article(src_uri)
+        parsed = frontmatter.read(source, file, self.problems)
+        if is_article and parsed.ok:
+            article = articles_mod.validate(src_uri, parsed.meta, source, self.definitions.theme_ids,
+                                            self.problems)
+            if article:
+                self.articles[src_uri] = article
+        raw_title = parsed.meta.get("title") if isinstance(parsed.meta.get("title"), str) else None
+        self.titles[src_uri] = raw_title or title or src_uri
+        record = PageRecord(src_uri=src_uri, source=source, is_article=is_article)
+        self.records[src_uri] = record
+        self.context.page = record
+
+    def prepare_markdown(self, src_uri: str, markdown: str) -> str:
+        """Add the placeholders the build inserts itself: "Appears in" after
+        each glossary entry, passage lists after each discipline, a theme
+        page's article list and print link."""
+        if src_uri == glossary_mod.GLOSSARY_SRC and self.definitions.glossary.terms:
+            return _glossary_markdown(markdown)
+        if src_uri == disciplines_mod.DISCIPLINES_SRC:
+            known = self.definitions.discipline_names
+            return _after_each_section(
+                markdown, lambda d: f"<!-- kb:discipline-passages {d} -->" if d in known else "")
+        if theme_id := themes_mod.theme_of(src_uri):
+            if "<!-- kb:theme-articles" not in markdown:
+                markdown = markdown.rstrip() + "\n\n## Articles on this theme\n\n<!-- kb:theme-articles -->\n"
+            return markdown.rstrip() + (f"\n\n[Print this theme: all its articles on one page]"
+                                        f"(../{PRINT_DIR}{theme_id}.md){{ .kb-print-link }}\n")
+        return markdown
+
+    def end_page(self) -> None:
+        self.context.page = None
+
+    # -- all pages converted ----------------------------------------------------
+    def compose(self, pages: Mapping[str, tuple[str, str]], templates: render.Templates) -> dict[str, str]:
+        """`pages`: src_uri -> (site URL, converted HTML). Collects the site
+        index, runs the site-wide checks and returns each page's HTML with its
+        placeholders rendered."""
+        self.index = collect.collect(
+            self.definitions, self.articles, self.records, self.titles,
+            urls={src: url for src, (url, _) in pages.items()},
+            contents={src: html for src, (_, html) in pages.items()},
+            settings=self.settings)
+        checks.glossary_usage(self.index, self.problems)
+        checks.discipline_coverage(self.index, self.problems)
+        return {src: render.render_page(self.index, templates, self.problems, src, html)
+                for src, (_, html) in pages.items()}
+
+    def extras(self, src_uri: str) -> dict | None:
+        """Header, related articles and backlinks of an article page."""
+        return render.article_extras(self.index, src_uri) if self.index else None
+
+    def check_registry(self, registry_file: Path, redirect_maps: dict[str, str]) -> None:
+        """Every anchor ever published is still served (or redirected)."""
+        checks.registry(self.index, anchors.load(registry_file), redirect_maps, self.problems)
+
+    # -- after writing the site -----------------------------------------------------
+    def finish(self, site_dir: Path, site_url: str) -> list[str]:
+        """Write the anchors manifest and the external-link report; return
+        the problems of the published HTML (broken links)."""
+        if self.index is not None:
+            anchors.dump(site_dir / anchors.REGISTRY_FILE, checks.published_anchors(self.index))
+        report = site_links.check(site_dir, site_url)
+        errors = [f"site/{page}: the link '{url}' is broken: {why}. Fix: correct the link in the page's "
+                  "Markdown source or template; a moved page needs a redirect (README, 'Links that never rot')."
+                  for page, url, why in report.broken]
+        errors += [f"site/{page}: the external link '{url}' has no rel=\"noopener\". Fix: add it in the template."
+                   for page, url in report.without_noopener]
+        (site_dir / EXTERNAL_LINKS_REPORT).write_text(
+            json.dumps({"external_links": report.external}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        return errors
+
+
+# -- small rules the hook applies ---------------------------------------------------
+
+def escape_meta(meta: dict) -> None:
+    """Front matter text, escaped in place, so that Material's templates,
+    which print page titles and descriptions unescaped, print it as text."""
+    for key, value in meta.items():
+        if isinstance(value, str) and not isinstance(value, Markup):
+            meta[key] = escape(value)
+
+
+def search_meta(src_uri: str, meta: dict) -> None:
+    """Articles rank above a short page that shares one word with them."""
+    if articles_mod.is_article(src_uri):
+        meta.setdefault("search", {}).setdefault("boost", ARTICLE_SEARCH_BOOST)
+
+
+def needs_lightbox(html: str) -> bool:
+    """mkdocs-glightbox parses and extends every page; only pages with
+    something to enlarge need it."""
+    return 'class="glightbox' in html
+
+
+def offline_polyfills(polyfills: list[str]) -> list[str]:
+    return [OFFLINE_SHIM_LOCAL if url == OFFLINE_SHIM_CDN else url for url in polyfills]
+
+
+def _markdown_text(text: str) -> str:
+    """Text placed in generated Markdown: no markup of its own."""
+    return str(escape(text)).replace("*", r"\*").replace("_", r"\_").replace("[", r"\[").replace("`", r"\`")
+
+
+def _glossary_markdown(markdown: str) -> str:
+    """Letter index before the first entry; "Appears in" after each entry."""
+    with_appears = _after_each_section(markdown, lambda term_id: f"<!-- kb:glossary-appears {term_id} -->",
+                                       id_of=lambda text, explicit: explicit or slugify(text))
+    lines = with_appears.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.startswith("## ")), None)
+    if first is None:
+        return with_appears
+    return "\n".join(lines[:first] + ["<!-- kb:glossary-letters -->", ""] + lines[first:])
+
+
+def _after_each_section(markdown: str, placeholder, id_of=None) -> str:
+    """Insert a placeholder at the end of every '## ' section."""
+    import re
+
+    heading = re.compile(r"^##\s+(?P<text>.+?)\s*(?:\{\s*#(?P<id>[\w-]+)[^}]*\})?\s*$")
+    out, current = [], None
+    for line in markdown.splitlines():
+        match = heading.match(line)
+        if match:
+            if current:
+                out += ["", placeholder(current), ""]
+            current = id_of(match["text"], match["id"]) if id_of else match["id"]
+        out.append(line)
+    if current:
+        out += ["", placeholder(current), ""]
+    return "\n".join(out) + "\n"

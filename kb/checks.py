@@ -1,0 +1,54 @@
+"""Site-wide checks that need the whole index: run after collecting."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from . import anchors as anchors_mod
+from . import glossary as glossary_mod
+from .collect import SiteIndex
+from .passages import PageRecord
+from .problems import Problems
+from .urls import url_of_src
+
+
+def glossary_usage(index: SiteIndex, problems: Problems) -> None:
+    """Every glossary term is used by some article (else it is dead weight
+    or its spelling in the articles is missing from its *Also:* line)."""
+    used = {t for record in _article_records(index.records) for p in record.passages for t in p.terms}
+    for term in index.glossary.terms:
+        if term.id not in used:
+            problems.add("docs/" + glossary_mod.GLOSSARY_SRC, term.line,
+                         f"the term '{term.label}' occurs in no article.",
+                         "remove the entry, or add the spelling the articles use to its '*Also:*' line.")
+
+
+def discipline_coverage(index: SiteIndex, problems: Problems) -> None:
+    """Every article speaks to at least one discipline."""
+    known = ", ".join(index.definitions.discipline_names)
+    for record in _article_records(index.records):
+        if not any(p.disciplines for p in record.passages):
+            problems.add("docs/" + record.src_uri, None, "no passage of this article is marked with a discipline.",
+                         "add a line like { disciplines=\"strategy\" } directly under at least one "
+                         "passage; known: " + known + ".")
+
+
+def published_anchors(index: SiteIndex) -> dict[str, list[str]]:
+    """Site URL -> every anchor the page serves (headings, passages, aliases)."""
+    return {index.urls[src]: sorted(set(record.anchors)) for src, record in index.records.items()
+            if src in index.urls}
+
+
+def registry(index: SiteIndex, registry: dict | None, redirect_maps: dict[str, str], problems: Problems) -> None:
+    """Every anchor ever published (anchors.json) is still served."""
+    if registry is None:
+        return
+    src_of_url = {url: src for src, url in index.urls.items()}
+    redirects = anchors_mod.redirect_urls(redirect_maps, url_of_src)
+    anchors_mod.check(registry, published_anchors(index), redirects, src_of_url, problems)
+
+
+def _article_records(records: Mapping[str, PageRecord]) -> list[PageRecord]:
+    """Every article page, valid front matter or not: one bad field must not
+    make the rest of the site look unused."""
+    return [r for r in records.values() if r.is_article]

@@ -1,0 +1,293 @@
+"""Phase 2 of the build: render every generated block from the site index.
+
+A page asks for a block with a placeholder, `<!-- kb:NAME -->` or
+`<!-- kb:NAME ARG -->`. Each NAME maps to one small function in `BLOCKS`,
+registered with `@block`; the function reads the read-only `SiteIndex`
+(kb/collect.py) and renders a Jinja template, `partials/kb/NAME.html`, found
+in `overrides/` like Material's own partials (a site owner overrides one by
+copying it). Templates are rendered with autoescaping: text from a page's
+source can never become markup.
+
+The error for an unknown NAME, `python -m kb blocks` and the README's list of
+blocks are all generated from `BLOCKS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from . import disciplines as disciplines_mod
+from . import themes as themes_mod
+from .collect import SiteIndex
+from .problems import Problems
+from .text import excerpt
+from .urls import rebase_links, relative_url
+
+PLACEHOLDER = re.compile(r"<!-- kb:(?P<name>[\w-]+)(?:\s+(?P<arg>[\w-]+))?\s*-->")
+TEMPLATE_DIR = "partials/kb/"
+WORDS_PER_MINUTE = 200
+
+
+class Templates:
+    """The Jinja templates of generated blocks, autoescaped."""
+
+    def __init__(self, env: jinja2.Environment):
+        self.env = env.overlay(autoescape=True)
+
+    @classmethod
+    def from_dirs(cls, *dirs: Path) -> Templates:
+        """For use outside MkDocs: templates looked up in `dirs`, in order."""
+        return cls(jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in dirs])))
+
+    def render(self, name: str, **data) -> str:
+        return self.env.get_template(f"{TEMPLATE_DIR}{name}.html").render(**data).strip()
+
+
+@dataclass
+class BlockContext:
+    """What a block function gets: the index, the page asking, its argument."""
+
+    index: SiteIndex
+    templates: Templates
+    problems: Problems
+    src_uri: str
+    arg: str | None = None
+
+    @property
+    def page_url(self) -> str:
+        return self.index.urls[self.src_uri]
+
+    def link(self, site_url: str) -> str:
+        """A relative link from this page to a site URL."""
+        return relative_url(site_url, self.page_url)
+
+    def render(self, template: str, **data) -> str:
+        return self.templates.render(template, **data)
+
+    def problem(self, what: str, fix: str) -> None:
+        self.problems.add("docs/" + self.src_uri, None, what, fix)
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    about: str
+    arg: str | None  # what ARG names, if the block takes one
+    auto: bool  # inserted by the build itself, not written in pages
+    function: Callable[[BlockContext], str | None]
+
+    @property
+    def usage(self) -> str:
+        return f"<!-- kb:{self.name}{' ' + self.arg if self.arg else ''} -->"
+
+
+BLOCKS: dict[str, Block] = {}
+
+
+def block(name: str, about: str, arg: str | None = None, auto: bool = False):
+    """Register a block function under its placeholder NAME."""
+    def register(function: Callable[[BlockContext], str | None]):
+        BLOCKS[name] = Block(name, about, arg, auto, function)
+        return function
+    return register
+
+
+def render_page(index: SiteIndex, templates: Templates, problems: Problems, src_uri: str,
+                html: str) -> str:
+    """`html` with every placeholder replaced by its rendered block."""
+    def replace(match: re.Match[str]) -> str:
+        name, arg = match["name"], match["arg"]
+        found = BLOCKS.get(name)
+        if found is None:
+            problems.add("docs/" + src_uri, None, f"unknown placeholder '<!-- kb:{name} -->'.",
+                         "use one of: " + ", ".join(b.usage for b in BLOCKS.values() if not b.auto) + ".")
+            return match.group(0)
+        rendered = found.function(BlockContext(index, templates, problems, src_uri, arg))
+        return match.group(0) if rendered is None else rendered
+
+    return PLACEHOLDER.sub(replace, html) if "<!-- kb:" in html else html
+
+
+def blocks_markdown() -> str:
+    """The list of blocks, as the README shows it."""
+    rows = ["| Placeholder | What it shows |", "| --- | --- |"]
+    for b in BLOCKS.values():
+        note = " (added by the build)" if b.auto else ""
+        rows.append(f"| `{b.usage}` | {b.about}{note} |")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m kb blocks`: the placeholders a page can use."""
+    sys.stdout.write(blocks_markdown() + "\n")
+    return 0
+
+
+# -- article listings -----------------------------------------------------
+
+def _article_items(ctx: BlockContext, articles) -> list[dict]:
+    return [{"url": ctx.link(ctx.index.urls[a.src_uri]), "title": a.title, "author": a.author,
+             "description": a.description} for a in articles]
+
+
+@block("article-list", "every article, by title, with author and summary")
+def article_list(ctx: BlockContext) -> str:
+    return ctx.render("article-list", articles=_article_items(ctx, ctx.index.articles.values()))
+
+
+@block("theme-articles", "the articles that carry a theme (on a theme page: its own)", arg="THEME")
+def theme_articles(ctx: BlockContext) -> str | None:
+    theme = ctx.index.theme(ctx.arg or themes_mod.theme_of(ctx.src_uri))
+    if theme is None:
+        ctx.problem(f"'<!-- kb:theme-articles {ctx.arg or ''} -->' names no known theme.",
+                    "use it on a theme page, or name a theme: " + ", ".join(ctx.index.definitions.theme_ids) + ".")
+        return None
+    return ctx.render("article-list", articles=_article_items(ctx, ctx.index.articles_with_theme(theme.id)))
+
+
+@block("theme-list", "every theme, with its number of articles")
+def theme_list(ctx: BlockContext) -> str:
+    themes = [{"url": ctx.link(ctx.index.theme_url(t.id)), "title": t.title,
+               "count": len(ctx.index.articles_with_theme(t.id))} for t in ctx.index.themes]
+    return ctx.render("theme-list", themes=themes)
+
+
+@block("theme-matrix", "themes by article: which article carries which theme, and how strongly")
+def theme_matrix(ctx: BlockContext) -> str:
+    articles = list(ctx.index.articles.values())
+    rows = []
+    for theme in ctx.index.themes:
+        cells = []
+        for a in articles:
+            n = theme.strength([p.text for p in ctx.index.records[a.src_uri].passages])
+            cells.append({"n": n, "tagged": theme.id in a.themes, "article": a.title})
+        rows.append({"theme": theme.title, "url": ctx.link(ctx.index.theme_url(theme.id)), "cells": cells})
+    columns = [{"title": a.title, "url": ctx.link(ctx.index.urls[a.src_uri])} for a in articles]
+    return ctx.render("theme-matrix", columns=columns, rows=rows)
+
+
+# -- disciplines ----------------------------------------------------------
+
+@block("disciplines-diagram", "the disciplines as a cycle, each node linking to its section")
+def disciplines_diagram(ctx: BlockContext) -> str:
+    return ctx.render("disciplines-diagram", cycle=disciplines_mod.cycle(ctx.index.disciplines))
+
+
+@block("discipline-matrix", "marked passages per discipline and article")
+def discipline_matrix(ctx: BlockContext) -> str:
+    articles = list(ctx.index.articles.values())
+    counts = {(p.article_key, d): 0 for p in ctx.index.marked for d in p.disciplines}
+    for p in ctx.index.marked:
+        for d in p.disciplines:
+            counts[(p.article_key, d)] += 1
+    rows = [{"id": d.id, "name": d.name, "short": d.short,
+             "cells": [{"n": counts.get((a.src_uri, d.id), 0), "article": a.title} for a in articles]}
+            for d in ctx.index.disciplines]
+    columns = [{"title": a.title, "url": ctx.link(ctx.index.urls[a.src_uri])} for a in articles]
+    return ctx.render("discipline-matrix", columns=columns, rows=rows)
+
+
+@block("discipline-passages", "every passage marked with a discipline", arg="DISCIPLINE", auto=True)
+def discipline_passages(ctx: BlockContext) -> str | None:
+    discipline = next((d for d in ctx.index.disciplines if d.id == ctx.arg), None)
+    if discipline is None:
+        return None
+    passages = []
+    for p in ctx.index.marked:
+        if discipline.id in p.disciplines:
+            article = ctx.index.articles[p.article_key]
+            passages.append({"url": ctx.link(ctx.index.passage_url(p.article_key, p.passage_id)),
+                             "article": article.title, "author": article.author, "excerpt": excerpt(p.text, 30),
+                             "key": p.article_key})
+    return ctx.render("discipline-passages", discipline=discipline, passages=passages,
+                      article_count=len({p["key"] for p in passages}))
+
+
+# -- glossary -------------------------------------------------------------
+
+@block("glossary-letters", "A to Z, each letter linking to its first term", auto=True)
+def glossary_letters(ctx: BlockContext) -> str:
+    first_of: dict[str, str] = {}
+    for term in ctx.index.glossary.terms:
+        first_of.setdefault(term.label[0].upper(), term.id)
+    return ctx.render("glossary-letters", letters=[(c, first_of.get(c)) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"])
+
+
+@block("glossary-appears", "the passages of each article that use a term", arg="TERM", auto=True)
+def glossary_appears(ctx: BlockContext) -> str:
+    groups = []
+    for key, article in ctx.index.articles.items():
+        links = [{"url": ctx.link(ctx.index.passage_url(key, p.id)), "excerpt": excerpt(p.text, 8)}
+                 for p in ctx.index.records[key].passages if ctx.arg in p.terms]
+        if links:
+            groups.append({"article": article.title, "links": links})
+    return ctx.render("glossary-appears", groups=groups)
+
+
+# -- print views and the offline edition ----------------------------------
+
+@block("theme-print", "every article of a theme on one page, for printing", arg="THEME", auto=True)
+def theme_print(ctx: BlockContext) -> str | None:
+    theme = ctx.index.theme(ctx.arg)
+    if theme is None:
+        ctx.problem(f"'<!-- kb:theme-print {ctx.arg} -->' names no known theme.",
+                    "name one of: " + ", ".join(ctx.index.definitions.theme_ids) + ".")
+        return None
+    articles = []
+    for article in ctx.index.articles_with_theme(theme.id):
+        byline = ", ".join(x for x in (article.author, article.source and f"first published on {article.source}",
+                                       article.published and date_label(article.published)) if x)
+        body = rebase_links(ctx.index.contents.get(article.src_uri, ""), ctx.index.urls[article.src_uri],
+                            ctx.page_url)
+        articles.append({"title": article.title, "byline": byline, "body": body})
+    return ctx.render("theme-print", articles=articles)
+
+
+@block("offline-edition", "where to get the offline edition of the site")
+def offline_edition(ctx: BlockContext) -> str:
+    return ctx.render("offline-edition", url=ctx.index.settings.get("offline_edition_url"))
+
+
+# -- what an article's template shows -------------------------------------
+
+def article_extras(index: SiteIndex, src_uri: str) -> dict | None:
+    """Header, related articles and backlinks of an article page, for its
+    templates (overrides/partials/article-header.html and -footer.html)."""
+    article = index.articles.get(src_uri)
+    if article is None:
+        return None
+    page_url = index.urls[src_uri]
+    titles = {t.id: t.title for t in index.themes}
+    record = index.records[src_uri]
+    header = {
+        "author": article.author,
+        "author_role": article.author_role,
+        "source": article.source,
+        "published": article.published.isoformat() if article.published else None,
+        "published_label": date_label(article.published) if article.published else None,
+        "minutes": max(1, math.ceil(record.word_count / WORDS_PER_MINUTE)),
+        "title_editorial": article.title_editorial,
+        "themes": [{"id": t, "title": titles.get(t, t), "url": relative_url(index.theme_url(t), page_url)}
+                   for t in article.themes],
+    }
+    refs = [themes_mod.ArticleRef(k, a.title, index.urls[k], a.description, a.author, a.themes)
+            for k, a in index.articles.items()]
+    related = [{"title": ref.title, "url": relative_url(ref.url, page_url), "description": ref.description,
+                "shared": [titles.get(t, t) for t in shared]}
+               for ref, shared in themes_mod.related(src_uri, article.themes, refs)]
+    backlinks = [{"title": index.titles.get(b.source, b.source),
+                  "url": relative_url(index.passage_url(b.source, b.passage_id), page_url),
+                  "excerpt": excerpt(b.text, 20)} for b in index.backlinks.get(src_uri, ())]
+    return {"header": header, "related": related, "backlinks": backlinks}
+
+
+def date_label(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
