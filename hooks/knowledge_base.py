@@ -57,6 +57,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     kb.begin_page(page.file.src_uri, page.meta, page.file.content_string, page.title)
     build.escape_meta(page.meta)
     build.search_meta(page.file.src_uri, page.meta)
+    build.lightbox_off(page.meta)
     return kb.prepare_markdown(page.file.src_uri, markdown)
 
 
@@ -70,8 +71,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     composed = kb.compose({p.file.src_uri: (p.url, p.content) for p in pages}, render.Templates(env))
     for page in pages:
         page.content = composed[page.file.src_uri]
-        if not build.needs_lightbox(page.content):
-            page.meta.setdefault("glightbox", False)
+        page.meta["glightbox"] = build.needs_lightbox(page.content)
     if config.use_directory_urls:
         # The registry records the hosted site's URLs; the offline edition
         # (.html URLs, opened from disk) is a different address space.
@@ -87,8 +87,10 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    for error in kb.finish(Path(config.site_dir), config.site_url or ""):
+    errors, summary = kb.finish(Path(config.site_dir), config.site_url or "")
+    for error in errors:
         log.error(error)
+    log.info(summary)
 
 
 def _redirect_maps(config: MkDocsConfig) -> dict[str, str]:

@@ -141,9 +141,9 @@ class Build:
         checks.registry(self.index, anchors.load(registry_file), redirect_maps, self.problems)
 
     # -- after writing the site -----------------------------------------------------
-    def finish(self, site_dir: Path, site_url: str) -> list[str]:
+    def finish(self, site_dir: Path, site_url: str) -> tuple[list[str], str]:
         """Write the anchors manifest and the external-link report; return
-        the problems of the published HTML (broken links)."""
+        the problems of the published HTML (broken links) and a summary."""
         if self.index is not None:
             anchors.dump(site_dir / anchors.REGISTRY_FILE, checks.published_anchors(self.index))
         report = site_links.check(site_dir, site_url)
@@ -154,7 +154,7 @@ class Build:
                    for page, url in report.without_noopener]
         (site_dir / EXTERNAL_LINKS_REPORT).write_text(
             json.dumps({"external_links": report.external}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        return errors
+        return errors, f"{len(report.external)} external link(s), listed in {EXTERNAL_LINKS_REPORT}"
 
 
 # -- small rules the hook applies ---------------------------------------------------
@@ -173,9 +173,16 @@ def search_meta(src_uri: str, meta: dict) -> None:
         meta.setdefault("search", {}).setdefault("boost", ARTICLE_SEARCH_BOOST)
 
 
+def lightbox_off(meta: dict) -> None:
+    """Before conversion: mkdocs-glightbox would re-parse every converted
+    page and leave a stray <html><head><body> wrapper inside it. Pictures
+    open in the lightbox only where a link says so (class glightbox)."""
+    meta["glightbox"] = False
+
+
 def needs_lightbox(html: str) -> bool:
-    """mkdocs-glightbox parses and extends every page; only pages with
-    something to enlarge need it."""
+    """After rendering: only pages with something to enlarge get the
+    lightbox's script and styles."""
     return 'class="glightbox' in html
 
 

@@ -22,8 +22,9 @@ BLOCK = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
 _FIX = "quote text that contains ': ', '#' or starts with a symbol, indent with spaces only, and close every quote and bracket"
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key written twice."""
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """A safe loader (libyaml's, ten times faster, where installed) that
+    refuses a key written twice."""
 
 
 def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:

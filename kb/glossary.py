@@ -16,8 +16,11 @@ from these entries.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
+
+import markdown
 
 from .problems import Problems
 from .text import slugify
@@ -27,8 +30,13 @@ GLOSSARY_SRC = "glossary.md"
 _HEADING = re.compile(r"^##\s+(?P<text>.+?)\s*(?:\{\s*#(?P<id>[\w-]+)\s*\})?\s*$")
 _ABBREVIATION = re.compile(r"^(?P<name>.+?)\s*\((?P<abbr>[A-Z][A-Za-z0-9&]*[A-Z0-9])\)$")
 _ALSO = re.compile(r"^\*Also:\*\s*(?P<variants>.*)$")
-_MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|\*|__|_|`)")
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown -> the plain text it displays ("R&D", "snake_case", "2 * 5")."""
+    rendered = markdown.markdown(markdown_text)
+    return " ".join(html.unescape(_TAGS.sub("", rendered)).split())
 
 
 @dataclass
@@ -46,8 +54,9 @@ class Term:
 
     @property
     def plain_definition(self) -> str:
-        text = _MARKDOWN_LINK.sub(r"\1", self.definition)
-        return " ".join(_EMPHASIS.sub("", text).split())
+        """The definition as a reader sees it, without markup: Markdown is
+        rendered (emphasis, links, escapes, entities), then reduced to text."""
+        return plain_text(self.definition)
 
     @property
     def tooltip(self) -> str:

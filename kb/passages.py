@@ -17,6 +17,7 @@ Everything it learns goes into a `PageRecord` that the hook reads later.
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from urllib.parse import urlsplit
 
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 
 from .glossary import GLOSSARY_SRC, Glossary
 from .problems import Problems, line_of
@@ -33,10 +35,18 @@ from .urls import relative_src, resolve_link
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Inside these, text is left alone: no glossary marks in links, code, etc.
 NO_MARK = {"a", "code", "pre", "abbr", "kbd", "script", "style", "sup", "sub"}
-# Inline raw HTML (<kbd>, …) sits in the tree as placeholders until the end.
+# Inline raw HTML (<kbd>, …) sits in the tree as placeholders until the end;
+# "&" of an entity (&mdash;) as another placeholder.
 _STASH = re.compile("\x02wzxhzdk:(\\d+)\x03")
+_ESCAPED = re.compile("\x02(\\d+)\x03")
+_ONLY_STASH = re.compile("^\\s*(?:\x02wzxhzdk:\\d+\x03\\s*)+$")
 _TAG = re.compile(r"<[^>]+>")
 _LEFTOVER_MARK = re.compile(r"^\{:?\s*[^}]*\bdisciplines\s*=\s*[^}]*\}$")
+# A mark attr_list did not understand stays in the text: "{ disciplines = x }".
+_UNPARSED_MARK = re.compile(r"\{:?[^{}]*\bdisciplines?\b[^{}]*\}\s*$", re.I)
+_MARK_ATTRS = ("disciplines", "discipline")
+# Link targets that run code or smuggle content: never published.
+_UNSAFE_SCHEMES = ("javascript", "data", "vbscript", "file")
 _ID_WORDS = 5
 
 
@@ -80,8 +90,19 @@ class PassageContext:
 
 
 def passage_id(text: str) -> str:
-    slug = slugify(" ".join(words(text)[:_ID_WORDS]))
+    """'p-' and the slug of the passage's first five words. Text in a
+    script with no Latin transliteration keeps its own letters."""
+    first = " ".join(words(text)[:_ID_WORDS])
+    slug = slugify(first) or slugify(first, keep_unicode=True)
     return f"p-{slug}" if slug else "p"
+
+
+def _describe(element: etree.Element) -> str:
+    names = {"img": "picture", "dd": "definition", "dt": "defined term", "td": "table cell",
+             "th": "table header", "table": "table", "pre": "code block", "code": "piece of code", "a": "link"}
+    if element.tag == "p" and len(element) and element[0].tag == "img":
+        return "picture"
+    return names.get(element.tag, f"<{element.tag}> element")
 
 
 class PassageTreeprocessor(Treeprocessor):
@@ -102,14 +123,43 @@ class PassageTreeprocessor(Treeprocessor):
         page.word_count = len(words(self._text(root)))
         self._walk(root)
         self._external_links(root)
+        self._leftover_marks(root)
 
     def _external_links(self, root: etree.Element) -> None:
-        """External links open nothing with access to this page (noopener)."""
+        """External links open nothing with access to this page (noopener);
+        links that would run script or carry their own content fail."""
+        for element in root.iter():
+            target = element.get("href") or element.get("src") or ""
+            scheme = urlsplit("".join(target.split())).scheme.lower()  # "java\tscript:" too
+            if scheme in _UNSAFE_SCHEMES:
+                self._problem(f"a link or image points to a '{scheme}:' address, which is never published.",
+                              "link to a page (https://… or another .md file); put pictures in docs/ and "
+                              "link them by path.", needle=target[:20] or f"{scheme}:")
+                element.attrib.pop("href", None)
+                element.attrib.pop("src", None)
         for anchor in root.iter("a"):
             href = anchor.get("href", "")
             if resolve_link(href, self.page.src_uri) is None and urlsplit(href).scheme in ("http", "https", ""):
                 rel = set((anchor.get("rel") or "").split()) | {"noopener"}
                 anchor.set("rel", " ".join(sorted(rel)))
+
+    def _leftover_marks(self, root: etree.Element) -> None:
+        """A mark attr_list placed somewhere no passage is (an image, a
+        definition, a table cell) or spelled differently is never dropped
+        silently."""
+        for element in root.iter():
+            for name in list(element.attrib):
+                if name.lower() not in _MARK_ATTRS:
+                    continue
+                value = element.attrib.pop(name) or ""
+                if name != "disciplines":
+                    what = f"the mark '{name}=\"{value}\"' is not a discipline mark (misspelled)."
+                    fix = f"write it exactly as {{ disciplines=\"{value}\" }} (lower case, plural)."
+                else:
+                    what = f"a discipline mark is attached to a {_describe(element)}, not to a passage."
+                    fix = ("put the mark on its own line directly under a paragraph or list item of text; "
+                           "pictures, tables, definitions and code cannot carry one.")
+                self._problem(what, fix, needle=f"{name}=")
 
     def _walk(self, parent: etree.Element) -> None:
         for child in list(parent):
@@ -117,7 +167,7 @@ class PassageTreeprocessor(Treeprocessor):
                 self._heading(child)
             elif child.tag == "p" or child.tag == "li":
                 self._passage(child)
-            elif child.tag not in ("pre", "table", "script", "style"):
+            elif child.tag not in ("pre", "table", "script", "style", "dl"):
                 self._walk(child)
 
     def _heading(self, heading: etree.Element) -> None:
@@ -142,9 +192,13 @@ class PassageTreeprocessor(Treeprocessor):
             index = int(match.group(1))
             return _TAG.sub("", str(stash[index])) if index < len(stash) else ""
 
-        return collapse(_STASH.sub(unstash, "".join(element.itertext())))
+        raw = "".join(element.itertext()).replace(AMP_SUBSTITUTE, "&")
+        raw = _ESCAPED.sub(lambda m: chr(int(m.group(1))), raw)  # "\\*" is kept as a placeholder
+        return collapse(html.unescape(_STASH.sub(unstash, raw)))
 
     def _passage(self, element: etree.Element) -> None:
+        if element.tag == "p" and len(element) == 0 and _ONLY_STASH.match(element.text or ""):
+            return  # a raw HTML block: Markdown unwraps it later; not prose
         text = self._text(element)
         if _LEFTOVER_MARK.match(text):
             self._problem("a discipline mark is attached to nothing (a blank line separates it from its passage).",
@@ -154,6 +208,16 @@ class PassageTreeprocessor(Treeprocessor):
             return
         if not text:
             return
+        if unparsed := _UNPARSED_MARK.search(text):
+            self._problem(f"the mark '{unparsed.group(0).strip()}' was not understood and would show as text.",
+                          "write it on its own line directly under the passage, exactly as "
+                          "{ disciplines=\"strategy design\" }: lower case, no spaces around '=', quoted.",
+                          needle=unparsed.group(0).strip()[:12])
+        if "disciplines" in element.attrib and not self.page.is_article:
+            element.attrib.pop("disciplines")
+            self._problem("a discipline mark on a page that is not an article.",
+                          "discipline marks belong under passages of articles (docs/articles/); remove it here.",
+                          needle="disciplines=")
 
         self._aliases(element)
         passage = Passage(self._assign_id(element, text), element.tag, text, *self.section)
@@ -199,10 +263,15 @@ class PassageTreeprocessor(Treeprocessor):
         return candidate
 
     def _disciplines(self, element: etree.Element, text: str) -> list[str]:
-        raw = element.attrib.pop("disciplines", None)
-        if raw is None:
+        if "disciplines" not in element.attrib:
             return []
+        raw = element.attrib.pop("disciplines")
         known = self.context.disciplines
+        if raw is None:  # attr_list read '{ disciplines = "x" }' as a bare name
+            self._problem("the discipline mark was not understood (spaces around '=').",
+                          "write it exactly as { disciplines=\"strategy\" }: no spaces around '=', quoted.",
+                          needle="disciplines")
+            return []
         names = raw.replace(",", " ").split()
         if not names:
             self._problem("a discipline mark names no discipline.",

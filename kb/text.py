@@ -9,9 +9,15 @@ _NON_WORD = re.compile(r"[^\w\s-]")
 _SPACES = re.compile(r"[\s_-]+")
 
 
-def slugify(text: str) -> str:
-    """Lower-case ASCII slug: "Omni-channel (CX)!" -> "omni-channel-cx"."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+def slugify(text: str, keep_unicode: bool = False) -> str:
+    """Lower-case ASCII slug: "Omni-channel (CX)!" -> "omni-channel-cx".
+
+    With `keep_unicode`, letters of any script are kept ("καλημέρα-κόσμε"),
+    for text that has no ASCII letters at all."""
+    if keep_unicode:
+        text = unicodedata.normalize("NFC", text)
+    else:
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = _NON_WORD.sub("", text).strip().lower()
     return _SPACES.sub("-", text).strip("-")
 
