@@ -34,7 +34,7 @@ kb = build.Build()
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global kb
     # A fresh build per run: `mkdocs serve` reloads the config on every change.
-    kb = build.Build(settings={"offline_edition_url": config.extra.get("offline_edition_url")})
+    kb = build.Build(settings=build.settings(config.extra, config.site_url))
     config.markdown_extensions.append(kb.markdown_extension())
     if config.extra.get("polyfills"):
         config.extra["polyfills"] = build.offline_polyfills(config.extra["polyfills"])
@@ -72,7 +72,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     for page in pages:
         page.content = composed[page.file.src_uri]
         page.meta["glightbox"] = build.needs_lightbox(page.content)
-    if config.use_directory_urls:
+    if config.use_directory_urls and kb.settings["check_registry"]:
         # The registry records the hosted site's URLs; the offline edition
         # (.html URLs, opened from disk) is a different address space.
         kb.check_registry(Path(config.config_file_path).parent / anchors.REGISTRY_FILE, _redirect_maps(config))

@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         print(usage(), file=sys.stderr if argv and argv[0] not in ("-h", "--help") else sys.stdout)
         return 0 if not argv or argv[0] in ("-h", "--help") else 2
     module = importlib.import_module(COMMANDS[argv[0]][0])
+    sys.argv[0] = f"python -m kb {argv[0]}"  # what argparse shows in usage and errors
     return module.main(argv[1:]) or 0
 
 

@@ -14,38 +14,83 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .passages import same_passage
 from .problems import Problems
 
 REGISTRY_FILE = "anchors.json"
 
 
-def load(path: Path) -> dict[str, list[str]] | None:
+Registry = dict[str, dict[str, str]]  # page URL -> {anchor: fingerprint ("" when unknown)}
+
+
+def load(path: Path, problems: Problems | None = None) -> Registry | None:
+    """The registry; a missing or unreadable file is a problem, never a
+    silently skipped check."""
+    problems = problems if problems is not None else Problems()
+    name = path.name
     if not path.exists():
+        problems.add(name, None, "the registry of published anchors is missing, so no link can be checked.",
+                     f"restore it ('git checkout -- {name}'), or on a brand-new site create it with "
+                     "'python -m kb anchors'.")
         return None
-    return json.loads(path.read_text(encoding="utf-8"))["pages"]
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith(("<<<<<<<", "=======", ">>>>>>>")):
+            problems.add(name, number, "the file still has merge-conflict markers.",
+                         "keep both sides' entries (the registry only grows), remove the markers, "
+                         "or take either side and run 'python -m kb anchors' to add the rest.")
+            return None
+    try:
+        pages = json.loads(text)["pages"]
+        if not isinstance(pages, dict):
+            raise TypeError("'pages' is not an object")
+        return {url: _as_map(anchors) for url, anchors in pages.items()}
+    except json.JSONDecodeError as error:
+        problems.add(name, error.lineno, f"the file is not valid JSON: {error.msg}.",
+                     f"repair it (or restore it with 'git checkout -- {name}' and run 'python -m kb anchors').")
+    except (KeyError, TypeError, AttributeError) as error:
+        problems.add(name, None, f"the file does not have the registry's shape ({error}).",
+                     f"restore it with 'git checkout -- {name}' and run 'python -m kb anchors'.")
+    return None
 
 
-def dump(path: Path, pages: dict[str, list[str]]) -> None:
+def _as_map(anchors) -> dict[str, str]:
+    """An entry is {anchor: fingerprint}; older registries listed anchors only."""
+    if isinstance(anchors, list):
+        return {str(a): "" for a in anchors}
+    if isinstance(anchors, dict):
+        return {str(a): str(f or "") for a, f in anchors.items()}
+    raise TypeError(f"an entry is a {type(anchors).__name__}, not a list or an object")
+
+
+def dump(path: Path, pages: Registry) -> None:
     data = {
-        "about": "Every page URL and #anchor this site has published. Checked by every build; "
-                 "refreshed by python -m kb anchors. Never remove an entry: keep the anchor "
-                 "working with an alias or a redirect instead (see README, 'Links that never rot').",
-        "pages": {url: sorted(set(anchors)) for url, anchors in sorted(pages.items())},
+        "about": "Every page URL and #anchor this site has published, with a fingerprint of the passage "
+                 "each one points at. Checked by every build; refreshed by python -m kb anchors. Never "
+                 "remove an entry: keep the anchor working with an alias or a redirect instead (see "
+                 "README, 'Links that never rot').",
+        "pages": {url: dict(sorted(anchors.items())) for url, anchors in sorted(pages.items())},
     }
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def merge(registry: dict[str, list[str]] | None, published: dict[str, list[str]]) -> dict[str, list[str]]:
-    """The registry plus everything published now (a union: nothing is dropped)."""
-    merged = {url: set(anchors) for url, anchors in (registry or {}).items()}
+def merge(registry: Registry | None, published: Registry, repin: set[str] = frozenset()) -> Registry:
+    """The registry plus everything published now (a union: nothing is
+    dropped). A recorded fingerprint is kept unless the anchor ("url#id") is
+    in `repin`, or none was recorded."""
+    merged = {url: dict(anchors) for url, anchors in (registry or {}).items()}
     for url, anchors in published.items():
-        merged.setdefault(url, set()).update(anchors)
-    return {url: sorted(anchors) for url, anchors in merged.items()}
+        entry = merged.setdefault(url, {})
+        for anchor, fp in anchors.items():
+            if not entry.get(anchor) or f"{url}#{anchor}" in repin:
+                entry[anchor] = fp
+    return merged
 
 
-def check(registry: dict[str, list[str]], published: dict[str, list[str]],
-          redirects: dict[str, str], src_of_url: dict[str, str], problems: Problems) -> None:
-    """Report every registered URL or anchor the site no longer serves.
+def check(registry: Registry, published: Registry, redirects: dict[str, str], src_of_url: dict[str, str],
+          problems: Problems, texts: dict[str, dict[str, str]] | None = None) -> None:
+    """Report every registered URL or anchor the site no longer serves, or
+    that now points at a different passage.
 
     `redirects` maps a registered URL to the URL it now redirects to (its
     anchors must then exist there); `src_of_url` names the Markdown file that
@@ -67,15 +112,23 @@ def check(registry: dict[str, list[str]], published: dict[str, list[str]],
                              f"'/{url}' redirects to '/{target}', which does not exist.",
                              "point the redirect in mkdocs.yml at an existing page.")
                 continue
-        present = set(published[target])
+        present = published[target]
         file = "docs/" + src_of_url.get(target, target)
-        for anchor in anchors:
+        for anchor, recorded in sorted(anchors.items()):
             if anchor not in present:
                 problems.add(file, None,
                              f"the published anchor '/{url}#{anchor}' is gone, so links to it would break.",
                              f"keep it on the passage or heading it belonged to: add '{{ #{anchor} }}' under "
                              f"the paragraph (or at the end of the heading line), or list it as an alias of "
                              f"its successor: '{{ aliases=\"{anchor}\" }}'.")
+            elif not same_passage(recorded, present[anchor]):
+                problems.add(file, None,
+                             f"the published anchor '/{url}#{anchor}' now points at a different passage "
+                             "(a new paragraph that opens with the same words, or an alias moved to another "
+                             "passage), so old links would land on the wrong text.",
+                             f"give the new passage its own id ('{{ #{anchor}-2 }}' under it) and keep "
+                             f"'{anchor}' on the passage it was published for; if the passage really is its "
+                             f"successor, record that with 'python -m kb anchors --repin {url}#{anchor}'.")
 
 
 def redirect_urls(redirect_maps: dict[str, str], url_of_src) -> dict[str, str]:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from . import anchors, checks, collect, frontmatter, render, site_links
+from . import anchors, checks, collect, frontmatter, published, render, site_links
 from . import articles as articles_mod
 from . import disciplines as disciplines_mod
 from . import glossary as glossary_mod
@@ -62,6 +62,8 @@ class Build:
     # -- before conversion ----------------------------------------------------
     def start(self, sources: Mapping[str, str]) -> None:
         """`sources`: src_uri -> text of every Markdown page."""
+        if self.settings.get("deploy"):
+            published.check_deploy_address(self.settings.get("site_url") or "", self.problems)
         self.definitions = collect.read_definitions(sources, self.problems)
         self.context.glossary = self.definitions.glossary
         self.context.disciplines = self.definitions.discipline_names
@@ -129,6 +131,7 @@ class Build:
             settings=self.settings)
         checks.glossary_usage(self.index, self.problems)
         checks.discipline_coverage(self.index, self.problems)
+        checks.duplicate_titles(self.index, self.problems)
         return {src: render.render_page(self.index, templates, self.problems, src, html)
                 for src, (_, html) in pages.items()}
 
@@ -138,7 +141,7 @@ class Build:
 
     def check_registry(self, registry_file: Path, redirect_maps: dict[str, str]) -> None:
         """Every anchor ever published is still served (or redirected)."""
-        checks.registry(self.index, anchors.load(registry_file), redirect_maps, self.problems)
+        checks.registry(self.index, anchors.load(registry_file, self.problems), redirect_maps, self.problems)
 
     # -- after writing the site -----------------------------------------------------
     def finish(self, site_dir: Path, site_url: str) -> tuple[list[str], str]:
@@ -154,10 +157,25 @@ class Build:
                    for page, url in report.without_noopener]
         (site_dir / EXTERNAL_LINKS_REPORT).write_text(
             json.dumps({"external_links": report.external}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        published.sitemap_without(site_dir, PRINT_DIR)
+        published.robots(site_dir, site_url, PRINT_DIR)
         return errors, f"{len(report.external)} external link(s), listed in {EXTERNAL_LINKS_REPORT}"
 
 
 # -- small rules the hook applies ---------------------------------------------------
+
+def settings(extra: Mapping, site_url: str | None = None) -> dict:
+    """The build's settings, from mkdocs.yml's `extra` and `site_url`."""
+    def flag(value) -> bool:
+        return str(value).lower() not in ("false", "0", "no", "off", "none", "")
+
+    return {
+        "offline_edition_url": extra.get("offline_edition_url"),
+        "check_registry": flag(extra.get("kb_check_registry", True)),
+        "deploy": flag(extra.get("kb_deploy", False)),
+        "site_url": site_url,
+    }
+
 
 def escape_meta(meta: dict) -> None:
     """Front matter text, escaped in place, so that Material's templates,

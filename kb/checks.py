@@ -33,19 +33,35 @@ def discipline_coverage(index: SiteIndex, problems: Problems) -> None:
                          "passage; known: " + known + ".")
 
 
-def published_anchors(index: SiteIndex) -> dict[str, list[str]]:
-    """Site URL -> every anchor the page serves (headings, passages, aliases)."""
-    return {index.urls[src]: sorted(set(record.anchors)) for src, record in index.records.items()
-            if src in index.urls}
+def published_anchors(index: SiteIndex) -> anchors_mod.Registry:
+    """Site URL -> every anchor the page serves (headings, passages, aliases),
+    each with the fingerprint of the passage it points at."""
+    return {index.urls[src]: {a: record.fingerprints.get(a, "") for a in sorted(set(record.anchors))}
+            for src, record in index.records.items() if src in index.urls}
 
 
-def registry(index: SiteIndex, registry: dict | None, redirect_maps: dict[str, str], problems: Problems) -> None:
-    """Every anchor ever published (anchors.json) is still served."""
+def registry(index: SiteIndex, registry: anchors_mod.Registry | None, redirect_maps: dict[str, str],
+             problems: Problems) -> None:
+    """Every anchor ever published (anchors.json) still points at its passage."""
     if registry is None:
         return
     src_of_url = {url: src for src, url in index.urls.items()}
     redirects = anchors_mod.redirect_urls(redirect_maps, url_of_src)
     anchors_mod.check(registry, published_anchors(index), redirects, src_of_url, problems)
+
+
+def duplicate_titles(index: SiteIndex, problems: Problems) -> None:
+    """Two articles with one title would be indistinguishable in every listing."""
+    seen: dict[str, str] = {}
+    for key, article in sorted(index.articles.items()):
+        folded = " ".join(article.title.casefold().split())
+        if folded in seen:
+            problems.add("docs/" + key, index.records[key].line_of("title:") if key in index.records else None,
+                         f"the title '{article.title}' is already the title of docs/{seen[folded]}.",
+                         "give each article its own title (an editorial title can say what sets it apart; "
+                         "mark it with 'title_editorial: true').")
+        else:
+            seen[folded] = key
 
 
 def _article_records(records: Mapping[str, PageRecord]) -> list[PageRecord]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import re
+import zlib
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -47,6 +48,9 @@ _UNPARSED_MARK = re.compile(r"\{:?[^{}]*\bdisciplines?\b[^{}]*\}\s*$", re.I)
 _MARK_ATTRS = ("disciplines", "discipline")
 # Link targets that run code or smuggle content: never published.
 _UNSAFE_SCHEMES = ("javascript", "data", "vbscript", "file")
+_UNSAFE_HTML = re.compile(
+    r"<\s*(?:script|iframe|object|embed)\b|\son[a-z]+\s*=|"
+    r"\b(?:href|src|action|formaction|xlink:href)\s*=\s*[\"']?\s*(?:javascript|vbscript|data)\s*:", re.I)
 _ID_WORDS = 5
 
 
@@ -72,7 +76,11 @@ class PageRecord:
     passages: list[Passage] = field(default_factory=list)
     headings: list[tuple[str, str]] = field(default_factory=list)  # (id, title)
     aliases: list[str] = field(default_factory=list)  # old ids kept alive
+    fingerprints: dict[str, str] = field(default_factory=dict)  # passage id or alias -> fingerprint
     word_count: int = 0
+
+    def line_of(self, needle: str) -> int | None:
+        return line_of(self.source, needle)
 
     @property
     def anchors(self) -> list[str]:
@@ -95,6 +103,25 @@ def passage_id(text: str) -> str:
     first = " ".join(words(text)[:_ID_WORDS])
     slug = slugify(first) or slugify(first, keep_unicode=True)
     return f"p-{slug}" if slug else "p"
+
+
+def fingerprint(text: str) -> str:
+    """A bottom-8 sketch of the passage's word trigrams (the 8 smallest
+    CRC32s): two versions of one passage (a typo fixed, a sentence added)
+    share most of it; two passages that only open with the same words share
+    almost none."""
+    tokens = [w.lower() for w in words(text)]
+    grams = {" ".join(tokens[i:i + 3]) for i in range(max(1, len(tokens) - 2))}
+    return ".".join(f"{h >> 8:06x}" for h in sorted(zlib.crc32(g.encode()) for g in grams)[:8])
+
+
+def same_passage(recorded: str, current: str) -> bool:
+    """Whether two fingerprints are of (versions of) the same passage."""
+    if not recorded or not current:
+        return True  # nothing recorded (a heading, an old registry entry): nothing to compare
+    a, b = set(recorded.split(".")), set(current.split("."))
+    common = len(a & b)
+    return common >= 3 or 2 * common >= min(len(a), len(b))
 
 
 def _describe(element: etree.Element) -> str:
@@ -124,6 +151,7 @@ class PassageTreeprocessor(Treeprocessor):
         self._walk(root)
         self._external_links(root)
         self._leftover_marks(root)
+        self._raw_html()
 
     def _external_links(self, root: etree.Element) -> None:
         """External links open nothing with access to this page (noopener);
@@ -149,17 +177,30 @@ class PassageTreeprocessor(Treeprocessor):
         silently."""
         for element in root.iter():
             for name in list(element.attrib):
-                if name.lower() not in _MARK_ATTRS:
+                if re.sub(r"[^a-z]", "", name.lower()) not in _MARK_ATTRS:
                     continue
-                value = element.attrib.pop(name) or ""
-                if name != "disciplines":
+                value = element.attrib.pop(name)
+                if not value:
+                    what = f"the discipline mark was not understood ('{name}' with no quoted value)."
+                    fix = "write it exactly as { disciplines=\"strategy design\" }: no spaces around '=', quoted."
+                elif name != "disciplines":
                     what = f"the mark '{name}=\"{value}\"' is not a discipline mark (misspelled)."
                     fix = f"write it exactly as {{ disciplines=\"{value}\" }} (lower case, plural)."
                 else:
                     what = f"a discipline mark is attached to a {_describe(element)}, not to a passage."
                     fix = ("put the mark on its own line directly under a paragraph or list item of text; "
                            "pictures, tables, definitions and code cannot carry one.")
-                self._problem(what, fix, needle=f"{name}=")
+                self._problem(what, fix, needle=f"{name}=\"{value}\"" if value else name)
+
+    def _raw_html(self) -> None:
+        """Raw HTML written in a page is published as written: it may not
+        run script (a <script>, an on...= handler, a javascript: target)."""
+        for block in self.md.htmlStash.rawHtmlBlocks:
+            for match in _UNSAFE_HTML.finditer(str(block)):
+                self._problem(f"raw HTML that could run script: '{match.group(0).strip()[:40]}'.",
+                              "write the content in Markdown; links go to pages (https://… or .md files), "
+                              "and pages carry no scripts or event handlers.",
+                              needle=match.group(0).strip()[:20])
 
     def _walk(self, parent: etree.Element) -> None:
         for child in list(parent):
@@ -219,8 +260,10 @@ class PassageTreeprocessor(Treeprocessor):
                           "discipline marks belong under passages of articles (docs/articles/); remove it here.",
                           needle="disciplines=")
 
-        self._aliases(element)
+        aliases = self._aliases(element)
         passage = Passage(self._assign_id(element, text), element.tag, text, *self.section)
+        for anchor in [passage.id, *aliases]:
+            self.page.fingerprints[anchor] = fingerprint(text)
         passage.disciplines = self._disciplines(element, text)
         passage.links = self._links(element)
         if self.page.is_article and self.context.glossary.terms:
@@ -233,11 +276,12 @@ class PassageTreeprocessor(Treeprocessor):
             if child.tag in ("ul", "ol", "blockquote", "div"):
                 self._walk(child)
 
-    def _aliases(self, element: etree.Element) -> None:
+    def _aliases(self, element: etree.Element) -> list[str]:
         """`{ aliases="old-id other-id" }`: old anchors that land here too."""
         raw = element.attrib.pop("aliases", None)
         if not raw:
-            return
+            return []
+        kept = []
         for position, alias in enumerate(raw.replace(",", " ").split()):
             if alias in self.used_ids:
                 self._problem(f"the alias '{alias}' is already an id on this page.",
@@ -246,10 +290,12 @@ class PassageTreeprocessor(Treeprocessor):
                 continue
             self.used_ids.add(alias)
             self.page.aliases.append(alias)
+            kept.append(alias)
             marker = etree.Element("span", {"id": alias, "class": "kb-alias"})
             marker.tail = element.text
             element.text = None
             element.insert(position, marker)
+        return kept
 
     def _assign_id(self, element: etree.Element, text: str) -> str:
         if element.get("id"):

@@ -58,28 +58,51 @@ def load_config(project: Path = ROOT) -> Config:
     return Config(extensions, configs, templates)
 
 
+# (src_uri, text, definitions, config) -> (HTML, record, problems): a page
+# converted once is not converted again (the tests try hundreds of variants
+# of one site, each changing one file).
+_converted: dict[tuple, tuple] = {}
+
+
 def run(sources: Mapping[str, str], config: Config | None = None,
         settings: dict | None = None) -> tuple[Problems, dict[str, str]]:
     """Every problem in `sources`, and each page's HTML with its blocks."""
+    kb, pages = run_build(sources, config, settings)
+    return kb.problems, pages
+
+
+def run_build(sources: Mapping[str, str], config: Config | None = None,
+              settings: dict | None = None) -> tuple[build.Build, dict[str, str]]:
+    """The build (its site index and problems) and each page's HTML."""
     config = config or load_config()
     kb = build.Build(settings=dict(settings or {}))
     kb.start(sources)
     pages = dict(sources)
     pages.update(kb.generated_pages())
+    # A page's conversion depends on its text and on what the site defines.
+    definitions = hash(repr(kb.definitions))
     converted: dict[str, tuple[str, str]] = {}
     for src_uri in sorted(pages):
         source = pages[src_uri]
         meta = frontmatter.read(source, "", Problems()).meta  # begin_page reports its problems
-        match = frontmatter.BLOCK.match(source)
-        body = source[match.end():] if match else source
         title = meta.get("title") if isinstance(meta.get("title"), str) else None
         kb.begin_page(src_uri, meta, source, title)
-        md = markdown.Markdown(extensions=[*config.extensions, kb.markdown_extension()],
-                               extension_configs=config.extension_configs)
-        html = md.convert(kb.prepare_markdown(src_uri, body))
+        key = (src_uri, source, definitions, id(config))
+        if key not in _converted:
+            before = len(kb.problems)
+            match = frontmatter.BLOCK.match(source)
+            body = source[match.end():] if match else source
+            md = markdown.Markdown(extensions=[*config.extensions, kb.markdown_extension()],
+                                   extension_configs=config.extension_configs)
+            html = md.convert(kb.prepare_markdown(src_uri, body))
+            _converted[key] = (html, kb.records[src_uri], list(kb.problems)[before:])
+        html, record, problems = _converted[key]
+        kb.records[src_uri] = record
+        for problem in problems:
+            kb.problems.add(problem.file, problem.line, problem.what, problem.fix)
         kb.end_page()
         converted[src_uri] = (url_of_src(src_uri), html)
-    return kb.problems, kb.compose(converted, config.templates)
+    return kb, kb.compose(converted, config.templates)
 
 
 def read_sources(docs: Path) -> dict[str, str]:

@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--themes", default="", help="comma-separated themes")
     parser.add_argument("--description", help="one sentence: what the article argues")
     parser.add_argument("--from-text", type=Path, help="a plain-text transcription to import as the body")
+    parser.add_argument("--slug", help="the file name (without .md), when the title has no Latin letters")
     parser.add_argument("--docs", type=Path, default=Path("docs"), help="the docs folder (default: ./docs)")
     args = parser.parse_args(argv)
     docs = args.docs.resolve()
@@ -108,7 +109,10 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError:
             parser.error(f"--published {args.published!r} is not a date as YYYY-MM-DD")
 
-    slug = slugify(title)
+    slug = slugify(args.slug or title)
+    if not slug:
+        parser.error(f"the title {title!r} has no letters a file name can be made of; "
+                     "give one with --slug, e.g. --slug customer-journeys")
     target = docs / "articles" / f"{slug}.md"
     if target.exists():
         parser.error(f"{target.relative_to(docs.parent)} already exists; choose another title or edit that file")
