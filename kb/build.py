@@ -157,7 +157,6 @@ class Build:
                    for page, url in report.without_noopener]
         (site_dir / EXTERNAL_LINKS_REPORT).write_text(
             json.dumps({"external_links": report.external}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        published.sitemap_without(site_dir, PRINT_DIR)
         published.robots(site_dir, site_url, PRINT_DIR)
         return errors, f"{len(report.external)} external link(s), listed in {EXTERNAL_LINKS_REPORT}"
 
