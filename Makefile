@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build offline article anchors clean
+.PHONY: serve test build offline article anchors clean lint
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ serve: $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test: $(STAMP) chromium $(NODE_STAMP)
 	$(BIN)/python -m pytest tests

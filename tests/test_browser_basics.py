@@ -83,7 +83,9 @@ def test_navigation_drawer_opens_on_a_phone(page, base_url):
     drawer_nav = page.locator("nav.md-nav--primary")
     assert not drawer_nav.is_visible() or drawer_nav.bounding_box()["x"] < 0
     page.locator("label.md-header__button[for='__drawer']").click()
-    page.wait_for_timeout(400)
+    # The drawer slides in: wait until it has arrived, not for a set time.
+    page.wait_for_function("() => { const r = document.querySelector('nav.md-nav--primary')"
+                           ".getBoundingClientRect(); return r.x >= 0 && r.width > 200; }")
     box = drawer_nav.bounding_box()
     assert drawer_nav.is_visible() and box["x"] >= 0 and box["width"] > 200
     assert page.get_by_role("link", name="Glossary").first.is_visible()

@@ -1,0 +1,56 @@
+"""The project's own promises: where code lives, and a README that matches it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from kb import render
+from kb.devtools import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_readme_lists_exactly_the_registered_blocks():
+    """The README's table of blocks is `python -m kb blocks`, word for word."""
+    assert render.blocks_markdown() in README, "regenerate the table with: python -m kb blocks"
+
+
+def test_every_placeholder_written_in_docs_is_a_registered_block():
+    used = set()
+    for path in (ROOT / "docs").rglob("*.md"):
+        used |= {m["name"] for m in render.PLACEHOLDER.finditer(path.read_text(encoding="utf-8"))}
+    assert used and used <= set(render.BLOCKS), used - set(render.BLOCKS)
+
+
+def test_every_block_has_a_template_a_site_owner_can_override():
+    templates = {p.stem for p in (ROOT / "overrides" / render.TEMPLATE_DIR).glob("*.html")}
+    for block in render.BLOCKS.values():
+        source = block.function.__code__.co_consts
+        names = {c for c in source if isinstance(c, str) and c in templates}
+        assert names, f"{block.name} renders no template of overrides/{render.TEMPLATE_DIR}"
+
+
+def test_nothing_imports_from_tests_or_edits_sys_path():
+    for path in [*ROOT.glob("kb/**/*.py"), *ROOT.glob("scripts/*.py"), *ROOT.glob("hooks/*.py")]:
+        text = path.read_text(encoding="utf-8")
+        assert "sys.path" not in text, path
+        assert not re.search(r"^\s*(from|import) (conftest|tests)\b", text, flags=re.M), path
+
+
+def test_the_readme_layout_names_every_top_level_folder():
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    folders = {path.split("/")[0] for path in tracked if "/" in path and not path.startswith(".")}
+    layout = README[README.index("## How the site is organised"):]
+    for folder in folders:
+        assert f"{folder}/" in layout, f"the README's layout does not mention {folder}/"
+
+
+def test_one_command_line_lists_every_tool():
+    result = subprocess.run([sys.executable, "-m", "kb", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    for command in ("new", "anchors", "offline", "benchmark", "shot", "synthetic", "blocks"):
+        assert re.search(rf"^\s+{command}\s", result.stdout, flags=re.M), command
+    wrong = subprocess.run([sys.executable, "-m", "kb", "nope"], capture_output=True, text=True)
+    assert wrong.returncode == 2 and "usage: python -m kb COMMAND" in wrong.stderr
