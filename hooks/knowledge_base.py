@@ -11,6 +11,9 @@ MkDocs converts every page first and renders templates afterwards, with
     on_page_context   the article header and footer data, for the templates
     on_post_build     anchors manifest and link check of the published HTML
 
+Under `mkdocs serve --dirty` (the fast preview), MkDocs converts only the
+pages that changed; the build takes the others from the previous build.
+
 Where each generated block comes from: kb/render.py (one function per
 `<!-- kb:NAME -->`, rendered with overrides/partials/kb/NAME.html).
 """
@@ -26,15 +29,18 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from kb import anchors, build, render, sources
+from kb import search as kb_search
 
 log = logging.getLogger("mkdocs.plugins.knowledge_base")
 kb = build.Build()
+logging.getLogger("mkdocs.commands.build").addFilter(build.DirtyBuildNotice())
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global kb
     # A fresh build per run: `mkdocs serve` reloads the config on every change.
-    kb = build.Build(settings=build.settings(config.extra, config.site_url))
+    kb = build.Build(settings=build.settings(config.extra, config.site_url),
+                     previous=build.last_build(config.config_file_path))
     config.markdown_extensions.append(kb.markdown_extension())
     if config.extra.get("polyfills"):
         config.extra["polyfills"] = build.offline_polyfills(config.extra["polyfills"])
@@ -67,9 +73,13 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    pages = [f.page for f in files.documentation_pages() if f.page is not None and f.page.content is not None]
+    pages = [f.page for f in files.documentation_pages() if f.page is not None]
     composed = kb.compose({p.file.src_uri: (p.url, p.content) for p in pages}, render.Templates(env))
     for page in pages:
+        if page.file.src_uri not in composed:  # a preview build (--dirty) did not read it
+            if page.markdown is None:
+                page.markdown, page.meta = "", kb.carried_meta(page.file.src_uri)
+            continue
         page.content = composed[page.file.src_uri]
         page.meta["glightbox"] = build.needs_lightbox(page.content)
     if config.use_directory_urls and kb.settings["check_registry"]:
@@ -87,10 +97,14 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    # Search by passage: kb/search.py rewrites Material's search index into
+    # passages and installs its own worker (issue 15).
+    kb_search.on_post_build(config)
     errors, summary = kb.finish(Path(config.site_dir), config.site_url or "")
     for error in errors:
         log.error(error)
     log.info(summary)
+    build.remember(config.config_file_path, kb)
 
 
 def _redirect_maps(config: MkDocsConfig) -> dict[str, str]:

@@ -51,6 +51,11 @@ class Build:
     records: dict[str, PageRecord] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
     index: collect.SiteIndex | None = None
+    # The build before this one in the same process (`mkdocs serve`): a
+    # preview build (--dirty) converts only the pages that changed and takes
+    # everything else from it.
+    previous: Build | None = None
+    rebuilt: set[str] = field(default_factory=set)  # src_uris converted in this build
 
     def __post_init__(self) -> None:
         self.context = PassageContext(problems=self.problems)
@@ -120,20 +125,44 @@ class Build:
         self.context.page = None
 
     # -- all pages converted ----------------------------------------------------
-    def compose(self, pages: Mapping[str, tuple[str, str]], templates: render.Templates) -> dict[str, str]:
-        """`pages`: src_uri -> (site URL, converted HTML). Collects the site
-        index, runs the site-wide checks and returns each page's HTML with its
+    def compose(self, pages: Mapping[str, tuple[str, str | None]], templates: render.Templates) -> dict[str, str]:
+        """`pages`: src_uri -> (site URL, converted HTML, or None for a page a
+        preview build did not convert). Collects the site index, runs the
+        site-wide checks and returns the HTML of each converted page with its
         placeholders rendered."""
+        contents = {src: html for src, (_, html) in pages.items() if html is not None}
+        self.rebuilt = set(contents)
+        if len(contents) < len(pages):
+            self._carry_over(set(pages) - set(contents), contents)
         self.index = collect.collect(
             self.definitions, self.articles, self.records, self.titles,
-            urls={src: url for src, (url, _) in pages.items()},
-            contents={src: html for src, (_, html) in pages.items()},
-            settings=self.settings)
+            urls={src: url for src, (url, _) in pages.items()}, contents=contents, settings=self.settings)
         checks.glossary_usage(self.index, self.problems)
         checks.discipline_coverage(self.index, self.problems)
         checks.duplicate_titles(self.index, self.problems)
         return {src: render.render_page(self.index, templates, self.problems, src, html)
-                for src, (_, html) in pages.items()}
+                for src, (_, html) in pages.items() if src in self.rebuilt}
+
+    def carried_meta(self, src_uri: str) -> dict:
+        """Front matter for a page a preview build did not read: its title,
+        so the navigation still names it."""
+        return {"title": escape(self.titles.get(src_uri, src_uri))}
+
+    def _carry_over(self, unconverted: set[str], contents: dict[str, str]) -> None:
+        """Take what the previous build knew of the pages this one skipped."""
+        before = self.previous
+        if before is None or before.index is None:
+            return
+        for src in unconverted:
+            if src in before.records:
+                self.records[src] = before.records[src]
+                self.titles[src] = before.titles[src]
+                contents[src] = before.index.contents.get(src, "")
+                if src in before.articles:
+                    self.articles[src] = before.articles[src]
+        for problem in before.problems:  # still there until their page is fixed
+            if problem.file.removeprefix("docs/") in unconverted:
+                self.problems.add(problem.file, problem.line, problem.what, problem.fix)
 
     def extras(self, src_uri: str) -> dict | None:
         """Header, related articles and backlinks of an article page."""
@@ -149,7 +178,11 @@ class Build:
         the problems of the published HTML (broken links) and a summary."""
         if self.index is not None:
             anchors.dump(site_dir / anchors.REGISTRY_FILE, checks.published_anchors(self.index))
-        report = site_links.check(site_dir, site_url)
+        # A preview build writes only the pages it converted: check those.
+        only = None
+        if self.index is not None and self.rebuilt != set(self.index.urls):
+            only = {_html_path(self.index.urls[src]) for src in self.rebuilt}
+        report = site_links.check(site_dir, site_url, only)
         errors = [f"site/{page}: the link '{url}' is broken: {why}. Fix: correct the link in the page's "
                   "Markdown source or template; a moved page needs a redirect (README, 'Links that never rot')."
                   for page, url, why in report.broken]
@@ -159,6 +192,32 @@ class Build:
             json.dumps({"external_links": report.external}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         published.robots(site_dir, site_url, PRINT_DIR)
         return errors, f"{len(report.external)} external link(s), listed in {EXTERNAL_LINKS_REPORT}"
+
+
+def _html_path(url: str) -> str:
+    """Site URL -> the file it is written to ("articles/x/" -> "articles/x/index.html")."""
+    return url + "index.html" if url.endswith("/") or not url else url
+
+
+_LAST: dict[str, Build] = {}
+
+
+def last_build(project: str) -> Build | None:
+    """The previous build of this project in this process, if any."""
+    return _LAST.get(project)
+
+
+def remember(project: str, done: Build) -> None:
+    done.previous = None  # keep one build, not a chain of them
+    _LAST[project] = done
+
+
+class DirtyBuildNotice:
+    """A logging filter: MkDocs warns on every --dirty build, which strict
+    mode counts as a failure; the preview mode is deliberate (README)."""
+
+    def filter(self, record) -> bool:
+        return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
 # -- small rules the hook applies ---------------------------------------------------

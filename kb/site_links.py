@@ -33,6 +33,21 @@ class LinkReport:
     without_noopener: list[tuple[str, str]] = field(default_factory=list)  # (page, url)
 
 
+class _Pages:
+    """The site's HTML files, each read when first needed."""
+
+    def __init__(self, site_dir: Path, names: set[str]):
+        self.site_dir, self.names, self._text = site_dir, names, {}
+
+    def __contains__(self, rel: str) -> bool:
+        return rel in self.names
+
+    def __getitem__(self, rel: str) -> str:
+        if rel not in self._text:
+            self._text[rel] = (self.site_dir / rel).read_text(encoding="utf-8", errors="replace")
+        return self._text[rel]
+
+
 def _ids(html: str) -> set[str]:
     return set(_ID.findall(html))
 
@@ -49,9 +64,11 @@ def checked_parts(html: str) -> str:
     return parts
 
 
-def check(site_dir: Path, site_url: str = "") -> LinkReport:
-    """Check every page under `site_dir`. `site_url` is the published
-    address: links to it (canonical URLs, root-absolute paths) are internal."""
+def check(site_dir: Path, site_url: str = "", only: set[str] | None = None) -> LinkReport:
+    """Check every page under `site_dir` (or the pages in `only`, paths like
+    "articles/x/index.html", when a preview rebuilt just those). `site_url`
+    is the published address: links to it (canonical URLs, root-absolute
+    paths) are internal."""
     site_dir = Path(site_dir)
     own = urlsplit(site_url)
     base_path = own.path or "/"
@@ -62,8 +79,7 @@ def check(site_dir: Path, site_url: str = "") -> LinkReport:
     folders: set[str] = {"."}
     for path in site_dir.rglob("*"):
         (folders if path.is_dir() else files).add(path.relative_to(site_dir).as_posix())
-    html_of = {rel: (site_dir / rel).read_text(encoding="utf-8", errors="replace")
-               for rel in files if rel.endswith(".html")}
+    html_of = _Pages(site_dir, {rel for rel in files if rel.endswith(".html")})
     ids_of: dict[str, set[str]] = {}
     report = LinkReport()
     # (folder of the linking page, path) -> (target file, or None, why): pages
@@ -95,7 +111,8 @@ def check(site_dir: Path, site_url: str = "") -> LinkReport:
             ids_of[rel] = _ids(checked_parts(html_of[rel]))
         return ids_of[rel]
 
-    for rel, html in sorted(html_of.items()):
+    for rel in sorted(html_of.names if only is None else html_of.names & only):
+        html = html_of[rel]
         base_dir = posixpath.dirname(rel)
         for tag in _TAG.finditer(checked_parts(html)):
             match = _URL.search(tag.group(0))

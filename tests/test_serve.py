@@ -9,6 +9,8 @@ import threading
 import time
 import urllib.request
 
+import pytest
+
 from kb.devtools import copy_project, free_port
 
 ARTICLE = "docs/articles/can-we-afford-to-miss-customer-experience.md"
@@ -32,12 +34,15 @@ def wait_for(condition, seconds: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_serve_reports_a_bad_edit_and_serves_the_repaired_page(tmp_path):
+@pytest.mark.parametrize("mode", [[], ["--dirty"]], ids=["full", "dirty"])
+def test_serve_reports_a_bad_edit_and_serves_the_repaired_page(tmp_path, mode):
+    """Both previews, the full one and the fast one (--dirty: only changed
+    pages are converted), show a bad edit's error and then the repair."""
     project = copy_project(tmp_path / "project")
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", *mode],
         cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
@@ -58,6 +63,10 @@ def test_serve_reports_a_bad_edit_and_serves_the_repaired_page(tmp_path):
                                             "title: Can We Afford It? (repaired)"), encoding="utf-8")
         wait_for(lambda: "Can We Afford It? (repaired)" in fetch(base + URL_PATH, timeout=10), 60, "the repaired page")
         assert server.poll() is None, "the server stopped"
+        # The page still has its generated parts (header, related articles).
+        page = fetch(base + URL_PATH)
+        assert 'class="kb-article-header' in page and 'class="kb-related' in page
+        assert not any("Traceback" in line or "KeyError" in line for line in log), "".join(log)[-3000:]
     finally:
         server.terminate()
         try:
