@@ -1,0 +1,126 @@
+"""Search that finds the passage: the evaluation set typed into the real
+search box, and the behaviours around it (snippets, landing, loading, filters).
+
+Targets and queries come from tests/data/search_eval.yaml (judged by reading
+the articles); kb/tools/search_eval.py does the typing and the reading.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from kb.tools import search_eval
+
+QUERIES = search_eval.load()
+
+
+@pytest.fixture(scope="module")
+def report(chromium, base_url):
+    return search_eval.Report("ours", search_eval.evaluate(chromium, base_url, QUERIES))
+
+
+def test_every_judged_passage_exists_in_the_built_site(site):
+    for q in QUERIES:
+        for page, passage in q.answers:
+            html = (site / page / "index.html").read_text(encoding="utf-8")
+            assert f'id="{passage}"' in html, (q.query, page, passage)
+
+
+def test_the_evaluation_set_meets_the_targets(report):
+    m = report.metrics()
+    assert m["mrr10"] >= 0.9, search_eval.misses(report)
+    assert m["success1"] >= 0.8, search_eval.misses(report)
+    assert m["landing"] >= 0.8, search_eval.misses(report)
+    assert m["zero_results"] == 0, [o.query for o in report.outcomes if not o.results]
+
+
+@pytest.mark.parametrize("kind", sorted({q.kind for q in QUERIES}))
+def test_each_kind_of_query_finds_its_article(report, kind):
+    outcomes = [o for o in report.outcomes if o.kind == kind]
+    found = [o for o in outcomes if o.rank and o.rank <= 3]
+    assert len(found) == len(outcomes), [(o.query, o.rank, o.results[:3]) for o in outcomes if o not in found]
+    first = sum(1 for o in outcomes if o.rank == 1)
+    assert first / len(outcomes) >= 0.7, [(o.query, o.rank) for o in outcomes if o.rank != 1]
+
+
+def test_a_glossary_term_typed_alone_puts_its_entry_first_then_the_articles(report):
+    leading = [o for o in report.outcomes if o.leading_first is not None]
+    assert leading and all(o.leading_first for o in leading), [(o.query, o.results[:2]) for o in leading
+                                                               if not o.leading_first]
+    assert all(o.rank == 1 for o in leading), [(o.query, o.results[:3]) for o in leading if o.rank != 1]
+
+
+def test_content_queries_put_articles_first(report):
+    content = [o for o in report.outcomes if o.leading_first is None and o.results]
+    not_article = [(o.query, o.results[0]) for o in content if not o.results[0].startswith("articles/")]
+    assert len(not_article) <= len(content) * 0.05, not_article
+
+
+def search(page, query: str):
+    """Open search and type `query`; returns once its own results are shown."""
+    page.locator(".md-search__input").first.click()
+    page.evaluate(search_eval._RUN_QUERY, query)
+    return page.locator(".md-search-result__item")
+
+
+def test_an_abbreviation_finds_the_full_name_and_the_snippet_is_the_authors_text(page, base_url):
+    page.goto(base_url + "articles/")
+    search(page, "Net Promoter Score")
+    link = page.locator(".md-search-result__item a[href*='is-customer-experience-new/'][href*='#p-']").first
+    link.wait_for()
+    snippet = link.inner_html()
+    assert "<mark>NPS</mark>" in snippet
+    assert "Net Promoter Score" not in link.inner_text()  # no hidden expansion in the snippet
+    for href in page.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.href)"):
+        assert parse_qs(urlsplit(href).query).get("h", [""])[0].strip(), href  # every link has its terms
+
+
+def test_a_result_opens_the_passage_with_instant_navigation(page, base_url):
+    page.goto(base_url)
+    search(page, "Henry Ford")
+    link = page.locator(".md-search-result__link[href*='#p-the-days-of-henry-fords']").first
+    link.wait_for()
+    link.click()
+    page.wait_for_url(re.compile(r".*customer-experience-in-the-digital-era/.*#p-the-days-of-henry-fords$"))
+    page.wait_for_function("""() => { const r = document.getElementById('p-the-days-of-henry-fords')
+                                        .getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }""")
+    page.locator("#p-the-days-of-henry-fords mark").first.wait_for()  # the words are highlighted there
+    assert page.console_errors == []
+
+
+def test_the_index_is_downloaded_only_when_search_is_used(page, base_url):
+    page.goto(base_url + "articles/is-customer-experience-new/")
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in page.requested_urls if "passages.json" in u]
+    page.keyboard.press("/")  # Material's shortcut still opens search
+    page.wait_for_function("document.activeElement.matches('.md-search__input')")
+    page.keyboard.type("oxygen")
+    page.locator(".md-search-result__link[href*='#p-as-technology-evolved-and-the']").first.wait_for()
+    assert [u for u in page.requested_urls if "passages.json" in u]
+
+
+@pytest.mark.parametrize("query, allowed", [
+    ("theme:omnichannel customer", "omnichannel"),
+    ("author:lewan customer", "Dave Lewan"),
+    ("discipline:connect channels", "connect"),
+])
+def test_filters_narrow_the_results(page, base_url, site, query, allowed):
+    page.goto(base_url)
+    items = search(page, query)
+    hrefs = items.locator("a.md-search-result__link").evaluate_all("els => els.map(e => e.href)")
+    assert hrefs
+    for href in hrefs:
+        path = urlsplit(href).path.strip("/")
+        html = (site / path / "index.html").read_text(encoding="utf-8")
+        assert path.startswith("articles/"), href
+        if query.startswith("theme:"):
+            assert f'data-theme="{allowed}"' in html, href
+        elif query.startswith("author:"):
+            assert allowed in html, href
+        elif "#" in href:
+            fragment = urlsplit(href).fragment
+            assert re.search(rf'id="{fragment}"[^>]*data-disciplines="[^"]*{allowed}', html) or \
+                re.search(rf'data-disciplines="[^"]*{allowed}[^"]*"[^>]*id="{fragment}"', html), href
