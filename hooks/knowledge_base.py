@@ -5,6 +5,7 @@ MkDocs converts every page first and renders templates afterwards, with
 
     on_config         a fresh kb.build.Build; its Markdown extension is added
     on_files          definitions read from the sources; print views added
+    on_nav            articles out of the sidebar (kb/navigation.py)
     on_page_markdown  front matter checked and escaped; placeholders added
     on_page_content   the page's record is complete
     on_env            site index collected, placeholders rendered, anchors checked
@@ -26,9 +27,10 @@ from pathlib import Path
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from kb import anchors, build, render, sources
+from kb import anchors, build, navigation, render, sources
 from kb import search as kb_search
 
 log = logging.getLogger("mkdocs.plugins.knowledge_base")
@@ -59,6 +61,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    navigation.articles_out_of_sidebar(nav.items)
+    return nav
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     kb.begin_page(page.file.src_uri, page.meta, page.file.content_string, page.title)
     build.escape_meta(page.meta)
@@ -82,6 +89,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
             continue
         page.content = composed[page.file.src_uri]
         page.meta["glightbox"] = build.needs_lightbox(page.content)
+    navigation.link_neighbours({p.file.src_uri: p for p in pages}, kb.index.articles)
     if config.use_directory_urls and kb.settings["check_registry"]:
         # The registry records the hosted site's URLs; the offline edition
         # (.html URLs, opened from disk) is a different address space.
