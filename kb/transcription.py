@@ -5,8 +5,11 @@ draft) and by the test that proves the published pages lost none of the
 authors' sentences. Only transcription damage is repaired; wording is never
 touched:
 
-- mis-encoded characters (UTF-8 read as Windows-1252, e.g. ``â€™`` or a stray
-  ``Â`` left over from a no-break space);
+- mis-encoded characters ("mojibake": UTF-8 read as Windows-1252 or
+  Latin-1, e.g. ``â€™``, twice-garbled ``Ã¢â‚¬â„¢``, C1 control characters),
+  repaired by the ftfy library, plus a stray ``Â`` left over from a no-break
+  space whose second byte was lost, which ftfy rightly leaves alone in
+  general text but which these articles only ever have as damage;
 - look-alike letters from other alphabets inside Latin words (a Greek
   omicron in "adοpt");
 - web-page chrome ("Leave a comment", "Back to Top", share buttons);
@@ -18,6 +21,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+
+import ftfy
 
 # Greek and Cyrillic letters that render like Latin ones. Only replaced when
 # they sit inside a word that is otherwise Latin, so real Greek text survives.
@@ -37,8 +42,15 @@ LOOKALIKES = str.maketrans({
 # A "word" for look-alike purposes: letters of any script, glued together.
 _WORD = re.compile(r"[^\W\d_]+")
 
-# Runs of characters typical of UTF-8 decoded as Windows-1252 / Latin-1.
-_MOJIBAKE = re.compile(r"[ÂÃâ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]+")
+# ftfy's repairs of encoding damage, and none of its changes of style: curly
+# quotes, full-width letters and HTML entities are left as the author had them.
+_FTFY = ftfy.TextFixerConfig(
+    uncurl_quotes=False,
+    fix_character_width=False,
+    unescape_html=False,
+    normalization="NFC",
+    explain=False,
+)
 # "Â" that was the first byte of a no-break space (C2 A0) whose second byte
 # became a plain space, a line end, or vanished.
 _STRAY_A_CIRCUMFLEX = re.compile(r"Â(?=[\s\u00a0]|$)")
@@ -71,16 +83,8 @@ def fix_lookalikes(text: str) -> str:
 
 
 def fix_mojibake(text: str) -> str:
-    """Undo UTF-8-read-as-Windows-1252 damage, run by run."""
-
-    def repair(match: re.Match[str]) -> str:
-        run = match.group(0)
-        try:
-            return run.encode("cp1252").decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            return run
-
-    text = _MOJIBAKE.sub(repair, text)
+    """Undo mis-decoded UTF-8 (ftfy), then drop a stray no-break-space Â."""
+    text = ftfy.fix_text(text, _FTFY)
     return _STRAY_A_CIRCUMFLEX.sub("", text)
 
 

@@ -468,3 +468,21 @@ def test_the_404_page_offers_search_and_the_main_pages(chromium, site, host, sch
     tab.wait_for_url(host + "glossary/")
     context.close()
     assert all(r.startswith(host) for r in requested)
+
+
+# -- Transcription repairs (kb/transcription.py) -------------------------------------
+
+@pytest.mark.parametrize("damaged, repaired", [
+    ("it\u00e2\u20ac\u2122s", "it\u2019s"),                      # UTF-8 read as Windows-1252
+    ("don\u00e2\x80\x99t", "don\u2019t"),                         # ... as Latin-1: C1 controls
+    ("\u00c3\u00a2\u00e2\u201a\u00ac\u00e2\u201e\u00a2 twice", "\u2019 twice"),  # garbled twice
+    ("caf\u00c3\u00a9 at \u00c2\u00a35", "caf\u00e9 at \u00a35"),
+    ("the past.\u00c2", "the past."),                             # stray half of a no-break space
+    ("ad\u03bfpt", "adopt"),                                      # Greek omicron in a Latin word
+    ("\u201ccurly\u201d it\u2019s", "\u201ccurly\u201d it\u2019s"),  # the authors' quotes stay curly
+    ("\u03ba\u03b1\u03bb\u03b7\u03bc\u03ad\u03c1\u03b1", "\u03ba\u03b1\u03bb\u03b7\u03bc\u03ad\u03c1\u03b1"),  # real Greek stays
+])
+def test_transcription_repairs_mojibake_with_ftfy_and_keeps_the_articles_own_repairs(damaged, repaired):
+    from kb import transcription
+
+    assert transcription.repair_line(damaged) == repaired
