@@ -48,9 +48,11 @@ def text_of(node) -> str:
     return _SPACES.sub(" ", node.text(separator="", strip=False)).strip()
 
 
-def page_url(site: Path, path: Path) -> str:
+def page_url(site: Path, path: Path, directory_urls: bool = True) -> str:
     relative = path.relative_to(site).as_posix()
-    return relative[: -len("index.html")] if relative.endswith("index.html") else relative
+    if directory_urls and (relative == "index.html" or relative.endswith("/index.html")):
+        return relative[: -len("index.html")]
+    return relative
 
 
 def page_kind(url: str, html: str) -> str:
@@ -58,7 +60,7 @@ def page_kind(url: str, html: str) -> str:
         return "article"
     if url in ("glossary/", "glossary.html"):
         return "glossary"
-    if url.startswith("themes/") and url not in ("themes/", "themes/index.html"):
+    if url.startswith("themes/") and url not in ("themes/", "themes/index.html", "themes.html"):
         return "theme"
     return "page"
 
@@ -115,10 +117,11 @@ def synonym_groups(glossary_source: str) -> list[list[str]]:
 
 
 def build_index(site: Path, glossary_source: str = "", themes: dict | None = None,
-                disciplines: dict | None = None) -> dict:
+                disciplines: dict | None = None, directory_urls: bool = True) -> dict:
     pages = []
-    for path in built_pages(site):
-        url = page_url(site, path)
+    paths = built_pages(site) if directory_urls else sorted(site.rglob("*.html"))
+    for path in paths:
+        url = page_url(site, path, directory_urls)
         if path.name == "404.html" or url.startswith(SKIP_PREFIXES):
             continue
         record = read_page(url, path.read_text(encoding="utf-8"))
@@ -131,7 +134,7 @@ def build_index(site: Path, glossary_source: str = "", themes: dict | None = Non
 def theme_names(site: Path) -> dict[str, str]:
     """theme id -> name, read from the article chips."""
     names: dict[str, str] = {}
-    for path in (site / "articles").glob("*/index.html") if (site / "articles").is_dir() else []:
+    for path in sorted((site / "articles").rglob("*.html")) if (site / "articles").is_dir() else []:
         for chip in LexborHTMLParser(path.read_text(encoding="utf-8")).css(".kb-chip[data-theme]"):
             names.setdefault(chip.attributes["data-theme"], text_of(chip))
         if len(names) >= 8:
@@ -142,7 +145,7 @@ def theme_names(site: Path) -> dict[str, str]:
 def discipline_names(site: Path) -> dict[str, str]:
     """discipline id -> name, read from the badges under passages."""
     names: dict[str, str] = {}
-    for path in (site / "articles").glob("*/index.html") if (site / "articles").is_dir() else []:
+    for path in sorted((site / "articles").rglob("*.html")) if (site / "articles").is_dir() else []:
         for badge in LexborHTMLParser(path.read_text(encoding="utf-8")).css("a.kb-discipline[href]"):
             names.setdefault(badge.attributes["href"].rsplit("#", 1)[-1], text_of(badge))
         if len(names) >= 6:
@@ -173,9 +176,10 @@ def write(site: Path, index: dict, inline: bool) -> dict[str, int]:
 
 
 def rewrite(site: Path, glossary_source: str = "", inline: bool = False,
-            disciplines: dict | None = None) -> dict[str, int]:
+            disciplines: dict | None = None, directory_urls: bool = True) -> dict[str, int]:
     """The whole post-build step over a built site."""
-    index = build_index(site, glossary_source, theme_names(site), disciplines or discipline_names(site))
+    index = build_index(site, glossary_source, theme_names(site), disciplines or discipline_names(site),
+                        directory_urls)
     return write(site, index, inline)
 
 
@@ -187,4 +191,5 @@ def on_post_build(config, disciplines: dict | None = None) -> dict[str, int]:
     glossary = Path(config.docs_dir) / "glossary.md"
     offline = config.plugins.get("material/offline") or config.plugins.get("offline")
     inline = bool(offline and offline.config.enabled) or not config.use_directory_urls
-    return rewrite(site, glossary.read_text(encoding="utf-8") if glossary.is_file() else "", inline, disciplines)
+    return rewrite(site, glossary.read_text(encoding="utf-8") if glossary.is_file() else "", inline, disciplines,
+                   bool(config.use_directory_urls))

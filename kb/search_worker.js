@@ -655,6 +655,15 @@ function highlight(text, ranges, limit) {
   return out;
 }
 
+/* The words every passage of a group matched: the page link highlights them. */
+function groupTerms(items) {
+  var terms = {};
+  items.forEach(function (item) {
+    Object.keys(item.terms).forEach(function (t) { if (item.terms[t]) terms[t] = true; });
+  });
+  return terms;
+}
+
 Engine.prototype.group = function (ranked, clauses) {
   var self = this, groups = new Map(), order = [];
   ranked.forEach(function (entry) {
@@ -694,7 +703,7 @@ Engine.prototype.group = function (ranked, clauses) {
     // snippet); otherwise a plain heading links the page.
     var top = items.filter(function (item) { return item.location === page.u; })[0];
     var head = top ? { location: page.u, title: escapeHTML(page.t), text: top.text, score: top.score, terms: top.terms }
-      : { location: page.u, title: escapeHTML(page.t), text: "", score: best * 0.5, terms: {} };
+      : { location: page.u, title: escapeHTML(page.t), text: "", score: best * 0.5, terms: groupTerms(items) };
     return [head].concat(items.filter(function (item) { return item.location !== page.u; }));
   });
 };
