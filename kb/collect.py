@@ -20,6 +20,7 @@ from types import MappingProxyType
 from . import disciplines as disciplines_mod
 from . import frontmatter
 from . import glossary as glossary_mod
+from . import related as related_mod
 from . import themes as themes_mod
 from .articles import Article
 from .passages import PageRecord
@@ -102,6 +103,7 @@ class SiteIndex:
     contents: Mapping[str, str]  # src_uri -> converted HTML (for print views)
     backlinks: Mapping[str, tuple[Backlink, ...]]  # target src_uri -> links to it
     marked: tuple[MarkedPassage, ...]  # marked passages, articles in title order
+    related: Mapping[str, tuple[related_mod.Related, ...]] = field(default_factory=dict)  # best first
     settings: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -145,7 +147,15 @@ def collect(definitions: Definitions, articles: Mapping[str, Article], records: 
         MarkedPassage(key, p.id, p.text, tuple(p.disciplines))
         for key in ordered for p in records[key].passages if p.disciplines
     )
+    profiles = {
+        key: related_mod.Profile(
+            key, article.title, frozenset(article.themes),
+            frozenset(d for p in records[key].passages for d in p.disciplines),
+            frozenset(t for p in records[key].passages for t in p.terms),
+            frozenset(target for p in records[key].passages for target, _ in p.links if target in ordered))
+        for key, article in ordered.items()}
     return SiteIndex(
+        related=MappingProxyType({k: tuple(v) for k, v in related_mod.rank(profiles).items()}),
         definitions=definitions,
         articles=MappingProxyType(ordered),
         records=MappingProxyType(dict(records)),

@@ -19,12 +19,14 @@ import math
 import re
 import sys
 from collections.abc import Callable
+from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
 from . import disciplines as disciplines_mod
+from . import related as related_mod
 from . import themes as themes_mod
 from .collect import SiteIndex
 from .problems import Problems
@@ -34,6 +36,12 @@ from .urls import rebase_links, relative_url
 PLACEHOLDER = re.compile(r"<!-- kb:(?P<name>[\w-]+)(?:\s+(?P<arg>[\w-]+))?\s*-->")
 TEMPLATE_DIR = "partials/kb/"
 WORDS_PER_MINUTE = 200
+# Bounds that keep every generated page's size independent of the number of
+# articles (what is left out is counted and reachable elsewhere).
+MATRIX_COLUMNS = 24  # articles shown as columns of a matrix
+APPEARS_IN = 12  # articles listed under a glossary entry
+DISCIPLINE_PASSAGES = 60  # passages listed under a discipline
+PRINT_ARTICLES = 40  # articles printed in full in a theme's print view
 
 
 class Templates:
@@ -143,6 +151,37 @@ def article_list(ctx: BlockContext) -> str:
     return ctx.render("article-list", articles=_article_items(ctx, ctx.index.articles.values()))
 
 
+@block("article-index", "every article, filterable by theme, discipline and author, with dates")
+def article_index(ctx: BlockContext) -> str:
+    index = ctx.index
+    marked: dict[str, set[str]] = {}
+    for p in index.marked:
+        marked.setdefault(p.article_key, set()).update(p.disciplines)
+    titles = {t.id: t.title for t in index.themes}
+    names = index.definitions.discipline_names
+    articles = []
+    for a in index.articles.values():
+        articles.append({
+            "url": ctx.link(index.urls[a.src_uri]), "title": a.title, "author": a.author,
+            "description": a.description, "themes": [{"id": t, "title": titles.get(t, t)} for t in a.themes],
+            "disciplines": sorted(marked.get(a.src_uri, ())),
+            "published": a.published.isoformat() if a.published else "",
+            "published_label": date_label(a.published) if a.published else "",
+        })
+    authors = sorted({a.author for a in index.articles.values() if a.author}, key=str.casefold)
+    return ctx.render("article-index", articles=articles, themes=index.themes, authors=authors,
+                      disciplines=[{"id": d, "name": n} for d, n in names.items()])
+
+
+@block("recent-articles", "the six most recently published articles, and a link to all of them")
+def recent_articles(ctx: BlockContext) -> str:
+    dated = sorted(ctx.index.articles.values(), key=lambda a: (a.published is None, -(a.published.toordinal()
+                                                                  if a.published else 0), a.title.casefold()))
+    index_url = ctx.index.urls.get("articles/index.md")
+    return ctx.render("recent-articles", articles=_article_items(ctx, dated[:6]), total=len(dated),
+                      index_url=ctx.link(index_url) if index_url is not None else None)
+
+
 @block("theme-articles", "the articles that carry a theme (on a theme page: its own)", arg="THEME")
 def theme_articles(ctx: BlockContext) -> str | None:
     theme = ctx.index.theme(ctx.arg or themes_mod.theme_of(ctx.src_uri))
@@ -162,7 +201,8 @@ def theme_list(ctx: BlockContext) -> str:
 
 @block("theme-matrix", "themes by article: which article carries which theme, and how strongly")
 def theme_matrix(ctx: BlockContext) -> str:
-    articles = list(ctx.index.articles.values())
+    everything = list(ctx.index.articles.values())
+    articles = everything[:MATRIX_COLUMNS]
     rows = []
     for theme in ctx.index.themes:
         cells = []
@@ -171,7 +211,8 @@ def theme_matrix(ctx: BlockContext) -> str:
             cells.append({"n": n, "tagged": theme.id in a.themes, "article": a.title})
         rows.append({"theme": theme.title, "url": ctx.link(ctx.index.theme_url(theme.id)), "cells": cells})
     columns = [{"title": a.title, "url": ctx.link(ctx.index.urls[a.src_uri])} for a in articles]
-    return ctx.render("theme-matrix", columns=columns, rows=rows)
+    return ctx.render("theme-matrix", columns=columns, rows=rows, more=len(everything) - len(articles),
+                      index_url=_index_url(ctx))
 
 
 # -- disciplines ----------------------------------------------------------
@@ -183,7 +224,8 @@ def disciplines_diagram(ctx: BlockContext) -> str:
 
 @block("discipline-matrix", "marked passages per discipline and article")
 def discipline_matrix(ctx: BlockContext) -> str:
-    articles = list(ctx.index.articles.values())
+    everything = list(ctx.index.articles.values())
+    articles = everything[:MATRIX_COLUMNS]
     counts = {(p.article_key, d): 0 for p in ctx.index.marked for d in p.disciplines}
     for p in ctx.index.marked:
         for d in p.disciplines:
@@ -192,7 +234,8 @@ def discipline_matrix(ctx: BlockContext) -> str:
              "cells": [{"n": counts.get((a.src_uri, d.id), 0), "article": a.title} for a in articles]}
             for d in ctx.index.disciplines]
     columns = [{"title": a.title, "url": ctx.link(ctx.index.urls[a.src_uri])} for a in articles]
-    return ctx.render("discipline-matrix", columns=columns, rows=rows)
+    return ctx.render("discipline-matrix", columns=columns, rows=rows, more=len(everything) - len(articles),
+                      index_url=_index_url(ctx))
 
 
 @block("discipline-passages", "every passage marked with a discipline", arg="DISCIPLINE", auto=True)
@@ -200,15 +243,15 @@ def discipline_passages(ctx: BlockContext) -> str | None:
     discipline = next((d for d in ctx.index.disciplines if d.id == ctx.arg), None)
     if discipline is None:
         return None
+    mine = [p for p in ctx.index.marked if discipline.id in p.disciplines]
     passages = []
-    for p in ctx.index.marked:
-        if discipline.id in p.disciplines:
-            article = ctx.index.articles[p.article_key]
-            passages.append({"url": ctx.link(ctx.index.passage_url(p.article_key, p.passage_id)),
-                             "article": article.title, "author": article.author, "excerpt": excerpt(p.text, 30),
-                             "key": p.article_key})
-    return ctx.render("discipline-passages", discipline=discipline, passages=passages,
-                      article_count=len({p["key"] for p in passages}))
+    for p in mine[:DISCIPLINE_PASSAGES]:
+        article = ctx.index.articles[p.article_key]
+        passages.append({"url": ctx.link(ctx.index.passage_url(p.article_key, p.passage_id)),
+                         "article": article.title, "author": article.author, "excerpt": excerpt(p.text, 30)})
+    return ctx.render("discipline-passages", discipline=discipline, passages=passages, total=len(mine),
+                      article_count=len({p.article_key for p in mine}), more=len(mine) - len(passages),
+                      index_url=_index_url(ctx, f"?discipline={discipline.id}"))
 
 
 # -- glossary -------------------------------------------------------------
@@ -223,13 +266,20 @@ def glossary_letters(ctx: BlockContext) -> str:
 
 @block("glossary-appears", "the passages of each article that use a term", arg="TERM", auto=True)
 def glossary_appears(ctx: BlockContext) -> str:
-    groups = []
+    groups, more = [], 0
     for key, article in ctx.index.articles.items():
+        passages = [p for p in ctx.index.records[key].passages if ctx.arg in p.terms]
+        if not passages:
+            continue
+        if len(groups) == APPEARS_IN:
+            more += 1
+            continue
         links = [{"url": ctx.link(ctx.index.passage_url(key, p.id)), "excerpt": excerpt(p.text, 8)}
-                 for p in ctx.index.records[key].passages if ctx.arg in p.terms]
-        if links:
-            groups.append({"article": article.title, "links": links})
-    return ctx.render("glossary-appears", groups=groups)
+                 for p in passages]
+        groups.append({"article": article.title, "links": links})
+    term = ctx.index.glossary.by_id(ctx.arg)
+    return ctx.render("glossary-appears", groups=groups, more=more,
+                      search_url=ctx.link("") + "?q=" + quote(term.name if term else ctx.arg or ""))
 
 
 # -- print views and the offline edition ----------------------------------
@@ -242,18 +292,25 @@ def theme_print(ctx: BlockContext) -> str | None:
                     "name one of: " + ", ".join(ctx.index.definitions.theme_ids) + ".")
         return None
     articles = []
-    for article in ctx.index.articles_with_theme(theme.id):
+    everything = ctx.index.articles_with_theme(theme.id)
+    for article in everything[:PRINT_ARTICLES]:
         byline = ", ".join(x for x in (article.author, article.source and f"first published on {article.source}",
                                        article.published and date_label(article.published)) if x)
         body = rebase_links(ctx.index.contents.get(article.src_uri, ""), ctx.index.urls[article.src_uri],
                             ctx.page_url)
         articles.append({"title": article.title, "byline": byline, "body": body})
-    return ctx.render("theme-print", articles=articles)
+    rest = [{"title": a.title, "url": ctx.link(ctx.index.urls[a.src_uri])} for a in everything[PRINT_ARTICLES:]]
+    return ctx.render("theme-print", articles=articles, rest=rest)
 
 
 @block("offline-edition", "where to get the offline edition of the site")
 def offline_edition(ctx: BlockContext) -> str:
     return ctx.render("offline-edition", url=ctx.index.settings.get("offline_edition_url"))
+
+
+def _index_url(ctx: BlockContext, query: str = "") -> str | None:
+    url = ctx.index.urls.get("articles/index.md")
+    return ctx.link(url) + query if url is not None else None
 
 
 # -- what an article's template shows -------------------------------------
@@ -278,11 +335,12 @@ def article_extras(index: SiteIndex, src_uri: str) -> dict | None:
         "themes": [{"id": t, "title": titles.get(t, t), "url": relative_url(index.theme_url(t), page_url)}
                    for t in article.themes],
     }
-    refs = [themes_mod.ArticleRef(k, a.title, index.urls[k], a.description, a.author, a.themes)
-            for k, a in index.articles.items()]
-    related = [{"title": ref.title, "url": relative_url(ref.url, page_url), "description": ref.description,
-                "shared": [titles.get(t, t) for t in shared]}
-               for ref, shared in themes_mod.related(src_uri, article.themes, refs)]
+    terms = {t.id: t.label for t in index.glossary.terms}
+    disciplines = index.definitions.discipline_names
+    related = [{"title": index.articles[r.key].title, "url": relative_url(index.urls[r.key], page_url),
+                "description": index.articles[r.key].description,
+                "reasons": related_mod.reasons(r, titles, disciplines, terms)}
+               for r in index.related.get(src_uri, ())]
     backlinks = [{"title": index.titles.get(b.source, b.source),
                   "url": relative_url(index.passage_url(b.source, b.passage_id), page_url),
                   "excerpt": excerpt(b.text, 20)} for b in index.backlinks.get(src_uri, ())]

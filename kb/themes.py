@@ -49,16 +49,3 @@ class ArticleRef:
     description: str
     author: str | None
     themes: list[str]
-
-
-def related(article_key: str, themes: list[str], others: list[ArticleRef], limit: int = 4) -> list[tuple[ArticleRef, list[str]]]:
-    """Articles sharing themes with this one: most shared first, then by title."""
-    scored = []
-    for other in others:
-        if other.key == article_key:
-            continue
-        shared = [t for t in themes if t in other.themes]
-        if shared:
-            scored.append((other, shared))
-    scored.sort(key=lambda pair: (-len(pair[1]), pair[0].title.casefold()))
-    return scored[:limit]
