@@ -33,6 +33,7 @@ VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 class Allowed:
     """An error Material's own templates cause: `message` and `extract` are
     regular expressions matched against vnu's message and the source extract."""
+
     name: str
     message: str
     extract: str
@@ -50,43 +51,65 @@ ALLOWED = [
     #   <input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search" autocomplete="off">
     # autocomplete is not allowed on a checkbox. Two per page, on every page,
     # including a bare Material site.
-    Allowed("base.html: autocomplete on the drawer and search checkboxes",
-            r"^Attribute “autocomplete” is only allowed when the input type is",
-            r'<input class="md-toggle" data-md-toggle="(drawer|search)" type="checkbox" id="__(drawer|search)" '
-            r'autocomplete="off">',
-            needs_features=False),
+    Allowed(
+        "base.html: autocomplete on the drawer and search checkboxes",
+        r"^Attribute “autocomplete” is only allowed when the input type is",
+        r'<input class="md-toggle" data-md-toggle="(drawer|search)" type="checkbox" id="__(drawer|search)" '
+        r'autocomplete="off">',
+        needs_features=False,
+    ),
     # material/templates/partials/nav-item.html, lines 107 and 119, with the
     # navigation.sections feature: a section's label gets tabindex="{{ tabindex }}"
     # and tabindex is empty for top-level sections. One per section per page.
-    Allowed("partials/nav-item.html: tabindex=\"\" on a section label (navigation.sections)",
-            r"^Bad value “” for attribute “tabindex” on element “label”",
-            r'<label class="md-nav__link[^"]*" for="__nav_\d+" id="__nav_\d+_label" tabindex="">',
-            needs_features=True),
+    Allowed(
+        'partials/nav-item.html: tabindex="" on a section label (navigation.sections)',
+        r"^Bad value “” for attribute “tabindex” on element “label”",
+        r'<label class="md-nav__link[^"]*" for="__nav_\d+" id="__nav_\d+_label" tabindex="">',
+        needs_features=True,
+    ),
     # material/templates/partials/toc.html, line 15, with navigation.indexes:
     # on a section's index page that has a table of contents, toc.html prints
     # <label for="__toc"> but nav-item.html (line 145) prints the matching
     # <input id="__toc"> only for pages that are not a section index.
-    Allowed("partials/toc.html: label for=\"__toc\" without its input on a section index page (navigation.indexes)",
-            r"^The value of the “for” attribute of the “label” element must be the ID of a non-hidden form control",
-            r'<label class="md-nav__title" for="__toc">',
-            needs_features=True),
+    Allowed(
+        'partials/toc.html: label for="__toc" without its input on a section index page (navigation.indexes)',
+        r"^The value of the “for” attribute of the “label” element must be the ID of a non-hidden form control",
+        r'<label class="md-nav__title" for="__toc">',
+        needs_features=True,
+    ),
 ]
 
 # The Material features this site turns on (mkdocs.yml): a bare site with
 # them shows the errors marked needs_features.
-MATERIAL_FEATURES = ["navigation.instant", "navigation.tracking", "navigation.sections", "navigation.indexes",
-                     "navigation.top", "navigation.footer", "search.suggest", "search.highlight", "search.share",
-                     "content.tooltips", "toc.follow"]
+MATERIAL_FEATURES = [
+    "navigation.instant",
+    "navigation.tracking",
+    "navigation.sections",
+    "navigation.indexes",
+    "navigation.top",
+    "navigation.footer",
+    "search.suggest",
+    "search.highlight",
+    "search.share",
+    "content.tooltips",
+    "toc.follow",
+]
 
 
 def vnu(site: Path) -> list[dict]:
     """vnu's messages for every HTML file under `site` (one Java start)."""
     java = shutil.which("java")
     if java is None or not VNU_JAR.exists():
-        pytest.fail("The HTML validity test needs Java and vnu.jar: run `make test` "
-                    "(or apt-get install default-jre-headless && npm ci).")
-    result = subprocess.run([java, "-jar", str(VNU_JAR), "--format", "json", "--skip-non-html", str(site)],
-                            capture_output=True, text=True, timeout=300)
+        pytest.fail(
+            "The HTML validity test needs Java and vnu.jar: run `make test` "
+            "(or apt-get install default-jre-headless && npm ci)."
+        )
+    result = subprocess.run(
+        [java, "-jar", str(VNU_JAR), "--format", "json", "--skip-non-html", str(site)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     # vnu writes its JSON report to stderr; exit status 1 means "errors found".
     report = json.loads(result.stderr or result.stdout)
     for message in report["messages"]:
@@ -112,8 +135,10 @@ def describe(errs: list[dict]) -> str:
     lines = []
     for message, group in sorted(groups.items(), key=lambda g: -len(g[1])):
         pages = sorted({e["page"] for e in group})
-        lines.append(f"{len(group)} x {message}\n    pages: {', '.join(pages)}\n"
-                     f"    e.g. line {group[0].get('lastLine')}: {group[0].get('extract', '')!r}")
+        lines.append(
+            f"{len(group)} x {message}\n    pages: {', '.join(pages)}\n"
+            f"    e.g. line {group[0].get('lastLine')}: {group[0].get('extract', '')!r}"
+        )
     return "\n".join(lines)
 
 
@@ -125,8 +150,11 @@ def messages(site) -> list[dict]:
 def test_every_page_is_valid_html(site, messages):
     unexplained = [e for e in errors(messages) if allowed_by(e) is None]
     if unexplained:
-        pytest.fail(f"{len(unexplained)} HTML errors that Material does not cause (vnu.jar over {site}):\n"
-                    + describe(unexplained), pytrace=False)
+        pytest.fail(
+            f"{len(unexplained)} HTML errors that Material does not cause (vnu.jar over {site}):\n"
+            + describe(unexplained),
+            pytrace=False,
+        )
 
 
 def test_vnu_checked_every_page(site, messages):
@@ -165,9 +193,12 @@ def test_allowed_errors_are_materials_own(tmp_path):
     errs = errors(vnu(tmp_path / "sites"))
     assert errs, "vnu found nothing at all in bare Material: is it checking?"
     assert all(allowed_by(e) for e in errs), "Material errors not in ALLOWED:\n" + describe(
-        [e for e in errs if not allowed_by(e)])
-    found = {variant: {allowed_by(e).name for e in errs if e["page"].startswith(variant + "/")}
-             for variant in ("bare", "features")}
+        [e for e in errs if not allowed_by(e)]
+    )
+    found = {
+        variant: {allowed_by(e).name for e in errs if e["page"].startswith(variant + "/")}
+        for variant in ("bare", "features")
+    }
     for entry in ALLOWED:
         assert entry.name in found["features"], f"A Material site with this site's features does not show: {entry.name}"
         assert (entry.name in found["bare"]) == (not entry.needs_features), entry.name
