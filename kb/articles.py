@@ -24,10 +24,13 @@ OPTIONAL = {
     "author": "the author's name, where the source names one",
     "author_role": "the author's role or job title",
     "source": "the site the article was first published on, e.g. example.com",
+    "source_url": "the address of the original (or of its site), https://…",
+    "transcription": "what was repaired when the text was copied off the web, a list of short phrases",
     "published": "the first publication date, as YYYY-MM-DD",
     "title_editorial": "true when the source had no title and the title is ours",
 }
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_WEB_ADDRESS = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.I)
 
 
 def is_article(src_uri: str) -> bool:
@@ -47,6 +50,8 @@ class Article:
     source: str | None = None
     published: dt.date | None = None
     title_editorial: bool = False
+    source_url: str | None = None
+    transcription: tuple[str, ...] = ()
 
 
 def front_matter_line(raw: str, key: str) -> int | None:
@@ -77,7 +82,7 @@ def validate(src_uri: str, meta: dict, raw: str, allowed_themes: list[str], prob
             problems.add(file, front_matter_line(raw, key), f"unknown front matter field '{key}'.",
                          "use only these fields: " + ", ".join([*REQUIRED, *OPTIONAL]) + ".")
 
-    for key in ("title", "description", "author", "author_role", "source"):
+    for key in ("title", "description", "author", "author_role", "source", "source_url"):
         if key in meta and meta[key] is not None and not isinstance(meta[key], str):
             problems.add(file, front_matter_line(raw, key), f"'{key}' must be text, not {type(meta[key]).__name__}.",
                          f"write '{key}:' followed by plain text (quote it if it contains ': ').")
@@ -121,6 +126,16 @@ def validate(src_uri: str, meta: dict, raw: str, allowed_themes: list[str], prob
     if isinstance(published, dt.datetime):
         published = published.date()
 
+    source_url = meta.get("source_url")
+    if source_url is not None and not (isinstance(source_url, str) and _WEB_ADDRESS.match(source_url)):
+        problems.add(file, front_matter_line(raw, "source_url"), f"'source_url' is '{source_url}', not a web address.",
+                     "write the full address of the original, starting with https:// (or remove the line).")
+        source_url = None
+    transcription = meta.get("transcription") or []
+    if not isinstance(transcription, list) or not all(isinstance(t, str) for t in transcription):
+        problems.add(file, front_matter_line(raw, "transcription"), "'transcription' must be a list of text.",
+                     "write one short phrase per repair, e.g.\ntranscription:\n  - \"a stray Â removed\"")
+        transcription = []
     editorial = meta.get("title_editorial", False)
     if not isinstance(editorial, bool):
         problems.add(file, front_matter_line(raw, "title_editorial"),
@@ -140,4 +155,6 @@ def validate(src_uri: str, meta: dict, raw: str, allowed_themes: list[str], prob
         source=meta.get("source"),
         published=published,
         title_editorial=editorial,
+        source_url=source_url,
+        transcription=tuple(transcription),
     )

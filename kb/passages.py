@@ -52,6 +52,7 @@ _UNSAFE_HTML = re.compile(
     r"<\s*(?:script|iframe|object|embed)\b|\son[a-z]+\s*=|"
     r"\b(?:href|src|action|formaction|xlink:href)\s*=\s*[\"']?\s*(?:javascript|vbscript|data)\s*:", re.I)
 _ID_WORDS = 5
+EDITORIAL_NOTE = "kb-editorial-note"
 
 
 @dataclass
@@ -148,10 +149,14 @@ class PassageTreeprocessor(Treeprocessor):
         self.marked_in_section: set[str] = set()
         self.file = "docs/" + page.src_uri
         page.word_count = len(words(self._text(root)))
+        self.editorial_links = False
         self._walk(root)
         self._external_links(root)
         self._leftover_marks(root)
         self._raw_html()
+        if self.editorial_links:
+            note = etree.SubElement(root, "p", {"id": EDITORIAL_NOTE, "hidden": "hidden"})
+            note.text = "Link added by the editors, not by the author."
 
     def _external_links(self, root: etree.Element) -> None:
         """External links open nothing with access to this page (noopener);
@@ -337,12 +342,24 @@ class PassageTreeprocessor(Treeprocessor):
 
     def _links(self, element: etree.Element) -> list[tuple[str, str]]:
         links = []
-        for anchor in element.iter("a"):
+        for anchor in list(element.iter("a")):
             href = anchor.get("href", "")
             target = resolve_link(href, self.page.src_uri)
             if target is not None and target[0] != self.page.src_uri:
                 links.append(target)
+                if self.page.is_article:
+                    self._mark_editorial(anchor)
         return links
+
+    def _mark_editorial(self, anchor: etree.Element) -> None:
+        """A link from an author's sentence to another page of this site was
+        added by the editors: say so, to the eye (kb.css), on hover (title)
+        and to screen readers (a description), leaving the sentence itself
+        exactly the author's."""
+        anchor.set("class", " ".join(filter(None, [anchor.get("class"), "kb-editorial"])))
+        anchor.set("title", "Link added by the editors")
+        anchor.set("aria-describedby", EDITORIAL_NOTE)
+        self.editorial_links = True
 
     # -- glossary marks ----------------------------------------------------
     def _mark_terms(self, element: etree.Element, passage: Passage) -> None:

@@ -300,7 +300,8 @@ def theme_print(ctx: BlockContext) -> str | None:
                             ctx.page_url)
         articles.append({"title": article.title, "byline": byline, "body": body})
     rest = [{"title": a.title, "url": ctx.link(ctx.index.urls[a.src_uri])} for a in everything[PRINT_ARTICLES:]]
-    return ctx.render("theme-print", articles=articles, rest=rest)
+    printed = [a.src_uri for a in everything[:PRINT_ARTICLES]]
+    return ctx.render("theme-print", articles=articles, rest=rest, definitions=definitions(ctx.index, printed))
 
 
 @block("offline-edition", "where to get the offline edition of the site")
@@ -328,6 +329,8 @@ def article_extras(index: SiteIndex, src_uri: str) -> dict | None:
         "author": article.author,
         "author_role": article.author_role,
         "source": article.source,
+        "source_url": article.source_url,
+        "transcription": list(article.transcription),
         "published": article.published.isoformat() if article.published else None,
         "published_label": date_label(article.published) if article.published else None,
         "minutes": max(1, math.ceil(record.word_count / WORDS_PER_MINUTE)),
@@ -344,7 +347,15 @@ def article_extras(index: SiteIndex, src_uri: str) -> dict | None:
     backlinks = [{"title": index.titles.get(b.source, b.source),
                   "url": relative_url(index.passage_url(b.source, b.passage_id), page_url),
                   "excerpt": excerpt(b.text, 20)} for b in index.backlinks.get(src_uri, ())]
-    return {"header": header, "related": related, "backlinks": backlinks}
+    return {"header": header, "related": related, "backlinks": backlinks,
+            "definitions": definitions(index, [src_uri])}
+
+
+def definitions(index: SiteIndex, keys: list[str]) -> list[dict]:
+    """The glossary terms the given articles use, defined, for the end of a
+    printout (on paper, dotted terms print plainly)."""
+    used = {t for key in keys for p in index.records[key].passages for t in p.terms}
+    return [{"label": t.label, "definition": t.plain_definition} for t in index.glossary.terms if t.id in used]
 
 
 def date_label(date: dt.date) -> str:

@@ -80,8 +80,12 @@ def test_article_header_shows_attribution_and_theme_chips(site):
     for slug, meta in articles().items():
         page = html(site, f"articles/{slug}/")
         header = page[page.index('class="kb-article-header'):page.index("</div>", page.index('class="kb-article-header'))]
-        chips = [h.strip("./").split("/")[-1] for h in hrefs(header)]
+        chips = [h.strip("./").split("/")[-1] for h in hrefs(block(header, "kb-chips"))]
         assert chips == meta["themes"], slug
+        if meta.get("source_url"):
+            assert f'<a href="{meta["source_url"]}" rel="noopener">{meta["source"]}</a>' in header
+        for repair in meta.get("transcription", []):
+            assert repair.replace("’", "&rsquo;") in header or repair in header, (slug, repair)
         if meta.get("author"):
             assert meta["author"] in header
         if meta.get("source"):
@@ -91,14 +95,33 @@ def test_article_header_shows_attribution_and_theme_chips(site):
         assert re.search(r"\d+ min read", header)
 
 
-def test_related_articles_share_a_theme_most_shared_first(site):
-    metas = articles()
+def links_between() -> set[frozenset[str]]:
+    """Pairs of articles one of which links to a passage of the other."""
+    link = re.compile(r"\]\(([\w-]+)\.md#p-[\w-]+\)")
+    pairs = set()
+    for slug in articles():
+        for target in link.findall((DOCS / "articles" / f"{slug}.md").read_text(encoding="utf-8")):
+            if target != slug:
+                pairs.add(frozenset((slug, target)))
+    return pairs
+
+
+def test_related_articles_are_few_and_their_reasons_are_true(site):
+    metas, linked = articles(), links_between()
+    titles = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8").split("\n---", 1)[0][3:])["title"]
+              for p in (DOCS / "themes").glob("*.md") if p.name != "index.md"}
     for slug, meta in metas.items():
         page = html(site, f"articles/{slug}/")
-        related = [h.strip("./").split("/")[-1] for h in hrefs(block(page, "kb-related"))]
-        assert related, slug
-        shared = [len(set(meta["themes"]) & set(metas[r]["themes"])) for r in related]
-        assert all(n > 0 for n in shared) and shared == sorted(shared, reverse=True), (slug, related, shared)
+        section = block(page, "kb-related")
+        items = re.findall(r'<li><a href="([^"]+)">[^<]*</a>\s*<span class="kb-shared">([^<]*)</span>', section)
+        assert 1 <= len(items) <= 3, slug
+        for href, reasons in items:
+            other = href.strip("./").split("/")[-1]
+            assert ("links to the other" in reasons) == (frozenset((slug, other)) in linked), (slug, other)
+            if "both are about" in reasons:
+                about = reasons.split("both are about ", 1)[1]
+                for theme in set(meta["themes"]) - set(metas[other]["themes"]):
+                    assert titles[theme] not in about, (slug, other, theme)
 
 
 def test_backlinks_list_every_written_link_to_the_article(site):
