@@ -56,7 +56,8 @@ def test_a_backlink_lands_on_the_linking_passage(page, base_url):
     # The passage we landed on is the one that links back here.
     links = page.locator(f"#{passage_id} a[href*='is-customer-experience-new']")
     assert links.count() >= 1
-    assert "kb-flash" in (page.get_attribute(f"#{passage_id}", "class") or "")
+    # Highlighted on landing: a lasting mark, not the 2.4 s animation class.
+    page.wait_for_selector(f"#{passage_id}[data-kb-landed]")
 
 
 def test_the_theme_matrix_fits_a_phone(page, base_url):
@@ -146,7 +147,7 @@ def test_opening_a_paragraph_link_puts_it_in_view(page, base_url):
     passage_id = "p-but-if-you-do-it"
     page.goto(f"{base_url}{ARTICLE}#{passage_id}")
     wait_in_view(page, passage_id)
-    assert "kb-flash" in page.get_attribute(f"#{passage_id}", "class")
+    page.wait_for_selector(f"#{passage_id}[data-kb-landed]")
 
 
 def test_a_paragraph_link_followed_with_instant_navigation_lands_too(page, base_url):

@@ -464,7 +464,9 @@
 
   // Cold load, and every page instant navigation swaps in.
   var firstLoad = true;
+  var shownPath = location.pathname;
   function onDocument() {
+    shownPath = location.pathname;
     prepare();
     land(firstLoad);
     firstLoad = false;
@@ -472,13 +474,12 @@
 
   // Material emits each followed or restored URL here (after pushState or
   // popstate, before the page is fetched). Hold history writes from now on.
-  // Material fetches (and emits on document$) when the path differs from the
-  // last one it was given, and always for the first URL after a cold load.
-  var lastPath = null;
+  // A URL on another page lands when Material has swapped that page in
+  // (document$); one on the page shown lands right after Material's scroll.
+  // (Material may emit the same URL twice before the new page is in.)
   if (window.location$ && typeof window.location$.subscribe === "function") {
     window.location$.subscribe(function (url) {
-      var fetches = lastPath === null || url.pathname !== lastPath;
-      lastPath = url.pathname;
+      var fetches = url.pathname !== shownPath;
       nav.token += 1; // cancel a landing in progress
       nav.pending = true;
       nav.released = false;
