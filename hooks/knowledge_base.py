@@ -41,8 +41,9 @@ logging.getLogger("mkdocs.commands.build").addFilter(build.DirtyBuildNotice())
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global kb
     # A fresh build per run: `mkdocs serve` reloads the config on every change.
-    kb = build.Build(settings=build.settings(config.extra, config.site_url),
-                     previous=build.last_build(config.config_file_path))
+    kb = build.Build(
+        settings=build.settings(config.extra, config.site_url), previous=build.last_build(config.config_file_path)
+    )
     config.markdown_extensions.append(kb.markdown_extension())
     if config.extra.get("polyfills"):
         config.extra["polyfills"] = build.offline_polyfills(config.extra["polyfills"])

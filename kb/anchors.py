@@ -29,16 +29,23 @@ def load(path: Path, problems: Problems | None = None) -> Registry | None:
     problems = problems if problems is not None else Problems()
     name = path.name
     if not path.exists():
-        problems.add(name, None, "the registry of published anchors is missing, so no link can be checked.",
-                     f"restore it ('git checkout -- {name}'), or on a brand-new site create it with "
-                     "'python -m kb anchors'.")
+        problems.add(
+            name,
+            None,
+            "the registry of published anchors is missing, so no link can be checked.",
+            f"restore it ('git checkout -- {name}'), or on a brand-new site create it with 'python -m kb anchors'.",
+        )
         return None
     text = path.read_text(encoding="utf-8", errors="replace")
     for number, line in enumerate(text.splitlines(), 1):
         if line.startswith(("<<<<<<<", "=======", ">>>>>>>")):
-            problems.add(name, number, "the file still has merge-conflict markers.",
-                         "keep both sides' entries (the registry only grows), remove the markers, "
-                         "or take either side and run 'python -m kb anchors' to add the rest.")
+            problems.add(
+                name,
+                number,
+                "the file still has merge-conflict markers.",
+                "keep both sides' entries (the registry only grows), remove the markers, "
+                "or take either side and run 'python -m kb anchors' to add the rest.",
+            )
             return None
     try:
         pages = json.loads(text)["pages"]
@@ -46,11 +53,19 @@ def load(path: Path, problems: Problems | None = None) -> Registry | None:
             raise TypeError("'pages' is not an object")
         return {url: _as_map(anchors) for url, anchors in pages.items()}
     except json.JSONDecodeError as error:
-        problems.add(name, error.lineno, f"the file is not valid JSON: {error.msg}.",
-                     f"repair it (or restore it with 'git checkout -- {name}' and run 'python -m kb anchors').")
+        problems.add(
+            name,
+            error.lineno,
+            f"the file is not valid JSON: {error.msg}.",
+            f"repair it (or restore it with 'git checkout -- {name}' and run 'python -m kb anchors').",
+        )
     except (KeyError, TypeError, AttributeError) as error:
-        problems.add(name, None, f"the file does not have the registry's shape ({error}).",
-                     f"restore it with 'git checkout -- {name}' and run 'python -m kb anchors'.")
+        problems.add(
+            name,
+            None,
+            f"the file does not have the registry's shape ({error}).",
+            f"restore it with 'git checkout -- {name}' and run 'python -m kb anchors'.",
+        )
     return None
 
 
@@ -66,9 +81,9 @@ def _as_map(anchors) -> dict[str, str]:
 def dump(path: Path, pages: Registry) -> None:
     data = {
         "about": "Every page URL and #anchor this site has published, with a fingerprint of the passage "
-                 "each one points at. Checked by every build; refreshed by python -m kb anchors. Never "
-                 "remove an entry: keep the anchor working with an alias or a redirect instead (see "
-                 "README, 'Links that never rot').",
+        "each one points at. Checked by every build; refreshed by python -m kb anchors. Never "
+        "remove an entry: keep the anchor working with an alias or a redirect instead (see "
+        "README, 'Links that never rot').",
         "pages": {url: dict(sorted(anchors.items())) for url, anchors in sorted(pages.items())},
     }
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -87,8 +102,14 @@ def merge(registry: Registry | None, published: Registry, repin: set[str] = froz
     return merged
 
 
-def check(registry: Registry, published: Registry, redirects: dict[str, str], src_of_url: dict[str, str],
-          problems: Problems, texts: dict[str, dict[str, str]] | None = None) -> None:
+def check(
+    registry: Registry,
+    published: Registry,
+    redirects: dict[str, str],
+    src_of_url: dict[str, str],
+    problems: Problems,
+    texts: dict[str, dict[str, str]] | None = None,
+) -> None:
     """Report every registered URL or anchor the site no longer serves, or
     that now points at a different passage.
 
@@ -100,35 +121,47 @@ def check(registry: Registry, published: Registry, redirects: dict[str, str], sr
         target = url
         if url not in published:
             if url not in redirects:
-                problems.add(REGISTRY_FILE, None,
-                             f"the published page '/{url}' no longer exists, so links to it would break.",
-                             "if the page moved, add a redirect to mkdocs.yml under "
-                             "plugins > redirects > redirect_maps, e.g. 'old/page.md': 'new/page.md'; "
-                             "if it was deleted, redirect it to the page that replaces it.")
+                problems.add(
+                    REGISTRY_FILE,
+                    None,
+                    f"the published page '/{url}' no longer exists, so links to it would break.",
+                    "if the page moved, add a redirect to mkdocs.yml under "
+                    "plugins > redirects > redirect_maps, e.g. 'old/page.md': 'new/page.md'; "
+                    "if it was deleted, redirect it to the page that replaces it.",
+                )
                 continue
             target = redirects[url]
             if target not in published:
-                problems.add(REGISTRY_FILE, None,
-                             f"'/{url}' redirects to '/{target}', which does not exist.",
-                             "point the redirect in mkdocs.yml at an existing page.")
+                problems.add(
+                    REGISTRY_FILE,
+                    None,
+                    f"'/{url}' redirects to '/{target}', which does not exist.",
+                    "point the redirect in mkdocs.yml at an existing page.",
+                )
                 continue
         present = published[target]
         file = "docs/" + src_of_url.get(target, target)
         for anchor, recorded in sorted(anchors.items()):
             if anchor not in present:
-                problems.add(file, None,
-                             f"the published anchor '/{url}#{anchor}' is gone, so links to it would break.",
-                             f"keep it on the passage or heading it belonged to: add '{{ #{anchor} }}' under "
-                             f"the paragraph (or at the end of the heading line), or list it as an alias of "
-                             f"its successor: '{{ aliases=\"{anchor}\" }}'.")
+                problems.add(
+                    file,
+                    None,
+                    f"the published anchor '/{url}#{anchor}' is gone, so links to it would break.",
+                    f"keep it on the passage or heading it belonged to: add '{{ #{anchor} }}' under "
+                    f"the paragraph (or at the end of the heading line), or list it as an alias of "
+                    f"its successor: '{{ aliases=\"{anchor}\" }}'.",
+                )
             elif not same_passage(recorded, present[anchor]):
-                problems.add(file, None,
-                             f"the published anchor '/{url}#{anchor}' now points at a different passage "
-                             "(a new paragraph that opens with the same words, or an alias moved to another "
-                             "passage), so old links would land on the wrong text.",
-                             f"give the new passage its own id ('{{ #{anchor}-2 }}' under it) and keep "
-                             f"'{anchor}' on the passage it was published for; if the passage really is its "
-                             f"successor, record that with 'python -m kb anchors --repin {url}#{anchor}'.")
+                problems.add(
+                    file,
+                    None,
+                    f"the published anchor '/{url}#{anchor}' now points at a different passage "
+                    "(a new paragraph that opens with the same words, or an alias moved to another "
+                    "passage), so old links would land on the wrong text.",
+                    f"give the new passage its own id ('{{ #{anchor}-2 }}' under it) and keep "
+                    f"'{anchor}' on the passage it was published for; if the passage really is its "
+                    f"successor, record that with 'python -m kb anchors --repin {url}#{anchor}'.",
+                )
 
 
 def redirect_urls(redirect_maps: dict[str, str], url_of_src) -> dict[str, str]:

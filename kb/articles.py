@@ -66,48 +66,72 @@ def validate(src_uri: str, meta: dict, raw: str, allowed_themes: list[str], prob
     allowed = ", ".join(allowed_themes)
 
     if not raw.startswith("---"):
-        problems.add(file, 1, "the article has no front matter.",
-                     "start the file with a front matter block: a line '---', then "
-                     + ", ".join(f"'{k}: …'" for k in REQUIRED) + ", then '---'. "
-                     "'python -m kb new' writes one for you.")
+        problems.add(
+            file,
+            1,
+            "the article has no front matter.",
+            "start the file with a front matter block: a line '---', then "
+            + ", ".join(f"'{k}: …'" for k in REQUIRED)
+            + ", then '---'. "
+            "'python -m kb new' writes one for you.",
+        )
         return None
 
     for key, meaning in REQUIRED.items():
         if key not in meta or meta[key] in (None, "", []):
-            problems.add(file, front_matter_line(raw, key) or 1, f"front matter has no '{key}'.",
-                         f"add '{key}:' with {meaning}.")
+            problems.add(
+                file, front_matter_line(raw, key) or 1, f"front matter has no '{key}'.", f"add '{key}:' with {meaning}."
+            )
 
     for key in meta:
         if key not in REQUIRED and key not in OPTIONAL:
-            problems.add(file, front_matter_line(raw, key), f"unknown front matter field '{key}'.",
-                         "use only these fields: " + ", ".join([*REQUIRED, *OPTIONAL]) + ".")
+            problems.add(
+                file,
+                front_matter_line(raw, key),
+                f"unknown front matter field '{key}'.",
+                "use only these fields: " + ", ".join([*REQUIRED, *OPTIONAL]) + ".",
+            )
 
     for key in ("title", "description", "author", "author_role", "source", "source_url"):
         if key in meta and meta[key] is not None and not isinstance(meta[key], str):
-            problems.add(file, front_matter_line(raw, key), f"'{key}' must be text, not {type(meta[key]).__name__}.",
-                         f"write '{key}:' followed by plain text (quote it if it contains ': ').")
+            problems.add(
+                file,
+                front_matter_line(raw, key),
+                f"'{key}' must be text, not {type(meta[key]).__name__}.",
+                f"write '{key}:' followed by plain text (quote it if it contains ': ').",
+            )
 
     description = meta.get("description")
     if isinstance(description, str) and len(description) > 300:
-        problems.add(file, front_matter_line(raw, "description"),
-                     f"'description' is {len(description)} characters long.",
-                     "keep it to one sentence of at most 300 characters.")
+        problems.add(
+            file,
+            front_matter_line(raw, "description"),
+            f"'description' is {len(description)} characters long.",
+            "keep it to one sentence of at most 300 characters.",
+        )
 
     themes = meta.get("themes")
     if themes is not None and themes != []:
         if isinstance(themes, str):
             themes = [themes]
         if not isinstance(themes, list):
-            problems.add(file, front_matter_line(raw, "themes"), "'themes' must be a list.",
-                         f"write 'themes: [a, b]' using: {allowed}.")
+            problems.add(
+                file,
+                front_matter_line(raw, "themes"),
+                "'themes' must be a list.",
+                f"write 'themes: [a, b]' using: {allowed}.",
+            )
             themes = []
         for theme in themes:
             if theme not in allowed_themes:
-                problems.add(file, front_matter_line(raw, "themes"), f"unknown theme '{theme}'.",
-                             f"use one of: {allowed} (a new theme needs its page in docs/themes/).")
+                problems.add(
+                    file,
+                    front_matter_line(raw, "themes"),
+                    f"unknown theme '{theme}'.",
+                    f"use one of: {allowed} (a new theme needs its page in docs/themes/).",
+                )
         if len(set(map(str, themes))) != len(themes):
-            problems.add(file, front_matter_line(raw, "themes"), "a theme is listed twice.",
-                         "list each theme once.")
+            problems.add(file, front_matter_line(raw, "themes"), "a theme is listed twice.", "list each theme once.")
 
     published = meta.get("published")
     if published is not None and not isinstance(published, dt.date):
@@ -116,31 +140,49 @@ def validate(src_uri: str, meta: dict, raw: str, allowed_themes: list[str], prob
                 published = dt.date.fromisoformat(published)
             except ValueError:
                 published = None
-                problems.add(file, front_matter_line(raw, "published"), f"'published' is not a real date.",
-                             "write a date that exists, as YYYY-MM-DD.")
+                problems.add(
+                    file,
+                    front_matter_line(raw, "published"),
+                    "'published' is not a real date.",
+                    "write a date that exists, as YYYY-MM-DD.",
+                )
         else:
-            problems.add(file, front_matter_line(raw, "published"),
-                         f"'published' is '{published}', not an ISO date.",
-                         "write the date as YYYY-MM-DD, e.g. 2017-02-20.")
+            problems.add(
+                file,
+                front_matter_line(raw, "published"),
+                f"'published' is '{published}', not an ISO date.",
+                "write the date as YYYY-MM-DD, e.g. 2017-02-20.",
+            )
             published = None
     if isinstance(published, dt.datetime):
         published = published.date()
 
     source_url = meta.get("source_url")
     if source_url is not None and not (isinstance(source_url, str) and _WEB_ADDRESS.match(source_url)):
-        problems.add(file, front_matter_line(raw, "source_url"), f"'source_url' is '{source_url}', not a web address.",
-                     "write the full address of the original, starting with https:// (or remove the line).")
+        problems.add(
+            file,
+            front_matter_line(raw, "source_url"),
+            f"'source_url' is '{source_url}', not a web address.",
+            "write the full address of the original, starting with https:// (or remove the line).",
+        )
         source_url = None
     transcription = meta.get("transcription") or []
     if not isinstance(transcription, list) or not all(isinstance(t, str) for t in transcription):
-        problems.add(file, front_matter_line(raw, "transcription"), "'transcription' must be a list of text.",
-                     "write one short phrase per repair, e.g.\ntranscription:\n  - \"a stray Â removed\"")
+        problems.add(
+            file,
+            front_matter_line(raw, "transcription"),
+            "'transcription' must be a list of text.",
+            'write one short phrase per repair, e.g.\ntranscription:\n  - "a stray Â removed"',
+        )
         transcription = []
     editorial = meta.get("title_editorial", False)
     if not isinstance(editorial, bool):
-        problems.add(file, front_matter_line(raw, "title_editorial"),
-                     f"'title_editorial' is '{editorial}', not true or false.",
-                     "write 'title_editorial: true' or remove the line.")
+        problems.add(
+            file,
+            front_matter_line(raw, "title_editorial"),
+            f"'title_editorial' is '{editorial}', not true or false.",
+            "write 'title_editorial: true' or remove the line.",
+        )
         editorial = False
 
     if len(problems) > start:

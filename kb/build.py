@@ -94,8 +94,7 @@ class Build:
         is_article = articles_mod.is_article(src_uri)
         parsed = frontmatter.read(source, file, self.problems)
         if is_article and parsed.ok:
-            article = articles_mod.validate(src_uri, parsed.meta, source, self.definitions.theme_ids,
-                                            self.problems)
+            article = articles_mod.validate(src_uri, parsed.meta, source, self.definitions.theme_ids, self.problems)
             if article:
                 self.articles[src_uri] = article
         raw_title = parsed.meta.get("title") if isinstance(parsed.meta.get("title"), str) else None
@@ -112,13 +111,14 @@ class Build:
             return _glossary_markdown(markdown)
         if src_uri == disciplines_mod.DISCIPLINES_SRC:
             known = self.definitions.discipline_names
-            return _after_each_section(
-                markdown, lambda d: f"<!-- kb:discipline-passages {d} -->" if d in known else "")
+            return _after_each_section(markdown, lambda d: f"<!-- kb:discipline-passages {d} -->" if d in known else "")
         if theme_id := themes_mod.theme_of(src_uri):
             if "<!-- kb:theme-articles" not in markdown:
                 markdown = markdown.rstrip() + "\n\n## Articles on this theme\n\n<!-- kb:theme-articles -->\n"
-            return markdown.rstrip() + (f"\n\n[Print this theme: all its articles on one page]"
-                                        f"(../{PRINT_DIR}{theme_id}.md){{ .kb-print-link }}\n")
+            return markdown.rstrip() + (
+                f"\n\n[Print this theme: all its articles on one page]"
+                f"(../{PRINT_DIR}{theme_id}.md){{ .kb-print-link }}\n"
+            )
         return markdown
 
     def end_page(self) -> None:
@@ -135,13 +135,22 @@ class Build:
         if len(contents) < len(pages):
             self._carry_over(set(pages) - set(contents), contents)
         self.index = collect.collect(
-            self.definitions, self.articles, self.records, self.titles,
-            urls={src: url for src, (url, _) in pages.items()}, contents=contents, settings=self.settings)
+            self.definitions,
+            self.articles,
+            self.records,
+            self.titles,
+            urls={src: url for src, (url, _) in pages.items()},
+            contents=contents,
+            settings=self.settings,
+        )
         checks.glossary_usage(self.index, self.problems)
         checks.discipline_coverage(self.index, self.problems)
         checks.duplicate_titles(self.index, self.problems)
-        return {src: render.render_page(self.index, templates, self.problems, src, html)
-                for src, (_, html) in pages.items() if src in self.rebuilt}
+        return {
+            src: render.render_page(self.index, templates, self.problems, src, html)
+            for src, (_, html) in pages.items()
+            if src in self.rebuilt
+        }
 
     def carried_meta(self, src_uri: str) -> dict:
         """Front matter for a page a preview build did not read: its title,
@@ -183,13 +192,18 @@ class Build:
         if self.index is not None and self.rebuilt != set(self.index.urls):
             only = {_html_path(self.index.urls[src]) for src in self.rebuilt}
         report = site_links.check(site_dir, site_url, only)
-        errors = [f"site/{page}: the link '{url}' is broken: {why}. Fix: correct the link in the page's "
-                  "Markdown source or template; a moved page needs a redirect (README, 'Links that never rot')."
-                  for page, url, why in report.broken]
-        errors += [f"site/{page}: the external link '{url}' has no rel=\"noopener\". Fix: add it in the template."
-                   for page, url in report.without_noopener]
+        errors = [
+            f"site/{page}: the link '{url}' is broken: {why}. Fix: correct the link in the page's "
+            "Markdown source or template; a moved page needs a redirect (README, 'Links that never rot')."
+            for page, url, why in report.broken
+        ]
+        errors += [
+            f"site/{page}: the external link '{url}' has no rel=\"noopener\". Fix: add it in the template."
+            for page, url in report.without_noopener
+        ]
         (site_dir / EXTERNAL_LINKS_REPORT).write_text(
-            json.dumps({"external_links": report.external}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            json.dumps({"external_links": report.external}, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
         published.robots(site_dir, site_url, PRINT_DIR)
         return errors, f"{len(report.external)} external link(s), listed in {EXTERNAL_LINKS_REPORT}"
 
@@ -222,8 +236,10 @@ class DirtyBuildNotice:
 
 # -- small rules the hook applies ---------------------------------------------------
 
+
 def settings(extra: Mapping, site_url: str | None = None) -> dict:
     """The build's settings, from mkdocs.yml's `extra` and `site_url`."""
+
     def flag(value) -> bool:
         return str(value).lower() not in ("false", "0", "no", "off", "none", "")
 
@@ -273,8 +289,11 @@ def _markdown_text(text: str) -> str:
 
 def _glossary_markdown(markdown: str) -> str:
     """Letter index before the first entry; "Appears in" after each entry."""
-    with_appears = _after_each_section(markdown, lambda term_id: f"<!-- kb:glossary-appears {term_id} -->",
-                                       id_of=lambda text, explicit: explicit or slugify(text))
+    with_appears = _after_each_section(
+        markdown,
+        lambda term_id: f"<!-- kb:glossary-appears {term_id} -->",
+        id_of=lambda text, explicit: explicit or slugify(text),
+    )
     lines = with_appears.split("\n")
     first = next((i for i, line in enumerate(lines) if line.startswith("## ")), None)
     if first is None:

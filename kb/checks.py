@@ -18,9 +18,12 @@ def glossary_usage(index: SiteIndex, problems: Problems) -> None:
     used = {t for record in _article_records(index.records) for p in record.passages for t in p.terms}
     for term in index.glossary.terms:
         if term.id not in used:
-            problems.add("docs/" + glossary_mod.GLOSSARY_SRC, term.line,
-                         f"the term '{term.label}' occurs in no article.",
-                         "remove the entry, or add the spelling the articles use to its '*Also:*' line.")
+            problems.add(
+                "docs/" + glossary_mod.GLOSSARY_SRC,
+                term.line,
+                f"the term '{term.label}' occurs in no article.",
+                "remove the entry, or add the spelling the articles use to its '*Also:*' line.",
+            )
 
 
 def discipline_coverage(index: SiteIndex, problems: Problems) -> None:
@@ -28,20 +31,27 @@ def discipline_coverage(index: SiteIndex, problems: Problems) -> None:
     known = ", ".join(index.definitions.discipline_names)
     for record in _article_records(index.records):
         if not any(p.disciplines for p in record.passages):
-            problems.add("docs/" + record.src_uri, None, "no passage of this article is marked with a discipline.",
-                         "add a line like { disciplines=\"strategy\" } directly under at least one "
-                         "passage; known: " + known + ".")
+            problems.add(
+                "docs/" + record.src_uri,
+                None,
+                "no passage of this article is marked with a discipline.",
+                'add a line like { disciplines="strategy" } directly under at least one passage; known: ' + known + ".",
+            )
 
 
 def published_anchors(index: SiteIndex) -> anchors_mod.Registry:
     """Site URL -> every anchor the page serves (headings, passages, aliases),
     each with the fingerprint of the passage it points at."""
-    return {index.urls[src]: {a: record.fingerprints.get(a, "") for a in sorted(set(record.anchors))}
-            for src, record in index.records.items() if src in index.urls}
+    return {
+        index.urls[src]: {a: record.fingerprints.get(a, "") for a in sorted(set(record.anchors))}
+        for src, record in index.records.items()
+        if src in index.urls
+    }
 
 
-def registry(index: SiteIndex, registry: anchors_mod.Registry | None, redirect_maps: dict[str, str],
-             problems: Problems) -> None:
+def registry(
+    index: SiteIndex, registry: anchors_mod.Registry | None, redirect_maps: dict[str, str], problems: Problems
+) -> None:
     """Every anchor ever published (anchors.json) still points at its passage."""
     if registry is None:
         return
@@ -56,10 +66,13 @@ def duplicate_titles(index: SiteIndex, problems: Problems) -> None:
     for key, article in sorted(index.articles.items()):
         folded = " ".join(article.title.casefold().split())
         if folded in seen:
-            problems.add("docs/" + key, index.records[key].line_of("title:") if key in index.records else None,
-                         f"the title '{article.title}' is already the title of docs/{seen[folded]}.",
-                         "give each article its own title (an editorial title can say what sets it apart; "
-                         "mark it with 'title_editorial: true').")
+            problems.add(
+                "docs/" + key,
+                index.records[key].line_of("title:") if key in index.records else None,
+                f"the title '{article.title}' is already the title of docs/{seen[folded]}.",
+                "give each article its own title (an editorial title can say what sets it apart; "
+                "mark it with 'title_editorial: true').",
+            )
         else:
             seen[folded] = key
 

@@ -52,23 +52,37 @@ def read_definitions(sources: Mapping[str, str], problems: Problems) -> Definiti
             meta = frontmatter.read(sources[src_uri], "docs/" + src_uri, problems).meta
             keywords = meta.get("keywords") or []
             if not isinstance(keywords, list):
-                problems.add("docs/" + src_uri, frontmatter.line_of_key(sources[src_uri], "keywords"),
-                             "'keywords' must be a list.", "write 'keywords: [word, other phrase]'.")
+                problems.add(
+                    "docs/" + src_uri,
+                    frontmatter.line_of_key(sources[src_uri], "keywords"),
+                    "'keywords' must be a list.",
+                    "write 'keywords: [word, other phrase]'.",
+                )
                 keywords = []
             title = meta.get("title")
             if title is not None and not isinstance(title, str):
-                problems.add("docs/" + src_uri, frontmatter.line_of_key(sources[src_uri], "title"),
-                             f"'title' must be text, not {type(title).__name__}.",
-                             "write 'title:' followed by plain text (quote it if it contains ': ').")
+                problems.add(
+                    "docs/" + src_uri,
+                    frontmatter.line_of_key(sources[src_uri], "title"),
+                    f"'title' must be text, not {type(title).__name__}.",
+                    "write 'title:' followed by plain text (quote it if it contains ': ').",
+                )
                 title = None
             themes.append(themes_mod.Theme(theme_id, title or theme_id.title(), [str(k) for k in keywords]))
     if not themes:
-        problems.add("docs/themes/", None, "no theme is defined.",
-                     "add one page per theme, e.g. docs/themes/journey.md.")
-    glossary = (glossary_mod.parse(sources[glossary_mod.GLOSSARY_SRC], problems)
-                if glossary_mod.GLOSSARY_SRC in sources else glossary_mod.Glossary())
-    disciplines = (disciplines_mod.parse(sources[disciplines_mod.DISCIPLINES_SRC], problems)
-                   if disciplines_mod.DISCIPLINES_SRC in sources else [])
+        problems.add(
+            "docs/themes/", None, "no theme is defined.", "add one page per theme, e.g. docs/themes/journey.md."
+        )
+    glossary = (
+        glossary_mod.parse(sources[glossary_mod.GLOSSARY_SRC], problems)
+        if glossary_mod.GLOSSARY_SRC in sources
+        else glossary_mod.Glossary()
+    )
+    disciplines = (
+        disciplines_mod.parse(sources[disciplines_mod.DISCIPLINES_SRC], problems)
+        if disciplines_mod.DISCIPLINES_SRC in sources
+        else []
+    )
     return Definitions(tuple(themes), glossary, tuple(disciplines))
 
 
@@ -131,9 +145,15 @@ class SiteIndex:
         return [a for a in self.articles.values() if theme_id in a.themes]
 
 
-def collect(definitions: Definitions, articles: Mapping[str, Article], records: Mapping[str, PageRecord],
-            titles: Mapping[str, str], urls: Mapping[str, str], contents: Mapping[str, str],
-            settings: Mapping[str, object] | None = None) -> SiteIndex:
+def collect(
+    definitions: Definitions,
+    articles: Mapping[str, Article],
+    records: Mapping[str, PageRecord],
+    titles: Mapping[str, str],
+    urls: Mapping[str, str],
+    contents: Mapping[str, str],
+    settings: Mapping[str, object] | None = None,
+) -> SiteIndex:
     """The site index, from what the conversion of every page recorded."""
     ordered = dict(sorted(((k, a) for k, a in articles.items() if k in urls), key=lambda kv: kv[1].title.casefold()))
     backlinks: dict[str, list[Backlink]] = {}
@@ -145,15 +165,21 @@ def collect(definitions: Definitions, articles: Mapping[str, Article], records: 
                     backlinks[target].append(entry)
     marked = tuple(
         MarkedPassage(key, p.id, p.text, tuple(p.disciplines))
-        for key in ordered for p in records[key].passages if p.disciplines
+        for key in ordered
+        for p in records[key].passages
+        if p.disciplines
     )
     profiles = {
         key: related_mod.Profile(
-            key, article.title, frozenset(article.themes),
+            key,
+            article.title,
+            frozenset(article.themes),
             frozenset(d for p in records[key].passages for d in p.disciplines),
             frozenset(t for p in records[key].passages for t in p.terms),
-            frozenset(target for p in records[key].passages for target, _ in p.links if target in ordered))
-        for key, article in ordered.items()}
+            frozenset(target for p in records[key].passages for target, _ in p.links if target in ordered),
+        )
+        for key, article in ordered.items()
+    }
     return SiteIndex(
         related=MappingProxyType({k: tuple(v) for k, v in related_mod.rank(profiles).items()}),
         definitions=definitions,

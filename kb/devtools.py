@@ -21,15 +21,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 # What a project copy needs to build.
 PROJECT_FILES = ("mkdocs.yml", "docs", "overrides", "hooks", "anchors.json")
 
 
-def build_site(project: Path, site_dir: Path, extra_env: dict | None = None,
-               strict: bool = True, quiet: bool = False) -> subprocess.CompletedProcess:
+def build_site(
+    project: Path, site_dir: Path, extra_env: dict | None = None, strict: bool = True, quiet: bool = False
+) -> subprocess.CompletedProcess:
     """`mkdocs build` of `project` into `site_dir`; never raises.
 
     The one way every tool and test builds a site."""
@@ -78,5 +84,6 @@ def launch_chromium(playwright, profile_dir: Path | None = None):
         raise SystemExit(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
     if profile_dir is not None:
         return playwright.chromium.launch_persistent_context(
-            str(profile_dir), executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+            str(profile_dir), executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+        )
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)

@@ -41,16 +41,25 @@ def parse(source: str, problems: Problems, file: str = "docs/" + DISCIPLINES_SRC
         if not (match := _HEADING.match(line)):
             continue
         if not (id_match := _ID.search(match["attrs"])):
-            problems.add(file, number, f"the discipline heading '{match['name']}' has no id.",
-                         "give it an id that marks can use, e.g. '## CX Strategy { #strategy .discipline }'.")
+            problems.add(
+                file,
+                number,
+                f"the discipline heading '{match['name']}' has no id.",
+                "give it an id that marks can use, e.g. '## CX Strategy { #strategy .discipline }'.",
+            )
         elif any(d.id == id_match["id"] for d in found):
-            problems.add(file, number, f"the discipline id '{id_match['id']}' is used twice.",
-                         "give every discipline section its own id.")
+            problems.add(
+                file,
+                number,
+                f"the discipline id '{id_match['id']}' is used twice.",
+                "give every discipline section its own id.",
+            )
         else:
             found.append(Discipline(id_match["id"], match["name"], number))
     if not found:
-        problems.add(file, None, "no disciplines are defined.",
-                     "add one '## Name { #id .discipline }' section per discipline.")
+        problems.add(
+            file, None, "no disciplines are defined.", "add one '## Name { #id .discipline }' section per discipline."
+        )
     return found
 
 
@@ -65,9 +74,19 @@ def cycle(disciplines: list[Discipline] | tuple[Discipline, ...]) -> dict:
     for i, d in enumerate(disciplines):
         angle = -math.pi / 2 + 2 * math.pi * i / n
         x, y = centre + radius * math.cos(angle), centre + radius * math.sin(angle)
-        nodes.append({"id": d.id, "name": d.name, "short": d.short, "step": i + 1,
-                      "x": f"{x:.1f}", "y": f"{y:.1f}", "r": node_r,
-                      "y_step": f"{y - 6:.1f}", "y_name": f"{y + 14:.1f}"})
+        nodes.append(
+            {
+                "id": d.id,
+                "name": d.name,
+                "short": d.short,
+                "step": i + 1,
+                "x": f"{x:.1f}",
+                "y": f"{y:.1f}",
+                "r": node_r,
+                "y_step": f"{y - 6:.1f}",
+                "y_name": f"{y + 14:.1f}",
+            }
+        )
         # Arrow along the circle, from this node towards the next one.
         a0 = angle + (node_r + 6) / radius
         a1 = angle + 2 * math.pi / n - (node_r + 10) / radius
@@ -79,8 +98,17 @@ def cycle(disciplines: list[Discipline] | tuple[Discipline, ...]) -> dict:
         tx, ty = -math.sin(a1), math.cos(a1)
         tip = (x1 + 7 * tx, y1 + 7 * ty)
         left, right = (x1 + 5 * ty, y1 - 5 * tx), (x1 - 5 * ty, y1 + 5 * tx)
-        arrows.append({"d": f"M{x0:.1f},{y0:.1f} A{radius},{radius} 0 0 1 {x1:.1f},{y1:.1f}",
-                       "points": f"{tip[0]:.1f},{tip[1]:.1f} {left[0]:.1f},{left[1]:.1f} "
-                                 f"{right[0]:.1f},{right[1]:.1f}"})
-    return {"size": size, "centre": centre, "nodes": nodes, "arrows": arrows,
-            "names": ", ".join(d.name for d in disciplines), "count": n}
+        arrows.append(
+            {
+                "d": f"M{x0:.1f},{y0:.1f} A{radius},{radius} 0 0 1 {x1:.1f},{y1:.1f}",
+                "points": f"{tip[0]:.1f},{tip[1]:.1f} {left[0]:.1f},{left[1]:.1f} {right[0]:.1f},{right[1]:.1f}",
+            }
+        )
+    return {
+        "size": size,
+        "centre": centre,
+        "nodes": nodes,
+        "arrows": arrows,
+        "names": ", ".join(d.name for d in disciplines),
+        "count": n,
+    }

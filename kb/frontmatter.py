@@ -33,8 +33,8 @@ def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) 
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"the key '{key}' is written twice (also on line {seen[key] + 2})",
-                key_node.start_mark)
+                None, None, f"the key '{key}' is written twice (also on line {seen[key] + 2})", key_node.start_mark
+            )
         seen[key] = key_node.start_mark.line
     return loader.construct_mapping(node, deep=deep)
 
@@ -55,8 +55,12 @@ def read(source: str, file: str, problems: Problems) -> FrontMatter:
         return FrontMatter()
     match = BLOCK.match(source.replace("\r\n", "\n"))
     if not match:
-        problems.add(file, 1, "the front matter block is not closed.",
-                     "end it with a line of three dashes '---' before the text starts.")
+        problems.add(
+            file,
+            1,
+            "the front matter block is not closed.",
+            "end it with a line of three dashes '---' before the text starts.",
+        )
         return FrontMatter(present=True, ok=False)
     block = match.group(1)
     try:
@@ -73,14 +77,22 @@ def read(source: str, file: str, problems: Problems) -> FrontMatter:
     except (yaml.YAMLError, ValueError) as error:
         # PyYAML builds dates with datetime.date(): 2017-02-30 raises ValueError.
         line = _line_of_bad_date(block)
-        problems.add(file, line + 1 if line else 1, f"the front matter is not valid: {error}.",
-                     "write a date that exists, as YYYY-MM-DD." if line else _FIX + ".")
+        problems.add(
+            file,
+            line + 1 if line else 1,
+            f"the front matter is not valid: {error}.",
+            "write a date that exists, as YYYY-MM-DD." if line else _FIX + ".",
+        )
         return FrontMatter(present=True, ok=False)
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        problems.add(file, 2, "the front matter is not a list of 'key: value' lines.",
-                     "write one 'key: value' per line, e.g. 'title: My title'.")
+        problems.add(
+            file,
+            2,
+            "the front matter is not a list of 'key: value' lines.",
+            "write one 'key: value' per line, e.g. 'title: My title'.",
+        )
         return FrontMatter(present=True, ok=False)
     return FrontMatter(meta=data, present=True)
 

@@ -147,24 +147,34 @@ def parse(source: str, problems: Problems, file: str = "docs/" + GLOSSARY_SRC) -
 
         term = Term(term_id, name, abbreviation, variants, definition, number)
         if not definition:
-            problems.add(file, number, f"the term '{text}' has an empty definition.",
-                         "write two to four sentences under the heading, in your own words.")
+            problems.add(
+                file,
+                number,
+                f"the term '{text}' has an empty definition.",
+                "write two to four sentences under the heading, in your own words.",
+            )
         for variant in variants:
             key = variant if variant.isupper() else re.sub(r"[\s\-]+", "", variant.lower())
             if key in seen_variants and seen_variants[key] is not term:
                 other = seen_variants[key]
-                problems.add(file, number,
-                             f"duplicate term: '{variant}' is already defined by '{other.label}' (line {other.line}).",
-                             "define each term once: merge the two entries or remove the spelling from one of them.")
+                problems.add(
+                    file,
+                    number,
+                    f"duplicate term: '{variant}' is already defined by '{other.label}' (line {other.line}).",
+                    "define each term once: merge the two entries or remove the spelling from one of them.",
+                )
             else:
                 seen_variants.setdefault(key, term)
         glossary.terms.append(term)
 
-    for previous, current in zip(glossary.terms, glossary.terms[1:]):
+    for previous, current in zip(glossary.terms, glossary.terms[1:], strict=False):
         if current.label.casefold() < previous.label.casefold():
-            problems.add(file, current.line,
-                         f"'{current.label}' comes after '{previous.label}' but sorts before it.",
-                         "keep the entries in alphabetical order.")
+            problems.add(
+                file,
+                current.line,
+                f"'{current.label}' comes after '{previous.label}' but sorts before it.",
+                "keep the entries in alphabetical order.",
+            )
     return glossary
 
 

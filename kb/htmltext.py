@@ -60,8 +60,10 @@ def built_pages(site: Path) -> list[Path]:
 
 def page_urls(site: Path) -> list[str]:
     """Site-relative URL of every built page ('', 'glossary/', '404.html')."""
-    return [str(p.parent.relative_to(site)).replace(".", "").strip("/") + "/" if p.name == "index.html" else p.name
-            for p in built_pages(site)]
+    return [
+        str(p.parent.relative_to(site)).replace(".", "").strip("/") + "/" if p.name == "index.html" else p.name
+        for p in built_pages(site)
+    ]
 
 
 def page_path(site: Path, url: str) -> Path:

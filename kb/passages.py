@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import html
 import re
-import zlib
 import xml.etree.ElementTree as etree
+import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -50,7 +50,9 @@ _MARK_ATTRS = ("disciplines", "discipline")
 _UNSAFE_SCHEMES = ("javascript", "data", "vbscript", "file")
 _UNSAFE_HTML = re.compile(
     r"<\s*(?:script|iframe|object|embed)\b|\son[a-z]+\s*=|"
-    r"\b(?:href|src|action|formaction|xlink:href)\s*=\s*[\"']?\s*(?:javascript|vbscript|data)\s*:", re.I)
+    r"\b(?:href|src|action|formaction|xlink:href)\s*=\s*[\"']?\s*(?:javascript|vbscript|data)\s*:",
+    re.I,
+)
 _ID_WORDS = 5
 EDITORIAL_NOTE = "kb-editorial-note"
 
@@ -112,7 +114,7 @@ def fingerprint(text: str) -> str:
     share most of it; two passages that only open with the same words share
     almost none."""
     tokens = [w.lower() for w in words(text)]
-    grams = {" ".join(tokens[i:i + 3]) for i in range(max(1, len(tokens) - 2))}
+    grams = {" ".join(tokens[i : i + 3]) for i in range(max(1, len(tokens) - 2))}
     return ".".join(f"{h >> 8:06x}" for h in sorted(zlib.crc32(g.encode()) for g in grams)[:8])
 
 
@@ -126,8 +128,17 @@ def same_passage(recorded: str, current: str) -> bool:
 
 
 def _describe(element: etree.Element) -> str:
-    names = {"img": "picture", "dd": "definition", "dt": "defined term", "td": "table cell",
-             "th": "table header", "table": "table", "pre": "code block", "code": "piece of code", "a": "link"}
+    names = {
+        "img": "picture",
+        "dd": "definition",
+        "dt": "defined term",
+        "td": "table cell",
+        "th": "table header",
+        "table": "table",
+        "pre": "code block",
+        "code": "piece of code",
+        "a": "link",
+    }
     if element.tag == "p" and len(element) and element[0].tag == "img":
         return "picture"
     return names.get(element.tag, f"<{element.tag}> element")
@@ -165,9 +176,11 @@ class PassageTreeprocessor(Treeprocessor):
             target = element.get("href") or element.get("src") or ""
             scheme = urlsplit("".join(target.split())).scheme.lower()  # "java\tscript:" too
             if scheme in _UNSAFE_SCHEMES:
-                self._problem(f"a link or image points to a '{scheme}:' address, which is never published.",
-                              "link to a page (https://… or another .md file); put pictures in docs/ and "
-                              "link them by path.", needle=target[:20] or f"{scheme}:")
+                self._problem(
+                    f"a link or image points to a '{scheme}:' address, which is never published.",
+                    "link to a page (https://… or another .md file); put pictures in docs/ and link them by path.",
+                    needle=target[:20] or f"{scheme}:",
+                )
                 element.attrib.pop("href", None)
                 element.attrib.pop("src", None)
         for anchor in root.iter("a"):
@@ -190,22 +203,26 @@ class PassageTreeprocessor(Treeprocessor):
                     fix = "write it exactly as { disciplines=\"strategy design\" }: no spaces around '=', quoted."
                 elif name != "disciplines":
                     what = f"the mark '{name}=\"{value}\"' is not a discipline mark (misspelled)."
-                    fix = f"write it exactly as {{ disciplines=\"{value}\" }} (lower case, plural)."
+                    fix = f'write it exactly as {{ disciplines="{value}" }} (lower case, plural).'
                 else:
                     what = f"a discipline mark is attached to a {_describe(element)}, not to a passage."
-                    fix = ("put the mark on its own line directly under a paragraph or list item of text; "
-                           "pictures, tables, definitions and code cannot carry one.")
-                self._problem(what, fix, needle=f"{name}=\"{value}\"" if value else name)
+                    fix = (
+                        "put the mark on its own line directly under a paragraph or list item of text; "
+                        "pictures, tables, definitions and code cannot carry one."
+                    )
+                self._problem(what, fix, needle=f'{name}="{value}"' if value else name)
 
     def _raw_html(self) -> None:
         """Raw HTML written in a page is published as written: it may not
         run script (a <script>, an on...= handler, a javascript: target)."""
         for block in self.md.htmlStash.rawHtmlBlocks:
             for match in _UNSAFE_HTML.finditer(str(block)):
-                self._problem(f"raw HTML that could run script: '{match.group(0).strip()[:40]}'.",
-                              "write the content in Markdown; links go to pages (https://… or .md files), "
-                              "and pages carry no scripts or event handlers.",
-                              needle=match.group(0).strip()[:20])
+                self._problem(
+                    f"raw HTML that could run script: '{match.group(0).strip()[:40]}'.",
+                    "write the content in Markdown; links go to pages (https://… or .md files), "
+                    "and pages carry no scripts or event handlers.",
+                    needle=match.group(0).strip()[:20],
+                )
 
     def _walk(self, parent: etree.Element) -> None:
         for child in list(parent):
@@ -220,9 +237,11 @@ class PassageTreeprocessor(Treeprocessor):
         title = self._text(heading)
         if "disciplines" in heading.attrib:
             heading.attrib.pop("disciplines")
-            self._problem(f"a discipline mark is attached to the heading '{title}'.",
-                          "put the mark on its own line directly under a paragraph or list item.",
-                          needle="disciplines=")
+            self._problem(
+                f"a discipline mark is attached to the heading '{title}'.",
+                "put the mark on its own line directly under a paragraph or list item.",
+                needle="disciplines=",
+            )
         self._aliases(heading)
         self.section = (heading.get("id"), title)
         self.marked_in_section = set()
@@ -247,23 +266,29 @@ class PassageTreeprocessor(Treeprocessor):
             return  # a raw HTML block: Markdown unwraps it later; not prose
         text = self._text(element)
         if _LEFTOVER_MARK.match(text):
-            self._problem("a discipline mark is attached to nothing (a blank line separates it from its passage).",
-                          "remove the blank line so the mark sits directly under the paragraph or list item.",
-                          needle=text.strip("{} :"))
+            self._problem(
+                "a discipline mark is attached to nothing (a blank line separates it from its passage).",
+                "remove the blank line so the mark sits directly under the paragraph or list item.",
+                needle=text.strip("{} :"),
+            )
             element.clear()
             return
         if not text:
             return
         if unparsed := _UNPARSED_MARK.search(text):
-            self._problem(f"the mark '{unparsed.group(0).strip()}' was not understood and would show as text.",
-                          "write it on its own line directly under the passage, exactly as "
-                          "{ disciplines=\"strategy design\" }: lower case, no spaces around '=', quoted.",
-                          needle=unparsed.group(0).strip()[:12])
+            self._problem(
+                f"the mark '{unparsed.group(0).strip()}' was not understood and would show as text.",
+                "write it on its own line directly under the passage, exactly as "
+                "{ disciplines=\"strategy design\" }: lower case, no spaces around '=', quoted.",
+                needle=unparsed.group(0).strip()[:12],
+            )
         if "disciplines" in element.attrib and not self.page.is_article:
             element.attrib.pop("disciplines")
-            self._problem("a discipline mark on a page that is not an article.",
-                          "discipline marks belong under passages of articles (docs/articles/); remove it here.",
-                          needle="disciplines=")
+            self._problem(
+                "a discipline mark on a page that is not an article.",
+                "discipline marks belong under passages of articles (docs/articles/); remove it here.",
+                needle="disciplines=",
+            )
 
         aliases = self._aliases(element)
         passage = Passage(self._assign_id(element, text), element.tag, text, *self.section)
@@ -289,9 +314,11 @@ class PassageTreeprocessor(Treeprocessor):
         kept = []
         for position, alias in enumerate(raw.replace(",", " ").split()):
             if alias in self.used_ids:
-                self._problem(f"the alias '{alias}' is already an id on this page.",
-                              "each id or alias may appear once per page; remove one of them.",
-                              needle=alias)
+                self._problem(
+                    f"the alias '{alias}' is already an id on this page.",
+                    "each id or alias may appear once per page; remove one of them.",
+                    needle=alias,
+                )
                 continue
             self.used_ids.add(alias)
             self.page.aliases.append(alias)
@@ -319,23 +346,29 @@ class PassageTreeprocessor(Treeprocessor):
         raw = element.attrib.pop("disciplines")
         known = self.context.disciplines
         if raw is None:  # attr_list read '{ disciplines = "x" }' as a bare name
-            self._problem("the discipline mark was not understood (spaces around '=').",
-                          "write it exactly as { disciplines=\"strategy\" }: no spaces around '=', quoted.",
-                          needle="disciplines")
+            self._problem(
+                "the discipline mark was not understood (spaces around '=').",
+                "write it exactly as { disciplines=\"strategy\" }: no spaces around '=', quoted.",
+                needle="disciplines",
+            )
             return []
         names = raw.replace(",", " ").split()
         if not names:
-            self._problem("a discipline mark names no discipline.",
-                          "write e.g. { disciplines=\"strategy\" } with one or more of: " + ", ".join(known) + ".",
-                          needle=f'disciplines="{raw}"')
+            self._problem(
+                "a discipline mark names no discipline.",
+                'write e.g. { disciplines="strategy" } with one or more of: ' + ", ".join(known) + ".",
+                needle=f'disciplines="{raw}"',
+            )
         good = []
         for name in names:
             if name in known:
                 good.append(name)
             else:
-                self._problem(f"unknown discipline '{name}' in a discipline mark.",
-                              "use one of: " + ", ".join(known) + " (defined by the headings of docs/disciplines.md).",
-                              needle=f'disciplines="{raw}"')
+                self._problem(
+                    f"unknown discipline '{name}' in a discipline mark.",
+                    "use one of: " + ", ".join(known) + " (defined by the headings of docs/disciplines.md).",
+                    needle=f'disciplines="{raw}"',
+                )
         if good:
             element.set("data-disciplines", " ".join(good))
         return good
@@ -385,7 +418,7 @@ class PassageTreeprocessor(Treeprocessor):
                 self.marked_in_section.add(term.id)
                 link = etree.Element("a", {"class": "kb-term", "href": f"{href_base}#{term.id}", "title": term.tooltip})
                 link.text = match.group(0)
-                before = text[position:match.start()]
+                before = text[position : match.start()]
                 if new_nodes:
                     new_nodes[-1].tail = before
                 else:
@@ -432,18 +465,28 @@ class PassageTreeprocessor(Treeprocessor):
             badges = etree.Element("span", {"class": "kb-disciplines", "data-search-exclude": ""})
             href = relative_src("disciplines.md", self.page.src_uri)
             for discipline in passage.disciplines:
-                badge = etree.SubElement(badges, "a", {
-                    "class": "kb-discipline", "href": f"{href}#{discipline}",
-                    "title": f"This passage speaks to {self.context.disciplines[discipline]}: see the disciplines index",
-                })
+                badge = etree.SubElement(
+                    badges,
+                    "a",
+                    {
+                        "class": "kb-discipline",
+                        "href": f"{href}#{discipline}",
+                        "title": f"This passage speaks to {self.context.disciplines[discipline]}: see the disciplines index",
+                    },
+                )
                 badge.text = self.context.disciplines[discipline]
             element.insert(position, badges)
             position += 1
-        mark = etree.Element("a", {
-            "class": "kb-anchor", "href": f"#{passage.id}",
-            "aria-label": "Copy link to this passage", "title": "Copy link to this passage",
-            "data-search-exclude": "",
-        })
+        mark = etree.Element(
+            "a",
+            {
+                "class": "kb-anchor",
+                "href": f"#{passage.id}",
+                "aria-label": "Copy link to this passage",
+                "title": "Copy link to this passage",
+                "data-search-exclude": "",
+            },
+        )
         element.insert(position, mark)
 
     def _problem(self, what: str, fix: str, needle: str) -> None:

@@ -46,7 +46,7 @@ def load_config(project: Path = ROOT) -> Config:
     extensions, configs = [], {}
     for item in data.get("markdown_extensions") or []:
         if isinstance(item, dict):
-            (name, options), = item.items()
+            ((name, options),) = item.items()
             extensions.append(name)
             configs[name] = options or {}
         else:
@@ -64,15 +64,17 @@ def load_config(project: Path = ROOT) -> Config:
 _converted: dict[tuple, tuple] = {}
 
 
-def run(sources: Mapping[str, str], config: Config | None = None,
-        settings: dict | None = None) -> tuple[Problems, dict[str, str]]:
+def run(
+    sources: Mapping[str, str], config: Config | None = None, settings: dict | None = None
+) -> tuple[Problems, dict[str, str]]:
     """Every problem in `sources`, and each page's HTML with its blocks."""
     kb, pages = run_build(sources, config, settings)
     return kb.problems, pages
 
 
-def run_build(sources: Mapping[str, str], config: Config | None = None,
-              settings: dict | None = None) -> tuple[build.Build, dict[str, str]]:
+def run_build(
+    sources: Mapping[str, str], config: Config | None = None, settings: dict | None = None
+) -> tuple[build.Build, dict[str, str]]:
     """The build (its site index and problems) and each page's HTML."""
     config = config or load_config()
     kb = build.Build(settings=dict(settings or {}))
@@ -91,9 +93,10 @@ def run_build(sources: Mapping[str, str], config: Config | None = None,
         if key not in _converted:
             before = len(kb.problems)
             match = frontmatter.BLOCK.match(source)
-            body = source[match.end():] if match else source
-            md = markdown.Markdown(extensions=[*config.extensions, kb.markdown_extension()],
-                                   extension_configs=config.extension_configs)
+            body = source[match.end() :] if match else source
+            md = markdown.Markdown(
+                extensions=[*config.extensions, kb.markdown_extension()], extension_configs=config.extension_configs
+            )
             html = md.convert(kb.prepare_markdown(src_uri, body))
             _converted[key] = (html, kb.records[src_uri], list(kb.problems)[before:])
         html, record, problems = _converted[key]

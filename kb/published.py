@@ -18,10 +18,13 @@ def check_deploy_address(site_url: str, problems: Problems) -> None:
     site_url: it must be the public address, not this machine's."""
     parts = urlsplit(site_url)
     if parts.scheme not in ("http", "https") or (parts.hostname or "") in LOCAL_HOSTS:
-        problems.add("mkdocs.yml", None,
-                     f"this is a deploy build, but site_url is '{site_url}', an address on this machine.",
-                     "set SITE_URL to the published address (the deploy workflow sets it to the GitHub Pages "
-                     "URL), e.g. SITE_URL=https://example.org/cx/ mkdocs build.")
+        problems.add(
+            "mkdocs.yml",
+            None,
+            f"this is a deploy build, but site_url is '{site_url}', an address on this machine.",
+            "set SITE_URL to the published address (the deploy workflow sets it to the GitHub Pages "
+            "URL), e.g. SITE_URL=https://example.org/cx/ mkdocs build.",
+        )
 
 
 def robots(site_dir: Path, site_url: str, private_prefix: str) -> None:

@@ -67,7 +67,7 @@ def rank(profiles: Mapping[str, Profile], limit: int = LIMIT) -> dict[str, list[
         candidates = set(linked[key])
         for themes, members in groups.items():
             if themes & profile.themes:
-                candidates.update(m for m in members[:CANDIDATES_PER_GROUP + 1] if m != key)
+                candidates.update(m for m in members[: CANDIDATES_PER_GROUP + 1] if m != key)
         scored = [_score(profile, profiles[c], c in linked[key]) for c in candidates]
         scored.sort(key=lambda r: (-r.score, profiles[r.key].title.casefold()))
         result[key] = [r for r in scored if r.score > 0][:limit]
@@ -78,13 +78,21 @@ def _score(a: Profile, b: Profile, linked: bool) -> Related:
     disciplines = tuple(sorted(a.disciplines & b.disciplines))
     terms = tuple(sorted(a.terms & b.terms))
     themes = tuple(sorted(a.themes & b.themes))
-    score = (WEIGHTS["links"] * linked + WEIGHTS["disciplines"] * len(disciplines)
-             + WEIGHTS["terms"] * min(len(terms), 6) + WEIGHTS["themes"] * len(themes))
+    score = (
+        WEIGHTS["links"] * linked
+        + WEIGHTS["disciplines"] * len(disciplines)
+        + WEIGHTS["terms"] * min(len(terms), 6)
+        + WEIGHTS["themes"] * len(themes)
+    )
     return Related(b.key, score, linked, disciplines, terms, themes)
 
 
-def reasons(related: Related, theme_titles: Mapping[str, str], discipline_names: Mapping[str, str],
-            term_labels: Mapping[str, str]) -> list[str]:
+def reasons(
+    related: Related,
+    theme_titles: Mapping[str, str],
+    discipline_names: Mapping[str, str],
+    term_labels: Mapping[str, str],
+) -> list[str]:
     """Why an article is related, as short phrases a reader understands."""
     out = []
     if related.links:
@@ -102,7 +110,7 @@ def reasons(related: Related, theme_titles: Mapping[str, str], discipline_names:
 
 
 def _some(items: list[str], shown: int = 2) -> str:
-    """"a and b", or "a, b and 3 more"."""
+    """ "a and b", or "a, b and 3 more"."""
     if len(items) > shown + 1:
         return ", ".join(items[:shown]) + f" and {len(items) - shown} more"
     return _and(items)

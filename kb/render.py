@@ -19,9 +19,9 @@ import math
 import re
 import sys
 from collections.abc import Callable
-from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 
@@ -102,21 +102,27 @@ BLOCKS: dict[str, Block] = {}
 
 def block(name: str, about: str, arg: str | None = None, auto: bool = False):
     """Register a block function under its placeholder NAME."""
+
     def register(function: Callable[[BlockContext], str | None]):
         BLOCKS[name] = Block(name, about, arg, auto, function)
         return function
+
     return register
 
 
-def render_page(index: SiteIndex, templates: Templates, problems: Problems, src_uri: str,
-                html: str) -> str:
+def render_page(index: SiteIndex, templates: Templates, problems: Problems, src_uri: str, html: str) -> str:
     """`html` with every placeholder replaced by its rendered block."""
+
     def replace(match: re.Match[str]) -> str:
         name, arg = match["name"], match["arg"]
         found = BLOCKS.get(name)
         if found is None:
-            problems.add("docs/" + src_uri, None, f"unknown placeholder '<!-- kb:{name} -->'.",
-                         "use one of: " + ", ".join(b.usage for b in BLOCKS.values() if not b.auto) + ".")
+            problems.add(
+                "docs/" + src_uri,
+                None,
+                f"unknown placeholder '<!-- kb:{name} -->'.",
+                "use one of: " + ", ".join(b.usage for b in BLOCKS.values() if not b.auto) + ".",
+            )
             return match.group(0)
         rendered = found.function(BlockContext(index, templates, problems, src_uri, arg))
         return match.group(0) if rendered is None else rendered
@@ -141,9 +147,12 @@ def main(argv: list[str] | None = None) -> int:
 
 # -- article listings -----------------------------------------------------
 
+
 def _article_items(ctx: BlockContext, articles) -> list[dict]:
-    return [{"url": ctx.link(ctx.index.urls[a.src_uri]), "title": a.title, "author": a.author,
-             "description": a.description} for a in articles]
+    return [
+        {"url": ctx.link(ctx.index.urls[a.src_uri]), "title": a.title, "author": a.author, "description": a.description}
+        for a in articles
+    ]
 
 
 @block("article-list", "every article, by title, with author and summary")
@@ -161,41 +170,65 @@ def article_index(ctx: BlockContext) -> str:
     names = index.definitions.discipline_names
     articles = []
     for a in index.articles.values():
-        articles.append({
-            "url": ctx.link(index.urls[a.src_uri]), "title": a.title, "author": a.author,
-            "description": a.description, "themes": [{"id": t, "title": titles.get(t, t)} for t in a.themes],
-            "disciplines": sorted(marked.get(a.src_uri, ())),
-            "published": a.published.isoformat() if a.published else "",
-            "published_label": date_label(a.published) if a.published else "",
-        })
+        articles.append(
+            {
+                "url": ctx.link(index.urls[a.src_uri]),
+                "title": a.title,
+                "author": a.author,
+                "description": a.description,
+                "themes": [{"id": t, "title": titles.get(t, t)} for t in a.themes],
+                "disciplines": sorted(marked.get(a.src_uri, ())),
+                "published": a.published.isoformat() if a.published else "",
+                "published_label": date_label(a.published) if a.published else "",
+            }
+        )
     authors = sorted({a.author for a in index.articles.values() if a.author}, key=str.casefold)
-    return ctx.render("article-index", articles=articles, themes=index.themes, authors=authors,
-                      disciplines=[{"id": d, "name": n} for d, n in names.items()])
+    return ctx.render(
+        "article-index",
+        articles=articles,
+        themes=index.themes,
+        authors=authors,
+        disciplines=[{"id": d, "name": n} for d, n in names.items()],
+    )
 
 
 @block("recent-articles", "the six most recently published articles, and a link to all of them")
 def recent_articles(ctx: BlockContext) -> str:
-    dated = sorted(ctx.index.articles.values(), key=lambda a: (a.published is None, -(a.published.toordinal()
-                                                                  if a.published else 0), a.title.casefold()))
+    dated = sorted(
+        ctx.index.articles.values(),
+        key=lambda a: (a.published is None, -(a.published.toordinal() if a.published else 0), a.title.casefold()),
+    )
     index_url = ctx.index.urls.get("articles/index.md")
-    return ctx.render("recent-articles", articles=_article_items(ctx, dated[:6]), total=len(dated),
-                      index_url=ctx.link(index_url) if index_url is not None else None)
+    return ctx.render(
+        "recent-articles",
+        articles=_article_items(ctx, dated[:6]),
+        total=len(dated),
+        index_url=ctx.link(index_url) if index_url is not None else None,
+    )
 
 
 @block("theme-articles", "the articles that carry a theme (on a theme page: its own)", arg="THEME")
 def theme_articles(ctx: BlockContext) -> str | None:
     theme = ctx.index.theme(ctx.arg or themes_mod.theme_of(ctx.src_uri))
     if theme is None:
-        ctx.problem(f"'<!-- kb:theme-articles {ctx.arg or ''} -->' names no known theme.",
-                    "use it on a theme page, or name a theme: " + ", ".join(ctx.index.definitions.theme_ids) + ".")
+        ctx.problem(
+            f"'<!-- kb:theme-articles {ctx.arg or ''} -->' names no known theme.",
+            "use it on a theme page, or name a theme: " + ", ".join(ctx.index.definitions.theme_ids) + ".",
+        )
         return None
     return ctx.render("article-list", articles=_article_items(ctx, ctx.index.articles_with_theme(theme.id)))
 
 
 @block("theme-list", "every theme, with its number of articles")
 def theme_list(ctx: BlockContext) -> str:
-    themes = [{"url": ctx.link(ctx.index.theme_url(t.id)), "title": t.title,
-               "count": len(ctx.index.articles_with_theme(t.id))} for t in ctx.index.themes]
+    themes = [
+        {
+            "url": ctx.link(ctx.index.theme_url(t.id)),
+            "title": t.title,
+            "count": len(ctx.index.articles_with_theme(t.id)),
+        }
+        for t in ctx.index.themes
+    ]
     return ctx.render("theme-list", themes=themes)
 
 
@@ -211,11 +244,13 @@ def theme_matrix(ctx: BlockContext) -> str:
             cells.append({"n": n, "tagged": theme.id in a.themes, "article": a.title})
         rows.append({"theme": theme.title, "url": ctx.link(ctx.index.theme_url(theme.id)), "cells": cells})
     columns = [{"title": a.title, "url": ctx.link(ctx.index.urls[a.src_uri])} for a in articles]
-    return ctx.render("theme-matrix", columns=columns, rows=rows, more=len(everything) - len(articles),
-                      index_url=_index_url(ctx))
+    return ctx.render(
+        "theme-matrix", columns=columns, rows=rows, more=len(everything) - len(articles), index_url=_index_url(ctx)
+    )
 
 
 # -- disciplines ----------------------------------------------------------
+
 
 @block("disciplines-diagram", "the disciplines as a cycle, each node linking to its section")
 def disciplines_diagram(ctx: BlockContext) -> str:
@@ -230,12 +265,19 @@ def discipline_matrix(ctx: BlockContext) -> str:
     for p in ctx.index.marked:
         for d in p.disciplines:
             counts[(p.article_key, d)] += 1
-    rows = [{"id": d.id, "name": d.name, "short": d.short,
-             "cells": [{"n": counts.get((a.src_uri, d.id), 0), "article": a.title} for a in articles]}
-            for d in ctx.index.disciplines]
+    rows = [
+        {
+            "id": d.id,
+            "name": d.name,
+            "short": d.short,
+            "cells": [{"n": counts.get((a.src_uri, d.id), 0), "article": a.title} for a in articles],
+        }
+        for d in ctx.index.disciplines
+    ]
     columns = [{"title": a.title, "url": ctx.link(ctx.index.urls[a.src_uri])} for a in articles]
-    return ctx.render("discipline-matrix", columns=columns, rows=rows, more=len(everything) - len(articles),
-                      index_url=_index_url(ctx))
+    return ctx.render(
+        "discipline-matrix", columns=columns, rows=rows, more=len(everything) - len(articles), index_url=_index_url(ctx)
+    )
 
 
 @block("discipline-passages", "every passage marked with a discipline", arg="DISCIPLINE", auto=True)
@@ -247,14 +289,27 @@ def discipline_passages(ctx: BlockContext) -> str | None:
     passages = []
     for p in mine[:DISCIPLINE_PASSAGES]:
         article = ctx.index.articles[p.article_key]
-        passages.append({"url": ctx.link(ctx.index.passage_url(p.article_key, p.passage_id)),
-                         "article": article.title, "author": article.author, "excerpt": excerpt(p.text, 30)})
-    return ctx.render("discipline-passages", discipline=discipline, passages=passages, total=len(mine),
-                      article_count=len({p.article_key for p in mine}), more=len(mine) - len(passages),
-                      index_url=_index_url(ctx, f"?discipline={discipline.id}"))
+        passages.append(
+            {
+                "url": ctx.link(ctx.index.passage_url(p.article_key, p.passage_id)),
+                "article": article.title,
+                "author": article.author,
+                "excerpt": excerpt(p.text, 30),
+            }
+        )
+    return ctx.render(
+        "discipline-passages",
+        discipline=discipline,
+        passages=passages,
+        total=len(mine),
+        article_count=len({p.article_key for p in mine}),
+        more=len(mine) - len(passages),
+        index_url=_index_url(ctx, f"?discipline={discipline.id}"),
+    )
 
 
 # -- glossary -------------------------------------------------------------
+
 
 @block("glossary-letters", "A to Z, each letter linking to its first term", auto=True)
 def glossary_letters(ctx: BlockContext) -> str:
@@ -274,30 +329,42 @@ def glossary_appears(ctx: BlockContext) -> str:
         if len(groups) == APPEARS_IN:
             more += 1
             continue
-        links = [{"url": ctx.link(ctx.index.passage_url(key, p.id)), "excerpt": excerpt(p.text, 8)}
-                 for p in passages]
+        links = [{"url": ctx.link(ctx.index.passage_url(key, p.id)), "excerpt": excerpt(p.text, 8)} for p in passages]
         groups.append({"article": article.title, "links": links})
     term = ctx.index.glossary.by_id(ctx.arg)
-    return ctx.render("glossary-appears", groups=groups, more=more,
-                      search_url=ctx.link("") + "?q=" + quote(term.name if term else ctx.arg or ""))
+    return ctx.render(
+        "glossary-appears",
+        groups=groups,
+        more=more,
+        search_url=ctx.link("") + "?q=" + quote(term.name if term else ctx.arg or ""),
+    )
 
 
 # -- print views and the offline edition ----------------------------------
+
 
 @block("theme-print", "every article of a theme on one page, for printing", arg="THEME", auto=True)
 def theme_print(ctx: BlockContext) -> str | None:
     theme = ctx.index.theme(ctx.arg)
     if theme is None:
-        ctx.problem(f"'<!-- kb:theme-print {ctx.arg} -->' names no known theme.",
-                    "name one of: " + ", ".join(ctx.index.definitions.theme_ids) + ".")
+        ctx.problem(
+            f"'<!-- kb:theme-print {ctx.arg} -->' names no known theme.",
+            "name one of: " + ", ".join(ctx.index.definitions.theme_ids) + ".",
+        )
         return None
     articles = []
     everything = ctx.index.articles_with_theme(theme.id)
     for article in everything[:PRINT_ARTICLES]:
-        byline = ", ".join(x for x in (article.author, article.source and f"first published on {article.source}",
-                                       article.published and date_label(article.published)) if x)
-        body = rebase_links(ctx.index.contents.get(article.src_uri, ""), ctx.index.urls[article.src_uri],
-                            ctx.page_url)
+        byline = ", ".join(
+            x
+            for x in (
+                article.author,
+                article.source and f"first published on {article.source}",
+                article.published and date_label(article.published),
+            )
+            if x
+        )
+        body = rebase_links(ctx.index.contents.get(article.src_uri, ""), ctx.index.urls[article.src_uri], ctx.page_url)
         articles.append({"title": article.title, "byline": byline, "body": body})
     rest = [{"title": a.title, "url": ctx.link(ctx.index.urls[a.src_uri])} for a in everything[PRINT_ARTICLES:]]
     printed = [a.src_uri for a in everything[:PRINT_ARTICLES]]
@@ -315,6 +382,7 @@ def _index_url(ctx: BlockContext, query: str = "") -> str | None:
 
 
 # -- what an article's template shows -------------------------------------
+
 
 def article_extras(index: SiteIndex, src_uri: str) -> dict | None:
     """Header, related articles and backlinks of an article page, for its
@@ -335,20 +403,31 @@ def article_extras(index: SiteIndex, src_uri: str) -> dict | None:
         "published_label": date_label(article.published) if article.published else None,
         "minutes": max(1, math.ceil(record.word_count / WORDS_PER_MINUTE)),
         "title_editorial": article.title_editorial,
-        "themes": [{"id": t, "title": titles.get(t, t), "url": relative_url(index.theme_url(t), page_url)}
-                   for t in article.themes],
+        "themes": [
+            {"id": t, "title": titles.get(t, t), "url": relative_url(index.theme_url(t), page_url)}
+            for t in article.themes
+        ],
     }
     terms = {t.id: t.label for t in index.glossary.terms}
     disciplines = index.definitions.discipline_names
-    related = [{"title": index.articles[r.key].title, "url": relative_url(index.urls[r.key], page_url),
-                "description": index.articles[r.key].description,
-                "reasons": related_mod.reasons(r, titles, disciplines, terms)}
-               for r in index.related.get(src_uri, ())]
-    backlinks = [{"title": index.titles.get(b.source, b.source),
-                  "url": relative_url(index.passage_url(b.source, b.passage_id), page_url),
-                  "excerpt": excerpt(b.text, 20)} for b in index.backlinks.get(src_uri, ())]
-    return {"header": header, "related": related, "backlinks": backlinks,
-            "definitions": definitions(index, [src_uri])}
+    related = [
+        {
+            "title": index.articles[r.key].title,
+            "url": relative_url(index.urls[r.key], page_url),
+            "description": index.articles[r.key].description,
+            "reasons": related_mod.reasons(r, titles, disciplines, terms),
+        }
+        for r in index.related.get(src_uri, ())
+    ]
+    backlinks = [
+        {
+            "title": index.titles.get(b.source, b.source),
+            "url": relative_url(index.passage_url(b.source, b.passage_id), page_url),
+            "excerpt": excerpt(b.text, 20),
+        }
+        for b in index.backlinks.get(src_uri, ())
+    ]
+    return {"header": header, "related": related, "backlinks": backlinks, "definitions": definitions(index, [src_uri])}
 
 
 def definitions(index: SiteIndex, keys: list[str]) -> list[dict]:

@@ -94,7 +94,7 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None) -> L
             if not path.startswith(base_path):
                 resolved[key] = (None, f"outside the site's base path {base_path}")
                 return resolved[key]
-            target = posixpath.normpath(path[len(base_path):] or ".")
+            target = posixpath.normpath(path[len(base_path) :] or ".")
         else:
             target = posixpath.normpath(posixpath.join(base_dir, path))
         if target.startswith(".."):
@@ -122,7 +122,7 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None) -> L
             if not url or url.startswith(_SKIP_SCHEMES):
                 continue
             if own_origin and url.startswith(own_origin):
-                url = url[len(own_origin):]
+                url = url[len(own_origin) :]
             parts = urlsplit(url)
             if parts.scheme or url.startswith("//"):
                 if tag["tag"] == "a" and parts.scheme in ("http", "https", ""):

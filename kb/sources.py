@@ -21,11 +21,14 @@ def read_all(files: Iterable, problems: Problems) -> dict[str, str]:
         try:
             texts[file.src_uri] = data.decode("utf-8-sig").replace("\r\n", "\n")
         except UnicodeDecodeError as error:
-            line = data[:error.start].count(b"\n") + 1
-            problems.add("docs/" + file.src_uri, line,
-                         f"the file is not UTF-8 text (byte 0x{data[error.start]:02x} at line {line}).",
-                         "save it as UTF-8 in your editor (e.g. 'iconv -f windows-1252 -t utf-8'), "
-                         "then check the characters on that line.")
+            line = data[: error.start].count(b"\n") + 1
+            problems.add(
+                "docs/" + file.src_uri,
+                line,
+                f"the file is not UTF-8 text (byte 0x{data[error.start]:02x} at line {line}).",
+                "save it as UTF-8 in your editor (e.g. 'iconv -f windows-1252 -t utf-8'), "
+                "then check the characters on that line.",
+            )
     return texts
 
 
@@ -41,8 +44,12 @@ def check_layout(src_uris: Iterable[str], problems: Problems) -> None:
         if extension.lower() in (".md", ".markdown", ".mdown"):
             fix = f"rename it to '{posixpath.splitext(name)[0]}.md' (lower case), so it is built as an article."
         elif extension.lower() == ".txt":
-            fix = ("import it as an article with 'python -m kb new --from-text " + "docs/" + src_uri
-                   + "', then delete the .txt file.")
+            fix = (
+                "import it as an article with 'python -m kb new --from-text "
+                + "docs/"
+                + src_uri
+                + "', then delete the .txt file."
+            )
         else:
             fix = "move it out of docs/articles/ (articles are .md files; pictures may stay)."
         problems.add("docs/" + src_uri, None, f"'{name}' in docs/articles/ is not an article.", fix)

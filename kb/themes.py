@@ -18,7 +18,7 @@ THEMES_DIR = "themes/"
 def theme_of(src_uri: str) -> str | None:
     """'themes/journey.md' -> 'journey'; None for other pages."""
     if src_uri.startswith(THEMES_DIR) and src_uri.endswith(".md") and src_uri != THEMES_DIR + "index.md":
-        name = src_uri[len(THEMES_DIR):-3]
+        name = src_uri[len(THEMES_DIR) : -3]
         return name if "/" not in name else None
     return None
 
@@ -33,9 +33,12 @@ class Theme:
         """How many passages mention one of the theme's keywords."""
         if not self.keywords:
             return 0
-        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(
-            r"[\s\-]?".join(map(re.escape, re.split(r"[\s\-]+", k))) for k in self.keywords
-        ) + r")", re.IGNORECASE)
+        pattern = re.compile(
+            r"(?<![\w-])(?:"
+            + "|".join(r"[\s\-]?".join(map(re.escape, re.split(r"[\s\-]+", k))) for k in self.keywords)
+            + r")",
+            re.IGNORECASE,
+        )
         return sum(1 for text in passages_text if pattern.search(text))
 
 

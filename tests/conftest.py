@@ -7,9 +7,9 @@ started headless with the flags that keep it from contacting any other host.
 
 from __future__ import annotations
 
-import pytest
-
 from pathlib import Path
+
+import pytest
 
 from kb.devtools import ROOT, build_site, free_port, launch_chromium, serve
 
@@ -63,8 +63,7 @@ def chromium(playwright):
 
 
 # A phone as the tests meet it: small, touch, high density, mobile UA.
-PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2}
+PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
 @pytest.fixture

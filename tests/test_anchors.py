@@ -42,22 +42,32 @@ def replace_in(path: Path, old: str, new: str) -> None:
 
 
 def test_renaming_a_heading_fails_clearly_and_pinning_the_old_id_fixes_it(tmp_path):
-    rename = lambda p: replace_in(p / ARTICLE, "## Getting CX Right", "## Getting customer experience right")
+    def rename(p):
+        return replace_in(p / ARTICLE, "## Getting CX Right", "## Getting customer experience right")
+
     _, result = broken_copy(tmp_path / "a", rename)
     assert result.returncode != 0
-    assert (f"{ARTICLE}: the published anchor '/articles/is-customer-experience-new/#getting-cx-right' is gone"
-            in result.stderr)
+    assert (
+        f"{ARTICLE}: the published anchor '/articles/is-customer-experience-new/#getting-cx-right' is gone"
+        in result.stderr
+    )
     assert "add '{ #getting-cx-right }'" in result.stderr
 
-    pinned = lambda p: replace_in(p / ARTICLE, "## Getting CX Right",
-                                  "## Getting customer experience right { #getting-cx-right }")
+    def pinned(p):
+        return replace_in(
+            p / ARTICLE, "## Getting CX Right", "## Getting customer experience right { #getting-cx-right }"
+        )
+
     _, result = broken_copy(tmp_path / "b", pinned)
     assert result.returncode == 0, result.stderr
 
 
 def test_an_alias_keeps_a_renamed_heading_reachable(tmp_path):
-    alias = lambda p: replace_in(p / ARTICLE, "## Getting CX Right",
-                                 '## Getting customer experience right { aliases="getting-cx-right" }')
+    def alias(p):
+        return replace_in(
+            p / ARTICLE, "## Getting CX Right", '## Getting customer experience right { aliases="getting-cx-right" }'
+        )
+
     project, result = broken_copy(tmp_path, alias)
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "site" / "articles" / "is-customer-experience-new" / "index.html").read_text()
@@ -68,9 +78,13 @@ def test_an_alias_keeps_a_renamed_heading_reachable(tmp_path):
 def test_editing_a_paragraph_keeps_every_id(tmp_path):
     # Rewrite the end of one paragraph and add a new one: no published id moves.
     def edit(p):
-        replace_in(p / ARTICLE, "It truly is not easy to get right, but there are steps you can take to get closer.",
-                   "It is hard, and there are steps that help.")
+        replace_in(
+            p / ARTICLE,
+            "It truly is not easy to get right, but there are steps you can take to get closer.",
+            "It is hard, and there are steps that help.",
+        )
         replace_in(p / ARTICLE, "## Getting CX Right\n", "## Getting CX Right\n\nA brand new first paragraph.\n")
+
     _, result = broken_copy(tmp_path, edit)
     assert result.returncode == 0, result.stderr
 
@@ -90,8 +104,9 @@ def test_moving_a_page_needs_a_redirect_which_keeps_old_links_working(tmp_path, 
 
     def move_and_redirect(p):
         move(p)
-        replace_in(p / "mkdocs.yml", "redirect_maps: {}",
-                   f"redirect_maps:\n        articles/{old}.md: articles/{new}.md")
+        replace_in(
+            p / "mkdocs.yml", "redirect_maps: {}", f"redirect_maps:\n        articles/{old}.md: articles/{new}.md"
+        )
 
     _, result = broken_copy(tmp_path / "b", move_and_redirect)
     assert result.returncode == 0, result.stderr
@@ -102,8 +117,11 @@ def test_moving_a_page_needs_a_redirect_which_keeps_old_links_working(tmp_path, 
         tab = browser.new_page()
         tab.goto(f"{base}articles/{old}/#p-but-if-you-do-it")
         tab.wait_for_url(f"{base}articles/{new}/#p-but-if-you-do-it")
-        tab.wait_for_function("() => { const r = document.getElementById('p-but-if-you-do-it').getBoundingClientRect();"
-                              " return r.top >= 0 && r.top < innerHeight; }", timeout=5000)
+        tab.wait_for_function(
+            "() => { const r = document.getElementById('p-but-if-you-do-it').getBoundingClientRect();"
+            " return r.top >= 0 && r.top < innerHeight; }",
+            timeout=5000,
+        )
         tab.close()
     finally:
         server.shutdown()

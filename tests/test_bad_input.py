@@ -73,166 +73,468 @@ NEW_PARAGRAPH = "\n\nA new paragraph written by a contributor.\n"
 
 CASES = [
     # -- front matter: fields -------------------------------------------------
-    Case("unknown-theme", ARTICLE, sub("themes: [omnichannel,", "themes: [omnichanel,"),
-         ["{file}:{line}: unknown theme 'omnichanel'.", "use one of: culture, journey, measurement, omnichannel"],
-         line_of="themes:"),
-    Case("no-theme", ARTICLE, sub("themes: [omnichannel, culture, journey]\n", ""),
-         ["{file}:1: front matter has no 'themes'.", "add 'themes:'"]),
-    Case("empty-themes", ARTICLE, sub("themes: [omnichannel, culture, journey]", "themes: []"),
-         ["{file}:{line}: front matter has no 'themes'."], line_of="themes:"),
-    Case("no-front-matter", ARTICLE, drop_front_matter,
-         ["{file}:1: the article has no front matter.", "python -m kb new"]),
-    Case("no-description", ARTICLE, lambda t: re.sub(r"description: .*\n", "", t, count=1),
-         ["{file}:1: front matter has no 'description'."]),
-    Case("no-title", ARTICLE, sub("title: Can We Afford to Miss Customer Experience?\n", ""),
-         ["{file}:1: front matter has no 'title'."]),
-    Case("title-not-text", ARTICLE, sub("title: Can We Afford to Miss Customer Experience?", "title: 2017"),
-         ["{file}:{line}: 'title' must be text, not int."], line_of="title:"),
-    Case("title-a-list", ARTICLE, sub("title: Can We Afford to Miss Customer Experience?", "title: [a, b]"),
-         ["{file}:{line}: 'title' must be text, not list."], line_of="title:"),
-    Case("author-a-number", ARTICLE, field("author", "42"),
-         ["{file}:{line}: 'author' must be text, not int."], line_of="author:"),
-    Case("source-a-mapping", ARTICLE, field("source", "{site: x}"),
-         ["{file}:{line}: 'source' must be text, not dict."], line_of="source:"),
-    Case("description-too-long", ARTICLE, field("description", "x" * 301),
-         ["{file}:{line}: 'description' is 301 characters long."], line_of="description:"),
-    Case("date-not-iso", ARTICLE_4, sub("published: 2017-02-20", "published: 20.2.2017"),
-         ["{file}:{line}: 'published' is '20.2.2017', not an ISO date.", "YYYY-MM-DD"], line_of="published:"),
-    Case("date-impossible-quoted", ARTICLE_4, sub("published: 2017-02-20", "published: '2017-02-30'"),
-         ["{file}:{line}: 'published' is not a real date."], line_of="published:"),
-    Case("date-impossible-bare", ARTICLE_4, sub("published: 2017-02-20", "published: 2017-02-30"),
-         ["{file}:{line}: the front matter is not valid: day is out of range for month.", "a date that exists"],
-         line_of="published:"),
-    Case("date-month-13", ARTICLE_4, sub("published: 2017-02-20", "published: 2017-13-01"),
-         ["{file}:{line}: the front matter is not valid", "a date that exists"], line_of="published:"),
-    Case("date-a-word", ARTICLE_4, sub("published: 2017-02-20", "published: yesterday"),
-         ["{file}:{line}: 'published' is 'yesterday', not an ISO date."], line_of="published:"),
-    Case("unknown-field", ARTICLE, sub("themes:", "theme: journey\nthemes:"),
-         ["{file}:{line}: unknown front matter field 'theme'.", "use only these fields: title, description, themes"],
-         line_of="theme: journey"),
-    Case("unknown-field-typo", ARTICLE, field("autor", "Jane Doe"),
-         ["{file}:{line}: unknown front matter field 'autor'."], line_of="autor:"),
-    Case("editorial-not-bool", ARTICLE, sub("themes:", "title_editorial: maybe\nthemes:"),
-         ["{file}:{line}: 'title_editorial' is 'maybe', not true or false."], line_of="title_editorial"),
-    Case("theme-twice", ARTICLE, sub("themes: [omnichannel, culture, journey]", "themes: [journey, journey]"),
-         ["{file}:{line}: a theme is listed twice."], line_of="themes:"),
-    Case("themes-a-mapping", ARTICLE, sub("themes: [omnichannel, culture, journey]", "themes: {a: b}"),
-         ["{file}:{line}: 'themes' must be a list."], line_of="themes:"),
-    Case("theme-wrong-case", ARTICLE, sub("themes: [omnichannel,", "themes: [Omnichannel,"),
-         ["{file}:{line}: unknown theme 'Omnichannel'."], line_of="themes:"),
+    Case(
+        "unknown-theme",
+        ARTICLE,
+        sub("themes: [omnichannel,", "themes: [omnichanel,"),
+        ["{file}:{line}: unknown theme 'omnichanel'.", "use one of: culture, journey, measurement, omnichannel"],
+        line_of="themes:",
+    ),
+    Case(
+        "no-theme",
+        ARTICLE,
+        sub("themes: [omnichannel, culture, journey]\n", ""),
+        ["{file}:1: front matter has no 'themes'.", "add 'themes:'"],
+    ),
+    Case(
+        "empty-themes",
+        ARTICLE,
+        sub("themes: [omnichannel, culture, journey]", "themes: []"),
+        ["{file}:{line}: front matter has no 'themes'."],
+        line_of="themes:",
+    ),
+    Case(
+        "no-front-matter",
+        ARTICLE,
+        drop_front_matter,
+        ["{file}:1: the article has no front matter.", "python -m kb new"],
+    ),
+    Case(
+        "no-description",
+        ARTICLE,
+        lambda t: re.sub(r"description: .*\n", "", t, count=1),
+        ["{file}:1: front matter has no 'description'."],
+    ),
+    Case(
+        "no-title",
+        ARTICLE,
+        sub("title: Can We Afford to Miss Customer Experience?\n", ""),
+        ["{file}:1: front matter has no 'title'."],
+    ),
+    Case(
+        "title-not-text",
+        ARTICLE,
+        sub("title: Can We Afford to Miss Customer Experience?", "title: 2017"),
+        ["{file}:{line}: 'title' must be text, not int."],
+        line_of="title:",
+    ),
+    Case(
+        "title-a-list",
+        ARTICLE,
+        sub("title: Can We Afford to Miss Customer Experience?", "title: [a, b]"),
+        ["{file}:{line}: 'title' must be text, not list."],
+        line_of="title:",
+    ),
+    Case(
+        "author-a-number",
+        ARTICLE,
+        field("author", "42"),
+        ["{file}:{line}: 'author' must be text, not int."],
+        line_of="author:",
+    ),
+    Case(
+        "source-a-mapping",
+        ARTICLE,
+        field("source", "{site: x}"),
+        ["{file}:{line}: 'source' must be text, not dict."],
+        line_of="source:",
+    ),
+    Case(
+        "description-too-long",
+        ARTICLE,
+        field("description", "x" * 301),
+        ["{file}:{line}: 'description' is 301 characters long."],
+        line_of="description:",
+    ),
+    Case(
+        "date-not-iso",
+        ARTICLE_4,
+        sub("published: 2017-02-20", "published: 20.2.2017"),
+        ["{file}:{line}: 'published' is '20.2.2017', not an ISO date.", "YYYY-MM-DD"],
+        line_of="published:",
+    ),
+    Case(
+        "date-impossible-quoted",
+        ARTICLE_4,
+        sub("published: 2017-02-20", "published: '2017-02-30'"),
+        ["{file}:{line}: 'published' is not a real date."],
+        line_of="published:",
+    ),
+    Case(
+        "date-impossible-bare",
+        ARTICLE_4,
+        sub("published: 2017-02-20", "published: 2017-02-30"),
+        ["{file}:{line}: the front matter is not valid: day is out of range for month.", "a date that exists"],
+        line_of="published:",
+    ),
+    Case(
+        "date-month-13",
+        ARTICLE_4,
+        sub("published: 2017-02-20", "published: 2017-13-01"),
+        ["{file}:{line}: the front matter is not valid", "a date that exists"],
+        line_of="published:",
+    ),
+    Case(
+        "date-a-word",
+        ARTICLE_4,
+        sub("published: 2017-02-20", "published: yesterday"),
+        ["{file}:{line}: 'published' is 'yesterday', not an ISO date."],
+        line_of="published:",
+    ),
+    Case(
+        "unknown-field",
+        ARTICLE,
+        sub("themes:", "theme: journey\nthemes:"),
+        ["{file}:{line}: unknown front matter field 'theme'.", "use only these fields: title, description, themes"],
+        line_of="theme: journey",
+    ),
+    Case(
+        "unknown-field-typo",
+        ARTICLE,
+        field("autor", "Jane Doe"),
+        ["{file}:{line}: unknown front matter field 'autor'."],
+        line_of="autor:",
+    ),
+    Case(
+        "editorial-not-bool",
+        ARTICLE,
+        sub("themes:", "title_editorial: maybe\nthemes:"),
+        ["{file}:{line}: 'title_editorial' is 'maybe', not true or false."],
+        line_of="title_editorial",
+    ),
+    Case(
+        "theme-twice",
+        ARTICLE,
+        sub("themes: [omnichannel, culture, journey]", "themes: [journey, journey]"),
+        ["{file}:{line}: a theme is listed twice."],
+        line_of="themes:",
+    ),
+    Case(
+        "themes-a-mapping",
+        ARTICLE,
+        sub("themes: [omnichannel, culture, journey]", "themes: {a: b}"),
+        ["{file}:{line}: 'themes' must be a list."],
+        line_of="themes:",
+    ),
+    Case(
+        "theme-wrong-case",
+        ARTICLE,
+        sub("themes: [omnichannel,", "themes: [Omnichannel,"),
+        ["{file}:{line}: unknown theme 'Omnichannel'."],
+        line_of="themes:",
+    ),
     # -- front matter: YAML itself --------------------------------------------
-    Case("yaml-unquoted-colon", ARTICLE, sub("title: Can We Afford to Miss Customer Experience?",
-                                             "title: Can We Afford: Miss Customer Experience?"),
-         ["{file}:{line}: the front matter is not valid YAML: mapping values are not allowed", "quote text"],
-         line_of="title:"),
-    Case("yaml-tab-indent", ARTICLE, sub("themes: [omnichannel, culture, journey]",
-                                         "themes:\n\t- journey"),
-         ["{file}:{line}: the front matter is not valid YAML", "tab", "indent with spaces only"],
-         line_of="\t- journey"),
-    Case("yaml-unclosed-bracket", ARTICLE, sub("themes: [omnichannel, culture, journey]",
-                                               "themes: [omnichannel, culture, journey"),
-         ["{file}:", "the front matter is not valid YAML", "close every quote and bracket"]),
-    Case("yaml-unclosed-quote", ARTICLE, sub('description: "Why', 'description: "Why\nmore: "x'),
-         ["{file}:", "the front matter is not valid YAML"]),
-    Case("yaml-duplicate-key", ARTICLE, sub("themes:", "title: Another title\nthemes:"),
-         ["{file}:{line}: the front matter is not valid YAML: the key 'title' is written twice (also on line 2).",
-          "keep one of the two lines"], line_of="title: Another title"),
-    Case("yaml-not-a-mapping", ARTICLE, lambda t: "---\n- just\n- a list\n---\n" + drop_front_matter(t),
-         ["{file}:2: the front matter is not a list of 'key: value' lines."]),
-    Case("yaml-unclosed-block", ARTICLE, lambda t: t.replace("\n---\n", "\n\n", 1),
-         ["{file}:1: the front matter block is not closed.", "three dashes"]),
-    Case("yaml-error-not-blamed-as-missing-title", ARTICLE,
-         sub("title: Can We Afford to Miss Customer Experience?", "title: a: b"),
-         ["{file}:{line}: the front matter is not valid YAML"], line_of="title: a: b"),
-    Case("theme-page-yaml-error", THEME, sub("title: The customer journey", "title: The customer: journey"),
-         ["{file}:{line}: the front matter is not valid YAML"], line_of="title: The customer: journey"),
-    Case("theme-page-keywords-not-list", THEME, lambda t: re.sub(r"keywords: \[.*\]", "keywords: journey", t),
-         ["{file}:{line}: 'keywords' must be a list."], line_of="keywords:"),
-    Case("theme-page-title-not-text", THEME, sub("title: The customer journey", "title: 12"),
-         ["{file}:{line}: 'title' must be text, not int."], line_of="title: 12"),
-    Case("glossary-page-yaml-error", GLOSSARY, sub("title: Glossary", "title: Glossary: terms"),
-         ["{file}:{line}: the front matter is not valid YAML"], line_of="title: Glossary: terms"),
+    Case(
+        "yaml-unquoted-colon",
+        ARTICLE,
+        sub("title: Can We Afford to Miss Customer Experience?", "title: Can We Afford: Miss Customer Experience?"),
+        ["{file}:{line}: the front matter is not valid YAML: mapping values are not allowed", "quote text"],
+        line_of="title:",
+    ),
+    Case(
+        "yaml-tab-indent",
+        ARTICLE,
+        sub("themes: [omnichannel, culture, journey]", "themes:\n\t- journey"),
+        ["{file}:{line}: the front matter is not valid YAML", "tab", "indent with spaces only"],
+        line_of="\t- journey",
+    ),
+    Case(
+        "yaml-unclosed-bracket",
+        ARTICLE,
+        sub("themes: [omnichannel, culture, journey]", "themes: [omnichannel, culture, journey"),
+        ["{file}:", "the front matter is not valid YAML", "close every quote and bracket"],
+    ),
+    Case(
+        "yaml-unclosed-quote",
+        ARTICLE,
+        sub('description: "Why', 'description: "Why\nmore: "x'),
+        ["{file}:", "the front matter is not valid YAML"],
+    ),
+    Case(
+        "yaml-duplicate-key",
+        ARTICLE,
+        sub("themes:", "title: Another title\nthemes:"),
+        [
+            "{file}:{line}: the front matter is not valid YAML: the key 'title' is written twice (also on line 2).",
+            "keep one of the two lines",
+        ],
+        line_of="title: Another title",
+    ),
+    Case(
+        "yaml-not-a-mapping",
+        ARTICLE,
+        lambda t: "---\n- just\n- a list\n---\n" + drop_front_matter(t),
+        ["{file}:2: the front matter is not a list of 'key: value' lines."],
+    ),
+    Case(
+        "yaml-unclosed-block",
+        ARTICLE,
+        lambda t: t.replace("\n---\n", "\n\n", 1),
+        ["{file}:1: the front matter block is not closed.", "three dashes"],
+    ),
+    Case(
+        "yaml-error-not-blamed-as-missing-title",
+        ARTICLE,
+        sub("title: Can We Afford to Miss Customer Experience?", "title: a: b"),
+        ["{file}:{line}: the front matter is not valid YAML"],
+        line_of="title: a: b",
+    ),
+    Case(
+        "theme-page-yaml-error",
+        THEME,
+        sub("title: The customer journey", "title: The customer: journey"),
+        ["{file}:{line}: the front matter is not valid YAML"],
+        line_of="title: The customer: journey",
+    ),
+    Case(
+        "theme-page-keywords-not-list",
+        THEME,
+        lambda t: re.sub(r"keywords: \[.*\]", "keywords: journey", t),
+        ["{file}:{line}: 'keywords' must be a list."],
+        line_of="keywords:",
+    ),
+    Case(
+        "theme-page-title-not-text",
+        THEME,
+        sub("title: The customer journey", "title: 12"),
+        ["{file}:{line}: 'title' must be text, not int."],
+        line_of="title: 12",
+    ),
+    Case(
+        "glossary-page-yaml-error",
+        GLOSSARY,
+        sub("title: Glossary", "title: Glossary: terms"),
+        ["{file}:{line}: the front matter is not valid YAML"],
+        line_of="title: Glossary: terms",
+    ),
     # -- discipline marks -----------------------------------------------------
-    Case("unknown-discipline", ARTICLE, sub(MARK, '{ disciplines="inteligence" }'),
-         ["{file}:{line}: unknown discipline 'inteligence'",
-          "use one of: strategy, intelligence, design, measure, connect, live"],
-         line_of='disciplines="inteligence"'),
-    Case("discipline-by-name-not-id", ARTICLE, sub(MARK, '{ disciplines="CX Strategy" }'),
-         ["{file}:{line}: unknown discipline 'CX'", "unknown discipline 'Strategy'"], line_of="CX Strategy"),
-    Case("mark-on-nothing", ARTICLE, sub("\n" + MARK, "\n\n" + MARK),
-         ["{file}:{line}: a discipline mark is attached to nothing", "remove the blank line"],
-         line_of='disciplines="intelligence"'),
-    Case("mark-misspelled-singular", ARTICLE, sub(MARK, '{ discipline="intelligence" }'),
-         ["{file}:{line}: the mark 'discipline=\"intelligence\"' is not a discipline mark (misspelled).",
-          'write it exactly as {{ disciplines="intelligence" }}'], line_of='discipline="intelligence"'),
-    Case("mark-capitalised", ARTICLE, sub(MARK, '{ Disciplines="intelligence" }'),
-         ["{file}:{line}: the mark 'Disciplines=\"intelligence\"' is not a discipline mark"],
-         line_of="Disciplines="),
-    Case("mark-spaces-around-equals", ARTICLE, sub(MARK, '{ disciplines = "intelligence" }'),
-         ["{file}:{line}: the discipline mark was not understood (spaces around '=')."],
-         line_of="disciplines ="),
-    Case("mark-empty", ARTICLE, sub(MARK, '{ disciplines="" }'),
-         ["{file}:{line}: a discipline mark names no discipline."], line_of='disciplines=""'),
-    Case("mark-under-image", ARTICLE, add_after(MARK, '\n\n![A diagram](diagram.png)\n{ disciplines="design" }'),
-         ["{file}:{line}: a discipline mark is attached to a picture, not to a passage."],
-         line_of='disciplines="design"'),
-    Case("mark-under-definition", ARTICLE,
-         add_after(MARK, '\n\nTerm\n:   Its definition.\n    { disciplines="design" }'),
-         ["{file}:", "is attached to a definition, not to a passage"]),
-    Case("mark-on-heading", ARTICLE_5, sub("## ", '## Misplaced { disciplines="design" }\n\n## ', 1),
-         ["{file}:{line}: a discipline mark is attached to the heading"], line_of="Misplaced"),
-    Case("mark-on-glossary-page", GLOSSARY, add_after("the methodologies a customer-experience programme leans on.",
-                                                      '\n{ disciplines="design" }'),
-         ["{file}:{line}: a discipline mark on a page that is not an article."], line_of='disciplines="design"'),
-    Case("mark-as-text-in-sentence", ARTICLE, sub(MARK, "{ disciplines: intelligence }"),
-         ["{file}:{line}: the discipline mark was not understood ('disciplines:' with no quoted value)."],
-         line_of="disciplines: intelligence"),
-    Case("article-without-marks", ARTICLE, lambda t: re.sub(r"\n\{ disciplines=[^}]*\}", "", t),
-         ["{file}: no passage of this article is marked with a discipline."]),
-    Case("discipline-heading-without-id", DISCIPLINES, sub("## CX Strategy { #strategy .discipline }",
-                                                           "## CX Strategy { .discipline }"),
-         ["{file}:{line}: the discipline heading 'CX Strategy' has no id."], line_of="## CX Strategy"),
-    Case("discipline-id-twice", DISCIPLINES, lambda t: re.sub(r"\{ #intelligence ", "{ #strategy ", t),
-         ["{file}:{line}: the discipline id 'strategy' is used twice."], line_of="## CX Intelligence"),
+    Case(
+        "unknown-discipline",
+        ARTICLE,
+        sub(MARK, '{ disciplines="inteligence" }'),
+        [
+            "{file}:{line}: unknown discipline 'inteligence'",
+            "use one of: strategy, intelligence, design, measure, connect, live",
+        ],
+        line_of='disciplines="inteligence"',
+    ),
+    Case(
+        "discipline-by-name-not-id",
+        ARTICLE,
+        sub(MARK, '{ disciplines="CX Strategy" }'),
+        ["{file}:{line}: unknown discipline 'CX'", "unknown discipline 'Strategy'"],
+        line_of="CX Strategy",
+    ),
+    Case(
+        "mark-on-nothing",
+        ARTICLE,
+        sub("\n" + MARK, "\n\n" + MARK),
+        ["{file}:{line}: a discipline mark is attached to nothing", "remove the blank line"],
+        line_of='disciplines="intelligence"',
+    ),
+    Case(
+        "mark-misspelled-singular",
+        ARTICLE,
+        sub(MARK, '{ discipline="intelligence" }'),
+        [
+            "{file}:{line}: the mark 'discipline=\"intelligence\"' is not a discipline mark (misspelled).",
+            'write it exactly as {{ disciplines="intelligence" }}',
+        ],
+        line_of='discipline="intelligence"',
+    ),
+    Case(
+        "mark-capitalised",
+        ARTICLE,
+        sub(MARK, '{ Disciplines="intelligence" }'),
+        ["{file}:{line}: the mark 'Disciplines=\"intelligence\"' is not a discipline mark"],
+        line_of="Disciplines=",
+    ),
+    Case(
+        "mark-spaces-around-equals",
+        ARTICLE,
+        sub(MARK, '{ disciplines = "intelligence" }'),
+        ["{file}:{line}: the discipline mark was not understood (spaces around '=')."],
+        line_of="disciplines =",
+    ),
+    Case(
+        "mark-empty",
+        ARTICLE,
+        sub(MARK, '{ disciplines="" }'),
+        ["{file}:{line}: a discipline mark names no discipline."],
+        line_of='disciplines=""',
+    ),
+    Case(
+        "mark-under-image",
+        ARTICLE,
+        add_after(MARK, '\n\n![A diagram](diagram.png)\n{ disciplines="design" }'),
+        ["{file}:{line}: a discipline mark is attached to a picture, not to a passage."],
+        line_of='disciplines="design"',
+    ),
+    Case(
+        "mark-under-definition",
+        ARTICLE,
+        add_after(MARK, '\n\nTerm\n:   Its definition.\n    { disciplines="design" }'),
+        ["{file}:", "is attached to a definition, not to a passage"],
+    ),
+    Case(
+        "mark-on-heading",
+        ARTICLE_5,
+        sub("## ", '## Misplaced { disciplines="design" }\n\n## ', 1),
+        ["{file}:{line}: a discipline mark is attached to the heading"],
+        line_of="Misplaced",
+    ),
+    Case(
+        "mark-on-glossary-page",
+        GLOSSARY,
+        add_after("the methodologies a customer-experience programme leans on.", '\n{ disciplines="design" }'),
+        ["{file}:{line}: a discipline mark on a page that is not an article."],
+        line_of='disciplines="design"',
+    ),
+    Case(
+        "mark-as-text-in-sentence",
+        ARTICLE,
+        sub(MARK, "{ disciplines: intelligence }"),
+        ["{file}:{line}: the discipline mark was not understood ('disciplines:' with no quoted value)."],
+        line_of="disciplines: intelligence",
+    ),
+    Case(
+        "article-without-marks",
+        ARTICLE,
+        lambda t: re.sub(r"\n\{ disciplines=[^}]*\}", "", t),
+        ["{file}: no passage of this article is marked with a discipline."],
+    ),
+    Case(
+        "discipline-heading-without-id",
+        DISCIPLINES,
+        sub("## CX Strategy { #strategy .discipline }", "## CX Strategy { .discipline }"),
+        ["{file}:{line}: the discipline heading 'CX Strategy' has no id."],
+        line_of="## CX Strategy",
+    ),
+    Case(
+        "discipline-id-twice",
+        DISCIPLINES,
+        lambda t: re.sub(r"\{ #intelligence ", "{ #strategy ", t),
+        ["{file}:{line}: the discipline id 'strategy' is used twice."],
+        line_of="## CX Intelligence",
+    ),
     # -- glossary -------------------------------------------------------------
-    Case("glossary-duplicate", GLOSSARY, sub("## Unlearning\n", "## Unlearning\n\n*Also:* silo\n"),
-         ["{file}:{line}: duplicate term: 'silo' is already defined by 'Silo'"], line_of="## Unlearning"),
-    Case("glossary-duplicate-heading", GLOSSARY, sub("## Unlearning\n", "## Silo\n\nAgain.\n\n## Unlearning\n"),
-         ["duplicate term: 'Silo' is already defined by 'Silo'"]),
-    Case("glossary-empty-definition", GLOSSARY, lambda t: re.sub(r"(## Storytelling\n\n)[^#]*", r"\1", t),
-         ["{file}:{line}: the term 'Storytelling' has an empty definition."], line_of="## Storytelling"),
-    Case("glossary-term-used-nowhere", GLOSSARY,
-         sub("## Unlearning", "## Ubiquitous widgetry\n\nA term no article uses.\n\n## Unlearning"),
-         ["{file}:{line}: the term 'Ubiquitous widgetry' occurs in no article."], line_of="## Ubiquitous widgetry"),
-    Case("glossary-out-of-order", GLOSSARY, sub("## Agile", "## Zebra crossing\n\nNot used.\n\n## Agile"),
-         ["{file}:{line}: 'Agile' comes after 'Zebra crossing'", "alphabetical order"], line_of="## Agile"),
+    Case(
+        "glossary-duplicate",
+        GLOSSARY,
+        sub("## Unlearning\n", "## Unlearning\n\n*Also:* silo\n"),
+        ["{file}:{line}: duplicate term: 'silo' is already defined by 'Silo'"],
+        line_of="## Unlearning",
+    ),
+    Case(
+        "glossary-duplicate-heading",
+        GLOSSARY,
+        sub("## Unlearning\n", "## Silo\n\nAgain.\n\n## Unlearning\n"),
+        ["duplicate term: 'Silo' is already defined by 'Silo'"],
+    ),
+    Case(
+        "glossary-empty-definition",
+        GLOSSARY,
+        lambda t: re.sub(r"(## Storytelling\n\n)[^#]*", r"\1", t),
+        ["{file}:{line}: the term 'Storytelling' has an empty definition."],
+        line_of="## Storytelling",
+    ),
+    Case(
+        "glossary-term-used-nowhere",
+        GLOSSARY,
+        sub("## Unlearning", "## Ubiquitous widgetry\n\nA term no article uses.\n\n## Unlearning"),
+        ["{file}:{line}: the term 'Ubiquitous widgetry' occurs in no article."],
+        line_of="## Ubiquitous widgetry",
+    ),
+    Case(
+        "glossary-out-of-order",
+        GLOSSARY,
+        sub("## Agile", "## Zebra crossing\n\nNot used.\n\n## Agile"),
+        ["{file}:{line}: 'Agile' comes after 'Zebra crossing'", "alphabetical order"],
+        line_of="## Agile",
+    ),
     # -- links ----------------------------------------------------------------
-    Case("javascript-link", ARTICLE, add_after(MARK, "\n\nSee [this](javascript:alert(1)) now.\n"),
-         ["{file}:{line}: a link or image points to a 'javascript:' address, which is never published."],
-         line_of="javascript:"),
-    Case("javascript-link-mixed-case", ARTICLE, add_after(MARK, "\n\nSee [this](JavaScript:alert(1)) now.\n"),
-         ["{file}:{line}: a link or image points to a 'javascript:' address"], line_of="JavaScript:"),
-    Case("data-link", ARTICLE, add_after(MARK, "\n\nSee [this](data:text/html;base64,PHNjcmlwdD4=) now.\n"),
-         ["{file}:{line}: a link or image points to a 'data:' address"], line_of="data:text"),
-    Case("data-image", ARTICLE, add_after(MARK, "\n\n![x](data:image/svg+xml;base64,PHN2Zz4=)\n"),
-         ["{file}:{line}: a link or image points to a 'data:' address"], line_of="data:image"),
-    Case("raw-html-javascript-link", ARTICLE, add_after(MARK, '\n\nSee <a href="javascript:alert(1)">this</a>.\n'),
-         ["{file}:{line}: raw HTML that could run script: 'href=\"javascript:'"], line_of="javascript:"),
-    Case("raw-html-script", ARTICLE, add_after(MARK, "\n\n<script>alert(1)</script>\n"),
-         ["{file}:{line}: raw HTML that could run script: '<script'"], line_of="<script>"),
-    Case("raw-html-event-handler", ARTICLE, add_after(MARK, '\n\nA picture <img src="x.png" onerror="alert(1)">.\n'),
-         ["{file}:{line}: raw HTML that could run script: 'onerror='"], line_of="onerror"),
-    Case("raw-html-iframe", ARTICLE, add_after(MARK, '\n\n<iframe src="https://example.org/"></iframe>\n'),
-         ["{file}:{line}: raw HTML that could run script: '<iframe'"], line_of="<iframe"),
-    Case("vbscript-link", ARTICLE, add_after(MARK, "\n\nSee [this](vbscript:msgbox) now.\n"),
-         ["{file}:{line}: a link or image points to a 'vbscript:' address"], line_of="vbscript:"),
+    Case(
+        "javascript-link",
+        ARTICLE,
+        add_after(MARK, "\n\nSee [this](javascript:alert(1)) now.\n"),
+        ["{file}:{line}: a link or image points to a 'javascript:' address, which is never published."],
+        line_of="javascript:",
+    ),
+    Case(
+        "javascript-link-mixed-case",
+        ARTICLE,
+        add_after(MARK, "\n\nSee [this](JavaScript:alert(1)) now.\n"),
+        ["{file}:{line}: a link or image points to a 'javascript:' address"],
+        line_of="JavaScript:",
+    ),
+    Case(
+        "data-link",
+        ARTICLE,
+        add_after(MARK, "\n\nSee [this](data:text/html;base64,PHNjcmlwdD4=) now.\n"),
+        ["{file}:{line}: a link or image points to a 'data:' address"],
+        line_of="data:text",
+    ),
+    Case(
+        "data-image",
+        ARTICLE,
+        add_after(MARK, "\n\n![x](data:image/svg+xml;base64,PHN2Zz4=)\n"),
+        ["{file}:{line}: a link or image points to a 'data:' address"],
+        line_of="data:image",
+    ),
+    Case(
+        "raw-html-javascript-link",
+        ARTICLE,
+        add_after(MARK, '\n\nSee <a href="javascript:alert(1)">this</a>.\n'),
+        ["{file}:{line}: raw HTML that could run script: 'href=\"javascript:'"],
+        line_of="javascript:",
+    ),
+    Case(
+        "raw-html-script",
+        ARTICLE,
+        add_after(MARK, "\n\n<script>alert(1)</script>\n"),
+        ["{file}:{line}: raw HTML that could run script: '<script'"],
+        line_of="<script>",
+    ),
+    Case(
+        "raw-html-event-handler",
+        ARTICLE,
+        add_after(MARK, '\n\nA picture <img src="x.png" onerror="alert(1)">.\n'),
+        ["{file}:{line}: raw HTML that could run script: 'onerror='"],
+        line_of="onerror",
+    ),
+    Case(
+        "raw-html-iframe",
+        ARTICLE,
+        add_after(MARK, '\n\n<iframe src="https://example.org/"></iframe>\n'),
+        ["{file}:{line}: raw HTML that could run script: '<iframe'"],
+        line_of="<iframe",
+    ),
+    Case(
+        "vbscript-link",
+        ARTICLE,
+        add_after(MARK, "\n\nSee [this](vbscript:msgbox) now.\n"),
+        ["{file}:{line}: a link or image points to a 'vbscript:' address"],
+        line_of="vbscript:",
+    ),
     # -- placeholders ---------------------------------------------------------
-    Case("unknown-placeholder", HOME, sub("<!-- kb:article-list -->", "<!-- kb:article-lists -->"),
-         ["docs/index.md: unknown placeholder '<!-- kb:article-lists -->'.", "<!-- kb:article-list -->"]),
-    Case("theme-articles-unknown-theme", HOME, sub("<!-- kb:article-list -->", "<!-- kb:theme-articles nope -->"),
-         ["docs/index.md: '<!-- kb:theme-articles nope -->' names no known theme."]),
-    Case("theme-articles-outside-theme-page", HOME, sub("<!-- kb:article-list -->", "<!-- kb:theme-articles -->"),
-         ["docs/index.md: '<!-- kb:theme-articles  -->' names no known theme.", "use it on a theme page"]),
+    Case(
+        "unknown-placeholder",
+        HOME,
+        sub("<!-- kb:article-list -->", "<!-- kb:article-lists -->"),
+        ["docs/index.md: unknown placeholder '<!-- kb:article-lists -->'.", "<!-- kb:article-list -->"],
+    ),
+    Case(
+        "theme-articles-unknown-theme",
+        HOME,
+        sub("<!-- kb:article-list -->", "<!-- kb:theme-articles nope -->"),
+        ["docs/index.md: '<!-- kb:theme-articles nope -->' names no known theme."],
+    ),
+    Case(
+        "theme-articles-outside-theme-page",
+        HOME,
+        sub("<!-- kb:article-list -->", "<!-- kb:theme-articles -->"),
+        ["docs/index.md: '<!-- kb:theme-articles  -->' names no known theme.", "use it on a theme page"],
+    ),
 ]
 
 
@@ -294,14 +596,20 @@ def test_two_articles_with_one_title(base_sources, config):
     sources_ = dict(base_sources)
     sources_["articles/copy.md"] = sources_[ARTICLE_4].replace(
         "Customer experience needs to be integrated into the business strategy",
-        "CUSTOMER EXPERIENCE needs to be integrated into the business strategy", 1)
+        "CUSTOMER EXPERIENCE needs to be integrated into the business strategy",
+        1,
+    )
     report, _ = report_of(sources_, config)
-    assert any(p.startswith("docs/articles/integrate-cx-into-business-strategy.md:2: the title")
-               or p.startswith("docs/articles/copy.md:2: the title") for p in report), report
+    assert any(
+        p.startswith("docs/articles/integrate-cx-into-business-strategy.md:2: the title")
+        or p.startswith("docs/articles/copy.md:2: the title")
+        for p in report
+    ), report
     assert any("is already the title of docs/articles/" in p for p in report), report
 
 
 # -- unusual but valid input: the right output ---------------------------------------
+
 
 def page_of(base_sources, config, file: str, mutate: Callable[[str], str]) -> tuple[list[str], dict[str, str]]:
     sources_ = dict(base_sources)
@@ -310,8 +618,9 @@ def page_of(base_sources, config, file: str, mutate: Callable[[str], str]) -> tu
 
 
 @pytest.mark.parametrize("field_name", ["title", "description", "author", "source", "author_role"])
-@pytest.mark.parametrize("value", ['A "quoted" <b>bold</b> & R&D', "<img src=x onerror=alert(1)>",
-                                   "Ünïcödé — “curly” ‘quotes’"])
+@pytest.mark.parametrize(
+    "value", ['A "quoted" <b>bold</b> & R&D', "<img src=x onerror=alert(1)>", "Ünïcödé — “curly” ‘quotes’"]
+)
 def test_markup_in_front_matter_is_shown_as_text_in_every_listing(base_sources, config, field_name, value):
     quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     report, pages = page_of(base_sources, config, ARTICLE_4, field(field_name, quoted))
@@ -328,8 +637,9 @@ def test_markup_in_front_matter_is_shown_as_text_in_every_listing(base_sources, 
 
 def test_escapes_and_entities_read_as_text_in_ids_and_excerpts(base_sources, config):
     text = r"R&D teams use snake_case, 2 * 5 and \*stars\* &mdash; all of it."
-    report, pages = page_of(base_sources, config, ARTICLE, sub(
-        MARK, MARK + "\n\n" + text + '\n{ disciplines="design" }'))
+    report, pages = page_of(
+        base_sources, config, ARTICLE, sub(MARK, MARK + "\n\n" + text + '\n{ disciplines="design" }')
+    )
     assert report == []
     html = pages[ARTICLE]
     assert 'id="p-rd-teams-use-snake_case-2"' in html or 'id="p-r-d-teams-use-snake' in html, html[:3000]
@@ -338,9 +648,15 @@ def test_escapes_and_entities_read_as_text_in_ids_and_excerpts(base_sources, con
 
 
 def test_tooltips_render_the_definitions_markdown_as_text(base_sources, config):
-    report, pages = page_of(base_sources, config, GLOSSARY, sub(
-        "An approach to delivering work in short cycles",
-        r"An **approach** (R&D, snake_case, 2 * 5, \*) to delivering work in short cycles"))
+    report, pages = page_of(
+        base_sources,
+        config,
+        GLOSSARY,
+        sub(
+            "An approach to delivering work in short cycles",
+            r"An **approach** (R&D, snake_case, 2 * 5, \*) to delivering work in short cycles",
+        ),
+    )
     assert report == []
     assert 'title="Agile: An approach (R&amp;D, snake_case, 2 * 5, *) to delivering' in pages[ARTICLE]
 
@@ -351,38 +667,44 @@ def test_passages_in_other_scripts_get_ids_in_their_script(base_sources, config)
     assert 'id="p-καλημέρα-κόσμε-ελληνικό-κείμενο"' in pages[ARTICLE]
 
 
-@pytest.mark.parametrize("block", [
-    "```\nsome code\n```",
-    '<div class="note">A raw HTML block</div>',
-    "| a | b |\n| - | - |\n| 1 | 2 |",
-    "    indented code",
-])
+@pytest.mark.parametrize(
+    "block",
+    [
+        "```\nsome code\n```",
+        '<div class="note">A raw HTML block</div>',
+        "| a | b |\n| - | - |\n| 1 | 2 |",
+        "    indented code",
+    ],
+)
 def test_code_raw_html_and_tables_are_not_passages(base_sources, config, block):
     report, pages = page_of(base_sources, config, ARTICLE, add_after(MARK, "\n\n" + block + "\n"))
     assert report == []
     html = pages[ARTICLE]
     start = html.index('id="p-we-experience-a-most')
-    following = html[start:html.index('id="p-everything-can-be-easily')]
+    following = html[start : html.index('id="p-everything-can-be-easily')]
     assert "kb-anchor" not in following.split("</p>", 1)[1], following
     assert '<p id="p-some-code' not in html and '<p id="p-a-raw-html' not in html
 
 
 def test_an_article_title_with_markup_is_escaped_in_generated_markdown(base_sources, config):
-    report, pages = page_of(base_sources, config, THEME, sub("title: The customer journey",
-                                                             'title: "Journeys <i>& moments</i> *now*"'))
+    report, pages = page_of(
+        base_sources, config, THEME, sub("title: The customer journey", 'title: "Journeys <i>& moments</i> *now*"')
+    )
     assert report == []
     assert "Journeys &lt;i&gt;&amp; moments&lt;/i&gt; *now*: every article" in pages["print/journey.md"]
 
 
 # -- files, encodings and the registry: the functions themselves ---------------------
 
+
 class FakeFile:
     def __init__(self, src_uri: str, data: bytes):
         self.src_uri, self.content_bytes = src_uri, data
 
 
-@pytest.mark.parametrize("data, line", [(b"---\ntitle: caf\xe9\n---\n", 2), (b"\xff\xfeA\x00", 1),
-                                        (b"ok\nok\n\x81", 3)])
+@pytest.mark.parametrize(
+    "data, line", [(b"---\ntitle: caf\xe9\n---\n", 2), (b"\xff\xfeA\x00", 1), (b"ok\nok\n\x81", 3)]
+)
 def test_a_file_that_is_not_utf8_is_reported_with_its_line(data, line):
     problems = Problems()
     texts = sources.read_all([FakeFile("articles/x.md", data), FakeFile("articles/y.md", b"fine")], problems)
@@ -397,12 +719,15 @@ def test_a_utf8_bom_and_windows_line_ends_are_accepted():
     assert texts == {"a.md": "title\nline"}
 
 
-@pytest.mark.parametrize("name, fix", [
-    ("notes.txt", "python -m kb new --from-text docs/articles/notes.txt"),
-    ("Upper.MD", "rename it to 'Upper.md' (lower case)"),
-    ("draft.markdown", "rename it to 'draft.md'"),
-    ("data.json", "move it out of docs/articles/"),
-])
+@pytest.mark.parametrize(
+    "name, fix",
+    [
+        ("notes.txt", "python -m kb new --from-text docs/articles/notes.txt"),
+        ("Upper.MD", "rename it to 'Upper.md' (lower case)"),
+        ("draft.markdown", "rename it to 'draft.md'"),
+        ("data.json", "move it out of docs/articles/"),
+    ],
+)
 def test_stray_files_in_the_articles_folder(name, fix):
     problems = Problems()
     sources.check_layout(["articles/a.md", "articles/pic.png", f"articles/{name}", "assets/x.json"], problems)
@@ -411,14 +736,19 @@ def test_stray_files_in_the_articles_folder(name, fix):
     assert fix in str(problem)
 
 
-@pytest.mark.parametrize("content, expected", [
-    (None, "anchors.json: the registry of published anchors is missing"),
-    ('{"pages": {\n<<<<<<< HEAD\n"a/": []\n=======\n"b/": []\n>>>>>>> other\n}}',
-     "anchors.json:2: the file still has merge-conflict markers."),
-    ('{"pages": {"a/": [}', "anchors.json:1: the file is not valid JSON"),
-    ('{"pagez": {}}', "anchors.json: the file does not have the registry's shape"),
-    ('{"pages": {"a/": 3}}', "anchors.json: the file does not have the registry's shape"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (None, "anchors.json: the registry of published anchors is missing"),
+        (
+            '{"pages": {\n<<<<<<< HEAD\n"a/": []\n=======\n"b/": []\n>>>>>>> other\n}}',
+            "anchors.json:2: the file still has merge-conflict markers.",
+        ),
+        ('{"pages": {"a/": [}', "anchors.json:1: the file is not valid JSON"),
+        ('{"pagez": {}}', "anchors.json: the file does not have the registry's shape"),
+        ('{"pages": {"a/": 3}}', "anchors.json: the file does not have the registry's shape"),
+    ],
+)
 def test_a_missing_or_corrupt_registry_is_a_clear_problem(tmp_path, content, expected):
     path = tmp_path / "anchors.json"
     if content is not None:
@@ -439,7 +769,8 @@ def test_a_new_passage_cannot_take_over_a_published_id(base_sources, config):
     sources_ = dict(base_sources)
     old = next(line for line in sources_[ARTICLE].splitlines() if line.startswith(FIRST))
     sources_[ARTICLE] = sources_[ARTICLE].replace(
-        old, FIRST + " to hire staff, because wages in retail rose sharply across Europe last year.")
+        old, FIRST + " to hire staff, because wages in retail rose sharply across Europe last year."
+    )
     _, index2 = _index(sources_, config)
     problems = Problems()
     checks.registry(index2, registry, {}, problems)
@@ -455,7 +786,9 @@ def test_an_edited_passage_keeps_its_published_id(base_sources, config):
     _, index = _index(base_sources, config)
     registry = checks.published_anchors(index)
     sources_ = dict(base_sources)
-    sources_[ARTICLE] = sources_[ARTICLE].replace("stating they cannot afford CX.", "stating that they cannot afford CX.")
+    sources_[ARTICLE] = sources_[ARTICLE].replace(
+        "stating they cannot afford CX.", "stating that they cannot afford CX."
+    )
     _, index2 = _index(sources_, config)
     problems = Problems()
     checks.registry(index2, registry, {}, problems)
@@ -470,16 +803,33 @@ def _index(sources_, config):
 # -- end to end: what only MkDocs does, and what must never be a traceback -----------
 
 E2E = [
-    Case("broken-link", ARTICLE, sub("(is-customer-experience-new.md#", "(is-customer-experience-old.md#"),
-         ["contains a link 'is-customer-experience-old.md", "not found"]),
-    Case("broken-anchor", ARTICLE, sub("is-customer-experience-new.md#p-bottomline-is-that-people-prospects",
-                                       "is-customer-experience-new.md#p-no-such-passage"),
-         ["does not contain an anchor '#p-no-such-passage'"]),
-    Case("broken-raw-html-link", HOME, sub("## Where to start", '<a href="articles/nope/">x</a>\n\n## Where to start'),
-         ["site/index.html: the link 'articles/nope/' is broken: no such file."]),
-    Case("broken-raw-html-fragment", HOME,
-         sub("## Where to start", '<a href="glossary/#no-such-term">x</a>\n\n## Where to start'),
-         ["site/index.html: the link 'glossary/#no-such-term' is broken: no element with id 'no-such-term'."]),
+    Case(
+        "broken-link",
+        ARTICLE,
+        sub("(is-customer-experience-new.md#", "(is-customer-experience-old.md#"),
+        ["contains a link 'is-customer-experience-old.md", "not found"],
+    ),
+    Case(
+        "broken-anchor",
+        ARTICLE,
+        sub(
+            "is-customer-experience-new.md#p-bottomline-is-that-people-prospects",
+            "is-customer-experience-new.md#p-no-such-passage",
+        ),
+        ["does not contain an anchor '#p-no-such-passage'"],
+    ),
+    Case(
+        "broken-raw-html-link",
+        HOME,
+        sub("## Where to start", '<a href="articles/nope/">x</a>\n\n## Where to start'),
+        ["site/index.html: the link 'articles/nope/' is broken: no such file."],
+    ),
+    Case(
+        "broken-raw-html-fragment",
+        HOME,
+        sub("## Where to start", '<a href="glossary/#no-such-term">x</a>\n\n## Where to start'),
+        ["site/index.html: the link 'glossary/#no-such-term' is broken: no element with id 'no-such-term'."],
+    ),
 ]
 
 
@@ -506,10 +856,12 @@ def test_bad_files_fail_the_real_build_with_messages_not_tracebacks(tmp_path: Pa
     result = build_site(project, tmp_path / "site")
     assert result.returncode != 0
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
-    for expected in ["docs/articles/latin1.md:2: the file is not UTF-8 text",
-                     "docs/articles/notes.txt: 'notes.txt' in docs/articles/ is not an article.",
-                     f"docs/{ARTICLE}:2: the front matter is not valid YAML",
-                     "anchors.json: the registry of published anchors is missing"]:
+    for expected in [
+        "docs/articles/latin1.md:2: the file is not UTF-8 text",
+        "docs/articles/notes.txt: 'notes.txt' in docs/articles/ is not an article.",
+        f"docs/{ARTICLE}:2: the front matter is not valid YAML",
+        "anchors.json: the registry of published anchors is missing",
+    ]:
         assert expected in result.stderr, f"expected {expected!r} in:\n{result.stderr[-3000:]}"
 
 
@@ -538,5 +890,10 @@ def test_external_links_get_noopener_and_are_reported(tmp_path: Path):
     assert '<a href="https://www.mckinsey.com/" rel="noopener">McKinsey</a>' in page
     report = json.loads((tmp_path / "site/external-links.json").read_text())["external_links"]
     # The article, and the print views of its themes, which carry its text.
-    assert report == {"https://www.mckinsey.com/": ["articles/customer-experience-in-the-digital-era/index.html",
-                                                    "print/culture/index.html", "print/journey/index.html"]}
+    assert report == {
+        "https://www.mckinsey.com/": [
+            "articles/customer-experience-in-the-digital-era/index.html",
+            "print/culture/index.html",
+            "print/journey/index.html",
+        ]
+    }

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from kb import transcription
 from kb.devtools import ROOT
 from kb.htmltext import built_pages, visible_text
-from kb import transcription
 
 # The authoritative seeds sit beside the repository (../shared/seeds); a copy
 # lives in tests/seeds so the suite also runs where that folder is absent.
@@ -31,8 +31,7 @@ def articles(site):
 def page_for(blocks, articles) -> tuple[Path, str]:
     """The built article that carries this seed: the one with its opening sentence."""
     probes = [s for b in blocks for s in transcription.sentences(b.text) if len(s) > 40][:2]
-    matches = [(path, html) for path, html in articles.items()
-               if all(p in visible_text(html) for p in probes)]
+    matches = [(path, html) for path, html in articles.items() if all(p in visible_text(html) for p in probes)]
     assert len(matches) == 1, f"expected one article page with {probes!r}, found {len(matches)}"
     return matches[0]
 
@@ -58,8 +57,9 @@ def test_every_sentence_of_the_seed_is_published(seed, articles):
     for block in blocks:
         if date := ISO_DATE.match(block.text):
             day, month, year = map(int, date.groups())
-            assert published_date and published_date.group(1) == f"{year:04d}-{month:02d}-{day:02d}", \
+            assert published_date and published_date.group(1) == f"{year:04d}-{month:02d}-{day:02d}", (
                 f"{path}: the seed's date line {block.text!r} is not the page's publication date"
+            )
             continue
         for sentence in transcription.sentences(block.text):
             if sentence not in text:
@@ -81,7 +81,9 @@ WORD = re.compile(r"[^\W\d_]+")
 
 
 def damage_in(text: str) -> list[str]:
-    found = [f"mojibake {m.group(0)!r} in …{text[max(0, m.start() - 20):m.end() + 20]}…" for m in MOJIBAKE.finditer(text)]
+    found = [
+        f"mojibake {m.group(0)!r} in …{text[max(0, m.start() - 20) : m.end() + 20]}…" for m in MOJIBAKE.finditer(text)
+    ]
     for word in WORD.findall(text):
         scripts = {unicodedata.name(ch, "?").split()[0] for ch in word}
         if "LATIN" in scripts and scripts & {"GREEK", "CYRILLIC", "ARMENIAN", "CHEROKEE"}:

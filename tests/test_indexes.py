@@ -60,7 +60,7 @@ def hrefs(fragment: str) -> list[str]:
 
 def block(page_html: str, css_class: str) -> str:
     start = page_html.index(f'class="{css_class}')
-    return page_html[start:page_html.index("</ul>", start)]
+    return page_html[start : page_html.index("</ul>", start)]
 
 
 @pytest.mark.parametrize("theme", theme_ids())
@@ -79,7 +79,9 @@ def test_every_theme_has_at_least_two_articles():
 def test_article_header_shows_attribution_and_theme_chips(site):
     for slug, meta in articles().items():
         page = html(site, f"articles/{slug}/")
-        header = page[page.index('class="kb-article-header'):page.index("</div>", page.index('class="kb-article-header'))]
+        header = page[
+            page.index('class="kb-article-header') : page.index("</div>", page.index('class="kb-article-header'))
+        ]
         chips = [h.strip("./").split("/")[-1] for h in hrefs(block(header, "kb-chips"))]
         assert chips == meta["themes"], slug
         if meta.get("source_url"):
@@ -108,8 +110,11 @@ def links_between() -> set[frozenset[str]]:
 
 def test_related_articles_are_few_and_their_reasons_are_true(site):
     metas, linked = articles(), links_between()
-    titles = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8").split("\n---", 1)[0][3:])["title"]
-              for p in (DOCS / "themes").glob("*.md") if p.name != "index.md"}
+    titles = {
+        p.stem: yaml.safe_load(p.read_text(encoding="utf-8").split("\n---", 1)[0][3:])["title"]
+        for p in (DOCS / "themes").glob("*.md")
+        if p.name != "index.md"
+    }
     for slug, meta in metas.items():
         page = html(site, f"articles/{slug}/")
         section = block(page, "kb-related")
@@ -141,7 +146,7 @@ def test_disciplines_index_lists_every_marked_passage(site):
     page = html(site, "disciplines/")
     for discipline, slugs in marks().items():
         start = page.index(f'data-discipline="{discipline}"')
-        section = page[start:page.index("</div>", start)]
+        section = page[start : page.index("</div>", start)]
         linked = [h.split("/")[-2] for h in hrefs(section)]
         assert sorted(linked) == sorted(slugs), discipline
 
@@ -161,9 +166,11 @@ def test_glossary_has_25_terms_alphabetical_with_letter_index(site):
     assert len(terms) >= 25
     names = [re.sub("<[^>]+>", "", name).strip() for _, name in terms]
     assert names == sorted(names, key=str.casefold)
-    letters = page[page.index('class="kb-letters"'):page.index("</nav>", page.index('class="kb-letters"'))]
-    for term_id, name in zip([t for t, _ in terms], names):
-        first_of_letter = next(t for t, n in zip([t for t, _ in terms], names) if n[0].upper() == name[0].upper())
+    letters = page[page.index('class="kb-letters"') : page.index("</nav>", page.index('class="kb-letters"'))]
+    for _term_id, name in zip([t for t, _ in terms], names, strict=False):
+        first_of_letter = next(
+            t for t, n in zip([t for t, _ in terms], names, strict=False) if n[0].upper() == name[0].upper()
+        )
         assert f'href="#{first_of_letter}">{name[0].upper()}</a>' in letters
 
 
@@ -171,7 +178,9 @@ def test_every_glossary_term_appears_in_and_links_to_real_passages(site):
     page = html(site, "glossary/")
     for term_id in re.findall(r'<h2 id="([\w-]+)">', page):
         start = page.index(f'<h2 id="{term_id}">')
-        appears = page[page.index('class="kb-appears"', start):page.index("</div>", page.index('class="kb-appears"', start))]
+        appears = page[
+            page.index('class="kb-appears"', start) : page.index("</div>", page.index('class="kb-appears"', start))
+        ]
         links = hrefs(appears)
         assert links, f"{term_id} lists no passage"
         for link in links:
@@ -183,7 +192,7 @@ def test_every_glossary_term_appears_in_and_links_to_real_passages(site):
 def test_terms_are_marked_once_per_section(site):
     for slug in articles():
         page = html(site, f"articles/{slug}/")
-        body = page[page.index("<article"):page.index("</article>")]
+        body = page[page.index("<article") : page.index("</article>")]
         for section in re.split(r"<h[23] ", body):
             marked = re.findall(r'class="kb-term" href="[^"]*#([\w-]+)"', section)
             assert len(marked) == len(set(marked)), (slug, marked)
@@ -199,7 +208,9 @@ def test_abbreviation_and_expansion_both_reach_the_search_index(site):
 def test_passage_ids_are_unique_and_on_every_paragraph(site):
     for slug in articles():
         page = html(site, f"articles/{slug}/")
-        body = page[page.index("<article"):page.index("</article>")]
+        body = page[page.index("<article") : page.index("</article>")]
         ids = re.findall(r'\sid="([^"]+)"', body)
         assert len(ids) == len(set(ids)), slug
-        assert not re.search(r"<p>(?!\s*</p>)", body.split('class="kb-article-footer')[0]), f"{slug}: a paragraph has no id"
+        assert not re.search(r"<p>(?!\s*</p>)", body.split('class="kb-article-footer')[0]), (
+            f"{slug}: a paragraph has no id"
+        )

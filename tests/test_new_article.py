@@ -8,19 +8,34 @@ from pathlib import Path
 
 import yaml
 
-from kb.devtools import ROOT, build_site, copy_project
+from kb.devtools import build_site, copy_project
 
 
 def scaffold(project: Path, *args: str) -> subprocess.CompletedProcess:
     # The tool works on the project in the current folder.
-    return subprocess.run([sys.executable, "-m", "kb", "new", *args], cwd=project,
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "kb", "new", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_a_scaffolded_article_builds_and_shows_its_attribution(tmp_path):
     project = copy_project(tmp_path / "p")
-    result = scaffold(project, "Service Recovery: When Things Go Wrong", "--author", "Jane Doe",
-                      "--source", "example.org", "--published", "2024-05-01", "--themes", "journey,culture")
+    result = scaffold(
+        project,
+        "Service Recovery: When Things Go Wrong",
+        "--author",
+        "Jane Doe",
+        "--source",
+        "example.org",
+        "--published",
+        "2024-05-01",
+        "--themes",
+        "journey,culture",
+    )
     assert result.returncode == 0, result.stderr
     path = project / "docs/articles/service-recovery-when-things-go-wrong.md"
     meta = yaml.safe_load(path.read_text().split("\n---", 1)[0][3:])
@@ -30,11 +45,13 @@ def test_a_scaffolded_article_builds_and_shows_its_attribution(tmp_path):
     assert built.returncode == 0, built.stderr
     page = (tmp_path / "site/articles/service-recovery-when-things-go-wrong/index.html").read_text()
     assert "Jane Doe" in page and 'datetime="2024-05-01"' in page
+
     # It is listed on the theme pages it names, and on no other.
     def listing(theme):
         html = (tmp_path / f"site/themes/{theme}/index.html").read_text()
         start = html.index('class="kb-article-list"')
-        return html[start:html.index("</ul>", start)]
+        return html[start : html.index("</ul>", start)]
+
     assert "service-recovery-when-things-go-wrong" in listing("journey")
     assert "service-recovery-when-things-go-wrong" not in listing("omnichannel")
 
@@ -42,8 +59,10 @@ def test_a_scaffolded_article_builds_and_shows_its_attribution(tmp_path):
 def test_importing_a_pasted_article_repairs_it(tmp_path):
     project = copy_project(tmp_path / "p")
     pasted = tmp_path / "pasted.txt"
-    pasted.write_text("Why Loyalty Is Earned\n\nWe adοpt a new view.Â\n\n  •  First point\n  •  Second point\n\n"
-                      "Leave a comment\n", encoding="utf-8")
+    pasted.write_text(
+        "Why Loyalty Is Earned\n\nWe adοpt a new view.Â\n\n  •  First point\n  •  Second point\n\nLeave a comment\n",
+        encoding="utf-8",
+    )
     result = scaffold(project, "--from-text", str(pasted), "--author", "A. Writer")
     assert result.returncode == 0, result.stderr
     text = (project / "docs/articles/why-loyalty-is-earned.md").read_text()

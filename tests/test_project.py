@@ -42,7 +42,7 @@ def test_nothing_imports_from_tests_or_edits_sys_path():
 def test_the_readme_layout_names_every_top_level_folder():
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
     folders = {path.split("/")[0] for path in tracked if "/" in path and not path.startswith(".")}
-    layout = README[README.index("## How the site is organised"):]
+    layout = README[README.index("## How the site is organised") :]
     for folder in folders:
         assert f"{folder}/" in layout, f"the README's layout does not mention {folder}/"
 

@@ -49,7 +49,7 @@ def read(site: Site, url: str) -> str:
 
 def between(html: str, start_marker: str, end_marker: str = "</ul>") -> str:
     start = html.index(start_marker)
-    return html[start:html.index(end_marker, start)]
+    return html[start : html.index(end_marker, start)]
 
 
 @pytest.mark.parametrize("theme", synthetic.THEMES)
@@ -70,15 +70,15 @@ def test_disciplines_index_is_bounded_counted_and_points_to_the_rest(big):
     for discipline in synthetic.DISCIPLINES:
         block = between(page, f'data-discipline="{discipline}"', "</div>")
         linked = re.findall(r'href="\.\./articles/(synthetic-\d{4})/#p-[\w-]+"', block)
-        expected = [a.slug for a in sorted(plan, key=lambda a: a.slug)
-                    for d in a.marks.values() if d == discipline]
+        expected = [a.slug for a in sorted(plan, key=lambda a: a.slug) for d in a.marks.values() if d == discipline]
         assert len(re.findall(r'href="\.\./articles/[^"/]+/#p-', block)) == render.DISCIPLINE_PASSAGES
         assert Counter(linked) <= Counter(expected), discipline
         total = int(re.search(r'class="kb-count">(\d+) passages', block).group(1))
         assert total >= len(expected), discipline  # the five real articles count too
         assert f'href="../articles/?discipline={discipline}"' in block
-        in_index = set(re.findall(rf'data-disciplines="[^"]*\b{discipline}\b[^"]*"[^>]*><a href="(synthetic-\d{{4}})/"',
-                                  index))
+        in_index = set(
+            re.findall(rf'data-disciplines="[^"]*\b{discipline}\b[^"]*"[^>]*><a href="(synthetic-\d{{4}})/"', index)
+        )
         assert in_index == set(expected), discipline
 
 

@@ -43,8 +43,11 @@ def test_serve_reports_a_bad_edit_and_serves_the_repaired_page(tmp_path, mode):
     base = f"http://127.0.0.1:{port}/"
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", *mode],
-        cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=project,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     log: list[str] = []
     reader = threading.Thread(target=lambda: log.extend(iter(server.stdout.readline, "")), daemon=True)
@@ -56,11 +59,18 @@ def test_serve_reports_a_bad_edit_and_serves_the_repaired_page(tmp_path, mode):
 
         article.write_text(original.replace("themes: [omnichannel,", "themes: [omnichanel,"), encoding="utf-8")
         wait_for(lambda: any("unknown theme 'omnichanel'" in line for line in log), 30, "the error report")
-        wait_for(lambda: any("An error happened during the rebuild" in line for line in log), 30,
-                 "the server to report the failed rebuild")
+        wait_for(
+            lambda: any("An error happened during the rebuild" in line for line in log),
+            30,
+            "the server to report the failed rebuild",
+        )
 
-        article.write_text(original.replace("title: Can We Afford to Miss Customer Experience?",
-                                            "title: Can We Afford It? (repaired)"), encoding="utf-8")
+        article.write_text(
+            original.replace(
+                "title: Can We Afford to Miss Customer Experience?", "title: Can We Afford It? (repaired)"
+            ),
+            encoding="utf-8",
+        )
         wait_for(lambda: "Can We Afford It? (repaired)" in fetch(base + URL_PATH, timeout=10), 60, "the repaired page")
         assert server.poll() is None, "the server stopped"
         # The page still has its generated parts (header, related articles).

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.tools import build_offline
 from kb import transcription
 from kb.devtools import copy_project
+from kb.tools import build_offline
+
 from test_content import SEEDS
 from test_indexes import articles
 
@@ -93,6 +94,6 @@ def test_the_theme_print_view_has_every_article_of_the_theme_each_on_new_pages(b
         assert title in text
     # Each article starts a page: its title is the first line of some page.
     starts = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout.split("\f")
-    first_lines = [next((l.strip() for l in page.splitlines() if l.strip()), "") for page in starts]
+    first_lines = [next((line.strip() for line in page.splitlines() if line.strip()), "") for page in starts]
     for title in expected[1:]:
         assert any(line.startswith(title[:30]) for line in first_lines), title

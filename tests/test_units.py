@@ -7,7 +7,9 @@ from kb.urls import rebase_links, relative_url, resolve_link, url_of_src
 
 
 def test_passage_ids_come_from_the_first_five_words():
-    assert passage_id("Organizations today seem partly unable to overcome") == "p-organizations-today-seem-partly-unable"
+    assert (
+        passage_id("Organizations today seem partly unable to overcome") == "p-organizations-today-seem-partly-unable"
+    )
     assert passage_id("There’s the challenge! We have") == "p-theres-the-challenge-we-have"
     assert passage_id("") == "p"
 

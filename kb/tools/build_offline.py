@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 from kb.devtools import ROOT, build_site
+
 ZIP_NAME = "cx-knowledge-base-offline"
 FOLDER = "cx-knowledge-base"
 

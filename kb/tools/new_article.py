@@ -22,7 +22,6 @@ from kb.problems import Problems
 from kb.text import slugify
 
 
-
 def known_themes(docs: Path) -> list[str]:
     """The themes the build knows: one per page in docs/themes/."""
     pages = (p.relative_to(docs).as_posix() for p in (docs / "themes").glob("*.md"))
@@ -54,8 +53,16 @@ def body_from_text(raw: str) -> tuple[str | None, str]:
     return title, "\n".join(out).strip() + "\n"
 
 
-def render(title: str, description: str, themes: list[str], author: str | None, source: str | None,
-           published: str | None, body: str, first_discipline: str) -> str:
+def render(
+    title: str,
+    description: str,
+    themes: list[str],
+    author: str | None,
+    source: str | None,
+    published: str | None,
+    body: str,
+    first_discipline: str,
+) -> str:
     lines = ["---", f"title: {yaml_text(title)}", f"description: {yaml_text(description)}"]
     if author:
         lines.append(f"author: {yaml_text(author)}")
@@ -111,19 +118,24 @@ def main(argv: list[str] | None = None) -> int:
 
     slug = slugify(args.slug or title)
     if not slug:
-        parser.error(f"the title {title!r} has no letters a file name can be made of; "
-                     "give one with --slug, e.g. --slug customer-journeys")
+        parser.error(
+            f"the title {title!r} has no letters a file name can be made of; "
+            "give one with --slug, e.g. --slug customer-journeys"
+        )
     target = docs / "articles" / f"{slug}.md"
     if target.exists():
         parser.error(f"{target.relative_to(docs.parent)} already exists; choose another title or edit that file")
     description = args.description or f"What {title} argues, in one sentence (replace this)."
-    target.write_text(render(title, description, themes, args.author, args.source, args.published,
-                             body, disciplines[0]), encoding="utf-8")
-    print(f"Created {target.relative_to(docs.parent)}\n"
-          "Next:\n"
-          "  1. Write the description (one sentence) and check the themes in the front matter.\n"
-          f"  2. Mark passages with their disciplines: a line {{ disciplines=\"{disciplines[0]}\" }} right under\n"
-          f"     a paragraph (known: {', '.join(disciplines)}); review the one on the first paragraph.\n"
-          "  3. Preview with `make serve`, then run `make anchors` and commit the article with anchors.json.")
+    target.write_text(
+        render(title, description, themes, args.author, args.source, args.published, body, disciplines[0]),
+        encoding="utf-8",
+    )
+    print(
+        f"Created {target.relative_to(docs.parent)}\n"
+        "Next:\n"
+        "  1. Write the description (one sentence) and check the themes in the front matter.\n"
+        f'  2. Mark passages with their disciplines: a line {{ disciplines="{disciplines[0]}" }} right under\n'
+        f"     a paragraph (known: {', '.join(disciplines)}); review the one on the first paragraph.\n"
+        "  3. Preview with `make serve`, then run `make anchors` and commit the article with anchors.json."
+    )
     return 0
-

@@ -10,7 +10,6 @@ per combination. Nothing but 127.0.0.1 is contacted.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from kb.devtools import CHROMIUM, CHROMIUM_FLAGS, serve

@@ -12,7 +12,6 @@ With `plain=True` the marks and links are left out, for a bare MkDocs site.
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,17 +56,23 @@ def plan(count: int) -> list[Synthetic]:
         themes = [THEMES[n % 4], THEMES[(n + 1 + n // 4) % 4]]
         themes = list(dict.fromkeys(themes))
         marks = {1: DISCIPLINES[n % 6], 3: DISCIPLINES[(n + 2) % 6]}
-        articles.append(Synthetic(f"synthetic-{n:04d}", themes, paragraphs, marks,
-                                  f"synthetic-{n - 1:04d}" if n else None))
+        articles.append(
+            Synthetic(f"synthetic-{n:04d}", themes, paragraphs, marks, f"synthetic-{n - 1:04d}" if n else None)
+        )
     return articles
 
 
 def markdown(article: Synthetic, first_ids: dict[str, str], plain: bool = False) -> str:
     """The article's page; `first_ids` gives each article's first passage id."""
     number = int(article.slug.split("-")[1])
-    lines = ["---", f"title: Synthetic article {number:04d}",
-             f'description: "Generated from the seed paragraphs to test the site at scale ({number})."',
-             f"themes: [{', '.join(article.themes)}]", "---", ""]
+    lines = [
+        "---",
+        f"title: Synthetic article {number:04d}",
+        f'description: "Generated from the seed paragraphs to test the site at scale ({number})."',
+        f"themes: [{', '.join(article.themes)}]",
+        "---",
+        "",
+    ]
     for index, text in enumerate(article.paragraphs):
         if index == 0 and article.links_to and not plain:
             text += f" [Previous synthetic article]({article.links_to}.md#{first_ids[article.links_to]})"

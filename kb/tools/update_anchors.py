@@ -21,8 +21,13 @@ from kb.devtools import ROOT, build_site
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repin", action="append", default=[], metavar="URL#ID",
-                        help="record that this published anchor now points at its successor passage")
+    parser.add_argument(
+        "--repin",
+        action="append",
+        default=[],
+        metavar="URL#ID",
+        help="record that this published anchor now points at its successor passage",
+    )
     parser.add_argument("--project", type=Path, default=None, help="the project folder (default: here)")
     args = parser.parse_args(argv)
     project = args.project or (Path.cwd() if (Path.cwd() / "mkdocs.yml").exists() else ROOT)
@@ -37,8 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     registry_path = project / anchors.REGISTRY_FILE
     registry = anchors.load(registry_path) if registry_path.exists() else {}
     if registry is None:
-        print(f"{registry_path.name} cannot be read: restore it with 'git checkout -- {registry_path.name}'.",
-              file=sys.stderr)
+        print(
+            f"{registry_path.name} cannot be read: restore it with 'git checkout -- {registry_path.name}'.",
+            file=sys.stderr,
+        )
         return 1
     unknown = [r for r in args.repin if r.partition("#")[2] not in published.get(r.partition("#")[0], {})]
     if unknown:
@@ -48,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     added = sum(len(v) for v in merged.values()) - sum(len(v) for v in registry.values())
     new_pages = len(set(merged) - set(registry))
     anchors.dump(registry_path, merged)
-    print(f"{registry_path.name}: {added} new anchor(s), {new_pages} new page(s), {len(args.repin)} re-pinned; "
-          f"{sum(len(v) for v in merged.values())} anchors on {len(merged)} pages in all.")
+    print(
+        f"{registry_path.name}: {added} new anchor(s), {new_pages} new page(s), {len(args.repin)} re-pinned; "
+        f"{sum(len(v) for v in merged.values())} anchors on {len(merged)} pages in all."
+    )
     return 0
