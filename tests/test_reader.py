@@ -9,8 +9,7 @@ is served from 127.0.0.1 and driven in Debian's Chromium.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
+import io
 import re
 import subprocess
 import unicodedata
@@ -19,9 +18,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import PHONE
 from kb.devtools import ROOT, QuietHandler, build_site, copy_project, serve
 from kb.htmltext import page_urls
+
+from conftest import PHONE
 
 ARTICLES = sorted(p for p in (ROOT / "docs" / "articles").glob("*.md") if p.name != "index.md")
 SCHEMES = ["light", "dark"]
@@ -37,6 +37,7 @@ def pages(site: Path) -> list[str]:
 
 
 # -- Phones -------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("width", [320, 375])
 @pytest.mark.parametrize("scheme", SCHEMES)
@@ -90,8 +91,9 @@ def test_a_matrix_scrolls_in_its_own_box_on_a_phone(chromium, base_url, url, sch
     # The table is wider than the phone and scrolls inside its box.
     assert wrap.evaluate("w => w.scrollWidth > w.clientWidth")
     # A visible line says so.
-    hint = wrap.evaluate("w => { const s = getComputedStyle(w, '::before');"
-                         " return [s.visibility, parseFloat(s.height), s.content]; }")
+    hint = wrap.evaluate(
+        "w => { const s = getComputedStyle(w, '::before'); return [s.visibility, parseFloat(s.height), s.content]; }"
+    )
     assert hint[0] == "visible" and hint[1] > 0 and "sideways" in hint[2], hint
     # Headings break between words, never inside one.
     assert wrap.evaluate(BROKEN_WORDS) == []
@@ -118,17 +120,21 @@ def test_a_matrix_that_fits_shows_no_scroll_hint(chromium, base_url, url):
     tab.goto(base_url + url)
     wrap = tab.locator(".kb-matrix-wrap").first
     assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth")
-    hint = wrap.evaluate("w => { const s = getComputedStyle(w, '::before'); return [s.visibility, parseFloat(s.height)]; }")
+    hint = wrap.evaluate(
+        "w => { const s = getComputedStyle(w, '::before'); return [s.visibility, parseFloat(s.height)]; }"
+    )
     assert hint == ["hidden", 0], hint
     context.close()
 
 
 # -- The disciplines diagram ----------------------------------------------------
 
+
 def _luminance(rgb):
     def channel(c):
         c /= 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
     r, g, b = (channel(c) for c in rgb)
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -144,7 +150,7 @@ def _parse(colour: str):
 
 def _over(top, bottom):
     r, g, b, a = top
-    return tuple(a * c + (1 - a) * d for c, d in zip((r, g, b), bottom[:3]))
+    return tuple(a * c + (1 - a) * d for c, d in zip((r, g, b), bottom[:3], strict=True))
 
 
 def contrast(foreground: str, background: str, page_background: str) -> float:
@@ -213,6 +219,7 @@ def test_the_lightbox_with_one_item_has_no_arrows(page, base_url):
 
 
 # -- Print ----------------------------------------------------------------------
+
 
 def pdf_text(tab, url: str, path: Path) -> str:
     tab.goto(url)
@@ -302,8 +309,10 @@ def test_a_print_view_prints_without_its_bar(browser, base_url, tmp_path):
     assert "Back to" not in text and "Print or save as PDF" not in text
 
 
-@pytest.mark.xfail(reason="needs the build: print views render an empty byline "
-                          "(<p class=\"kb-byline\"></p>) and no editorial note", strict=False)
+@pytest.mark.xfail(
+    reason='needs the build: print views render an empty byline (<p class="kb-byline"></p>) and no editorial note',
+    strict=False,
+)
 def test_a_print_view_keeps_bylines_and_editorial_notes(browser, base_url, tmp_path):
     theme = "culture"
     in_theme = [front_matter(p) for p in ARTICLES if theme in front_matter(p).get("themes", [])]
@@ -318,6 +327,7 @@ def test_a_print_view_keeps_bylines_and_editorial_notes(browser, base_url, tmp_p
 
 
 # -- Feed --------------------------------------------------------------------------
+
 
 def test_the_feed_lists_every_article_by_publication_date(site, base_url):
     import feedparser
@@ -345,14 +355,16 @@ def test_the_feed_lists_every_article_by_publication_date(site, base_url):
 @pytest.mark.parametrize("url", ["", "articles/", "glossary/", "themes/journey/"])
 def test_every_page_announces_the_feed(page, base_url, url):
     page.goto(base_url + url)
-    hrefs = page.eval_on_selector_all('head link[rel="alternate"][type="application/rss+xml"]',
-                                      "links => links.map(l => l.href)")
+    hrefs = page.eval_on_selector_all(
+        'head link[rel="alternate"][type="application/rss+xml"]', "links => links.map(l => l.href)"
+    )
     assert base_url + "feed_rss_created.xml" in hrefs
     response = page.request.get(base_url + "feed_rss_created.xml")
     assert response.ok and b"<rss" in response.body()
 
 
 # -- Last updated, suggest an edit --------------------------------------------------
+
 
 def test_every_page_from_a_source_says_when_it_was_last_updated(site):
     today = dt.date.today()
@@ -394,7 +406,9 @@ def test_suggest_an_edit_links_to_the_source_and_asks_no_other_host(browser, edi
     assert tab.locator(".md-source, [data-md-component=source]").count() == 0  # no repository widget
     assert "Last updated" in tab.locator(".kb-page-facts").inner_text()
     tab.goto(url + "glossary/")
-    assert tab.get_by_role("link", name="Suggest an edit to this page").get_attribute("href").endswith("/docs/glossary.md")
+    assert (
+        tab.get_by_role("link", name="Suggest an edit to this page").get_attribute("href").endswith("/docs/glossary.md")
+    )
     tab.goto(url + "print/culture/")  # generated: there is no source to edit
     assert tab.locator(".kb-edit-link").count() == 0
     tab.close()
@@ -408,6 +422,7 @@ def test_without_an_edit_address_there_is_no_edit_link(site):
 
 # -- 404 ----------------------------------------------------------------------------
 
+
 class NotFoundHandler(QuietHandler):
     """Like a static host: a missing path gets 404.html with status 404."""
 
@@ -419,7 +434,7 @@ class NotFoundHandler(QuietHandler):
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            import io
+
             return io.BytesIO(body)
         return super().send_head()
 
@@ -431,8 +446,13 @@ def host(site):
     server.shutdown()
 
 
-ENTRY_POINTS = {"Home": "", "Articles": "articles/", "Themes": "themes/", "Glossary": "glossary/",
-                "Disciplines": "disciplines/"}
+ENTRY_POINTS = {
+    "Home": "",
+    "Articles": "articles/",
+    "Themes": "themes/",
+    "Glossary": "glossary/",
+    "Disciplines": "disciplines/",
+}
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
@@ -451,8 +471,8 @@ def test_the_404_page_offers_search_and_the_main_pages(chromium, site, host, sch
         assert (site / target / "index.html").exists()
     # Served at any depth, so the links are absolute paths in the file.
     raw = (site / "404.html").read_text(encoding="utf-8")
-    entries = raw[raw.index('class="kb-404-entries"'):]
-    assert re.findall(r'href="([^"]*)"', entries)[:len(ENTRY_POINTS)] == ["/" + t for t in ENTRY_POINTS.values()]
+    entries = raw[raw.index('class="kb-404-entries"') :]
+    assert re.findall(r'href="([^"]*)"', entries)[: len(ENTRY_POINTS)] == ["/" + t for t in ENTRY_POINTS.values()]
     # The search box holds the words of the address, and searching opens the
     # site's search with them.
     box = tab.get_by_role("searchbox", name="Search for")
@@ -472,16 +492,23 @@ def test_the_404_page_offers_search_and_the_main_pages(chromium, site, host, sch
 
 # -- Transcription repairs (kb/transcription.py) -------------------------------------
 
-@pytest.mark.parametrize("damaged, repaired", [
-    ("it\u00e2\u20ac\u2122s", "it\u2019s"),                      # UTF-8 read as Windows-1252
-    ("don\u00e2\x80\x99t", "don\u2019t"),                         # ... as Latin-1: C1 controls
-    ("\u00c3\u00a2\u00e2\u201a\u00ac\u00e2\u201e\u00a2 twice", "\u2019 twice"),  # garbled twice
-    ("caf\u00c3\u00a9 at \u00c2\u00a35", "caf\u00e9 at \u00a35"),
-    ("the past.\u00c2", "the past."),                             # stray half of a no-break space
-    ("ad\u03bfpt", "adopt"),                                      # Greek omicron in a Latin word
-    ("\u201ccurly\u201d it\u2019s", "\u201ccurly\u201d it\u2019s"),  # the authors' quotes stay curly
-    ("\u03ba\u03b1\u03bb\u03b7\u03bc\u03ad\u03c1\u03b1", "\u03ba\u03b1\u03bb\u03b7\u03bc\u03ad\u03c1\u03b1"),  # real Greek stays
-])
+
+@pytest.mark.parametrize(
+    "damaged, repaired",
+    [
+        ("it\u00e2\u20ac\u2122s", "it\u2019s"),  # UTF-8 read as Windows-1252
+        ("don\u00e2\x80\x99t", "don\u2019t"),  # ... as Latin-1: C1 controls
+        ("\u00c3\u00a2\u00e2\u201a\u00ac\u00e2\u201e\u00a2 twice", "\u2019 twice"),  # garbled twice
+        ("caf\u00c3\u00a9 at \u00c2\u00a35", "caf\u00e9 at \u00a35"),
+        ("the past.\u00c2", "the past."),  # stray half of a no-break space
+        ("ad\u03bfpt", "adopt"),  # Greek omicron in a Latin word
+        ("\u201ccurly\u201d it\u2019s", "\u201ccurly\u201d it\u2019s"),  # the authors' quotes stay curly
+        (
+            "\u03ba\u03b1\u03bb\u03b7\u03bc\u03ad\u03c1\u03b1",
+            "\u03ba\u03b1\u03bb\u03b7\u03bc\u03ad\u03c1\u03b1",
+        ),  # real Greek stays
+    ],
+)
 def test_transcription_repairs_mojibake_with_ftfy_and_keeps_the_articles_own_repairs(damaged, repaired):
     from kb import transcription
 
