@@ -520,19 +520,19 @@ CASES = [
     Case(
         "unknown-placeholder",
         HOME,
-        sub("<!-- kb:article-list -->", "<!-- kb:article-lists -->"),
+        sub("<!-- kb:recent-articles -->", "<!-- kb:article-lists -->"),
         ["docs/index.md: unknown placeholder '<!-- kb:article-lists -->'.", "<!-- kb:article-list -->"],
     ),
     Case(
         "theme-articles-unknown-theme",
         HOME,
-        sub("<!-- kb:article-list -->", "<!-- kb:theme-articles nope -->"),
+        sub("<!-- kb:recent-articles -->", "<!-- kb:theme-articles nope -->"),
         ["docs/index.md: '<!-- kb:theme-articles nope -->' names no known theme."],
     ),
     Case(
         "theme-articles-outside-theme-page",
         HOME,
-        sub("<!-- kb:article-list -->", "<!-- kb:theme-articles -->"),
+        sub("<!-- kb:recent-articles -->", "<!-- kb:theme-articles -->"),
         ["docs/index.md: '<!-- kb:theme-articles  -->' names no known theme.", "use it on a theme page"],
     ),
 ]
