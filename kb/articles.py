@@ -27,6 +27,8 @@ OPTIONAL = {
     "source_url": "the address of the original (or of its site), https://…",
     "transcription": "what was repaired when the text was copied off the web, a list of short phrases",
     "published": "the first publication date, as YYYY-MM-DD",
+    "added": "the date the article joined this knowledge base, as YYYY-MM-DD (the feed's date when "
+    "'published' is unknown)",
     "title_editorial": "true when the source had no title and the title is ours",
 }
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -133,6 +135,11 @@ def validate(src_uri: str, meta: dict, raw: str, allowed_themes: list[str], prob
         if len(set(map(str, themes))) != len(themes):
             problems.add(file, front_matter_line(raw, "themes"), "a theme is listed twice.", "list each theme once.")
 
+    for key in ("added",):
+        value = meta.get(key)
+        if value is not None and not isinstance(value, dt.date):
+            problems.add(file, front_matter_line(raw, key), f"'{key}' is '{value}', not an ISO date.",
+                         "write the date as YYYY-MM-DD, e.g. 2026-11-23.")
     published = meta.get("published")
     if published is not None and not isinstance(published, dt.date):
         if isinstance(published, str) and _ISO_DATE.match(published):

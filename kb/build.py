@@ -259,6 +259,15 @@ def escape_meta(meta: dict) -> None:
             meta[key] = escape(value)
 
 
+def feed_meta(src_uri: str, meta: dict) -> None:
+    """The feed's date for an article: first publication where known, else
+    the day it joined the knowledge base (mkdocs.yml, rss plugin)."""
+    if articles_mod.is_article(src_uri):
+        date = meta.get("published") or meta.get("added")
+        if date is not None:
+            meta["feed_date"] = date
+
+
 def search_meta(src_uri: str, meta: dict) -> None:
     """Articles rank above a short page that shares one word with them."""
     if articles_mod.is_article(src_uri):

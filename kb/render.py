@@ -365,7 +365,8 @@ def theme_print(ctx: BlockContext) -> str | None:
             if x
         )
         body = rebase_links(ctx.index.contents.get(article.src_uri, ""), ctx.index.urls[article.src_uri], ctx.page_url)
-        articles.append({"title": article.title, "byline": byline, "body": body})
+        articles.append({"title": article.title, "byline": byline or "Author not named in the source",
+                         "editorial": article.title_editorial, "body": body})
     rest = [{"title": a.title, "url": ctx.link(ctx.index.urls[a.src_uri])} for a in everything[PRINT_ARTICLES:]]
     printed = [a.src_uri for a in everything[:PRINT_ARTICLES]]
     return ctx.render("theme-print", articles=articles, rest=rest, definitions=definitions(ctx.index, printed))

@@ -309,10 +309,6 @@ def test_a_print_view_prints_without_its_bar(browser, base_url, tmp_path):
     assert "Back to" not in text and "Print or save as PDF" not in text
 
 
-@pytest.mark.xfail(
-    reason='needs the build: print views render an empty byline (<p class="kb-byline"></p>) and no editorial note',
-    strict=False,
-)
 def test_a_print_view_keeps_bylines_and_editorial_notes(browser, base_url, tmp_path):
     theme = "culture"
     in_theme = [front_matter(p) for p in ARTICLES if theme in front_matter(p).get("themes", [])]

@@ -70,6 +70,7 @@ def render(
         lines.append(f"source: {yaml_text(source)}")
     if published:
         lines.append(f"published: {published}")
+    lines.append(f"added: {dt.date.today().isoformat()}")
     lines += [f"themes: [{', '.join(themes)}]", "---", ""]
     # The first paragraph carries a discipline mark so the page builds; the
     # contributor reviews it (the printed next steps say so).
