@@ -107,7 +107,7 @@ def contexts(chromium, base_url):
             context = chromium.new_context(**kwargs)
             context.add_init_script(QUIET_INIT)
             page = context.new_page()
-            page.set_default_timeout(15000)
+            page.set_default_timeout(30000)
             page.errors = []
             page.on("pageerror", lambda e, p=page: p.errors.append(str(e)))
             if rate > 1:
