@@ -849,3 +849,58 @@
     if (termBox && !(event.target.closest && event.target.closest(".kb-definition"))) hideTerm();
   }, true);
 })();
+
+// The article index (/articles/): filters by theme, discipline, author and
+// words, without leaving the page. The list is complete without script; the
+// filters appear only where this runs. ?theme=, ?discipline= and ?author=
+// in the address preselect a filter (the disciplines page links that way).
+(function () {
+  "use strict";
+
+  function setUp() {
+    var root = document.querySelector(".kb-index");
+    if (!root || root.hasAttribute("data-kb-ready")) return;
+    root.setAttribute("data-kb-ready", "");
+    var form = root.querySelector(".kb-index__filters");
+    var items = Array.prototype.slice.call(root.querySelectorAll(".kb-article-list > li"));
+    var count = root.querySelector(".kb-index__count");
+    var params = new URLSearchParams(location.search);
+    ["theme", "discipline", "author"].forEach(function (name) {
+      var value = params.get(name);
+      if (value && form.elements[name]) form.elements[name].value = value;
+    });
+
+    function apply() {
+      var theme = form.elements.theme.value;
+      var discipline = form.elements.discipline.value;
+      var author = form.elements.author.value;
+      var words = form.elements.words.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0;
+      items.forEach(function (item) {
+        var text = item.textContent.toLowerCase();
+        var ok = (!theme || (" " + item.dataset.themes + " ").indexOf(" " + theme + " ") >= 0) &&
+          (!discipline || (" " + item.dataset.disciplines + " ").indexOf(" " + discipline + " ") >= 0) &&
+          (!author || item.dataset.author === author) &&
+          words.every(function (w) { return text.indexOf(w) >= 0; });
+        item.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      count.textContent = shown === items.length
+        ? items.length + (items.length === 1 ? " article" : " articles")
+        : shown + " of " + items.length + " articles";
+      root.setAttribute("data-kb-shown", String(shown));
+    }
+
+    form.hidden = false;
+    form.addEventListener("input", apply);
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    apply();
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(setUp);
+  } else {
+    document.addEventListener("DOMContentLoaded", setUp);
+  }
+})();
