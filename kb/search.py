@@ -72,17 +72,17 @@ def read_page(url: str, html: str) -> dict | None:
     if article is None:
         return None
     kind = page_kind(url, html)
-    h1 = article.css_first("h1")
-    title = text_of(h1) if h1 else (text_of(tree.css_first("title")) if tree.css_first("title") else url)
     author = article.css_first(".kb-author")
     source = article.css_first(".kb-source")
     themes = [chip.attributes.get("data-theme") for chip in article.css(".kb-chip[data-theme]")]
-    page = {"u": url, "t": title, "k": kind,
+    page = {"u": url, "t": "", "k": kind,
             "a": text_of(author) if author and not text_of(author).startswith("Author not named") else "",
             "s": re.sub(r"^first published on\s+", "", text_of(source)) if source else "",
             "th": [t for t in themes if t]}
     for node in article.css(DROP):
         node.decompose()
+    h1 = article.css_first("h1")
+    page["t"] = text_of(h1) if h1 else (text_of(tree.css_first("title")) if tree.css_first("title") else url)
     docs = []
     if kind == "article":
         heading = ""
