@@ -445,17 +445,10 @@ class PassageTreeprocessor(Treeprocessor):
                     node.insert(index + offset, new)
 
         visit(element)
+        # (Search finds "Net Promoter Score" where the text says "NPS" through
+        # the glossary's spellings in its own index, kb/search.py: nothing
+        # hidden is added to the authors' text.)
         passage.terms = used
-        # Search finds "Net Promoter Score" where the text only says "NPS"
-        # (and the reverse): the other spelling rides along, hidden.
-        expansions = []
-        for term_id in used:
-            term = glossary.by_id(term_id)
-            if term.abbreviation:
-                expansions.append(term.label)
-        if expansions:
-            hidden = etree.SubElement(element, "span", {"hidden": "hidden", "class": "kb-expansions"})
-            hidden.text = " " + "; ".join(expansions)
 
     # -- decorations -------------------------------------------------------
     def _decorate(self, element: etree.Element, passage: Passage) -> None:
