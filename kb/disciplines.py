@@ -17,6 +17,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from .glossary import plain_text
 from .problems import Problems
 
 DISCIPLINES_SRC = "disciplines.md"
@@ -55,7 +56,8 @@ def parse(source: str, problems: Problems, file: str = "docs/" + DISCIPLINES_SRC
                 "give every discipline section its own id.",
             )
         else:
-            found.append(Discipline(id_match["id"], match["name"], number))
+            # The heading is Markdown: its name, as readers see it, is plain text.
+            found.append(Discipline(id_match["id"], plain_text(match["name"]), number))
     if not found:
         problems.add(
             file, None, "no disciplines are defined.", "add one '## Name { #id .discipline }' section per discipline."

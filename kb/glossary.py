@@ -129,7 +129,7 @@ def parse(source: str, problems: Problems, file: str = "docs/" + GLOSSARY_SRC) -
 
     seen_variants: dict[str, Term] = {}
     for number, heading, body in entries:
-        text = heading["text"].strip()
+        text = plain_text(heading["text"].strip())  # Markdown, as readers see it
         abbreviation = None
         name = text
         if match := _ABBREVIATION.match(text):

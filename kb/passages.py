@@ -127,6 +127,14 @@ def same_passage(recorded: str, current: str) -> bool:
     return common >= 3 or 2 * common >= min(len(a), len(b))
 
 
+def _tree_text(text: str) -> str:
+    """Text (or an attribute) put into the Markdown tree. Python-Markdown's
+    serializer leaves an "&" alone when it looks like the start of an entity,
+    so a literal "&amp;" would reach the reader as "&": escape every "&" here
+    (the serializer then leaves these as they are)."""
+    return text.replace("&", "&amp;")
+
+
 def _describe(element: etree.Element) -> str:
     names = {
         "img": "picture",
@@ -416,7 +424,7 @@ class PassageTreeprocessor(Treeprocessor):
                 if term.id in self.marked_in_section:
                     continue
                 self.marked_in_section.add(term.id)
-                link = etree.Element("a", {"class": "kb-term", "href": f"{href_base}#{term.id}", "title": term.tooltip})
+                link = etree.Element("a", {"class": "kb-term", "href": f"{href_base}#{term.id}", "title": _tree_text(term.tooltip)})
                 link.text = match.group(0)
                 before = text[position : match.start()]
                 if new_nodes:
@@ -464,10 +472,11 @@ class PassageTreeprocessor(Treeprocessor):
                     {
                         "class": "kb-discipline",
                         "href": f"{href}#{discipline}",
-                        "title": f"This passage speaks to {self.context.disciplines[discipline]}: see the disciplines index",
+                        "title": _tree_text(f"This passage speaks to {self.context.disciplines[discipline]}: "
+                                                 "see the disciplines index"),
                     },
                 )
-                badge.text = self.context.disciplines[discipline]
+                badge.text = _tree_text(self.context.disciplines[discipline])
             element.insert(position, badges)
             position += 1
         mark = etree.Element(

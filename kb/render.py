@@ -29,6 +29,7 @@ from . import disciplines as disciplines_mod
 from . import related as related_mod
 from . import themes as themes_mod
 from .collect import SiteIndex
+from .passages import EDITORIAL_NOTE
 from .problems import Problems
 from .text import excerpt
 from .urls import rebase_links, relative_url
@@ -352,7 +353,7 @@ def theme_print(ctx: BlockContext) -> str | None:
             "name one of: " + ", ".join(ctx.index.definitions.theme_ids) + ".",
         )
         return None
-    articles = []
+    articles, editorial_links = [], False
     everything = ctx.index.articles_with_theme(theme.id)
     for article in everything[:PRINT_ARTICLES]:
         byline = ", ".join(
@@ -365,16 +366,22 @@ def theme_print(ctx: BlockContext) -> str | None:
             if x
         )
         body = rebase_links(ctx.index.contents.get(article.src_uri, ""), ctx.index.urls[article.src_uri], ctx.page_url)
+        body, had_note = _EDITORIAL_NOTE.subn("", body)  # one per page, below
+        editorial_links = editorial_links or bool(had_note)
         articles.append({"title": article.title, "byline": byline or "Author not named in the source",
                          "editorial": article.title_editorial, "body": body})
     rest = [{"title": a.title, "url": ctx.link(ctx.index.urls[a.src_uri])} for a in everything[PRINT_ARTICLES:]]
     printed = [a.src_uri for a in everything[:PRINT_ARTICLES]]
-    return ctx.render("theme-print", articles=articles, rest=rest, definitions=definitions(ctx.index, printed))
+    return ctx.render("theme-print", articles=articles, rest=rest, definitions=definitions(ctx.index, printed),
+                      editorial_note=EDITORIAL_NOTE if editorial_links else None)
 
 
 @block("offline-edition", "where to get the offline edition of the site")
 def offline_edition(ctx: BlockContext) -> str:
     return ctx.render("offline-edition", url=ctx.index.settings.get("offline_edition_url"))
+
+
+_EDITORIAL_NOTE = re.compile(rf'<p hidden="hidden" id="{EDITORIAL_NOTE}">[^<]*</p>')
 
 
 def _index_url(ctx: BlockContext, query: str = "") -> str | None:
