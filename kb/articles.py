@@ -138,8 +138,12 @@ def validate(src_uri: str, meta: dict, raw: str, allowed_themes: list[str], prob
     for key in ("added",):
         value = meta.get(key)
         if value is not None and not isinstance(value, dt.date):
-            problems.add(file, front_matter_line(raw, key), f"'{key}' is '{value}', not an ISO date.",
-                         "write the date as YYYY-MM-DD, e.g. 2026-11-23.")
+            problems.add(
+                file,
+                front_matter_line(raw, key),
+                f"'{key}' is '{value}', not an ISO date.",
+                "write the date as YYYY-MM-DD, e.g. 2026-11-23.",
+            )
     published = meta.get("published")
     if published is not None and not isinstance(published, dt.date):
         if isinstance(published, str) and _ISO_DATE.match(published):

@@ -424,7 +424,9 @@ class PassageTreeprocessor(Treeprocessor):
                 if term.id in self.marked_in_section:
                     continue
                 self.marked_in_section.add(term.id)
-                link = etree.Element("a", {"class": "kb-term", "href": f"{href_base}#{term.id}", "title": _tree_text(term.tooltip)})
+                link = etree.Element(
+                    "a", {"class": "kb-term", "href": f"{href_base}#{term.id}", "title": _tree_text(term.tooltip)}
+                )
                 link.text = match.group(0)
                 before = text[position : match.start()]
                 if new_nodes:
@@ -472,8 +474,9 @@ class PassageTreeprocessor(Treeprocessor):
                     {
                         "class": "kb-discipline",
                         "href": f"{href}#{discipline}",
-                        "title": _tree_text(f"This passage speaks to {self.context.disciplines[discipline]}: "
-                                                 "see the disciplines index"),
+                        "title": _tree_text(
+                            f"This passage speaks to {self.context.disciplines[discipline]}: see the disciplines index"
+                        ),
                     },
                 )
                 badge.text = _tree_text(self.context.disciplines[discipline])

@@ -368,12 +368,23 @@ def theme_print(ctx: BlockContext) -> str | None:
         body = rebase_links(ctx.index.contents.get(article.src_uri, ""), ctx.index.urls[article.src_uri], ctx.page_url)
         body, had_note = _EDITORIAL_NOTE.subn("", body)  # one per page, below
         editorial_links = editorial_links or bool(had_note)
-        articles.append({"title": article.title, "byline": byline or "Author not named in the source",
-                         "editorial": article.title_editorial, "body": body})
+        articles.append(
+            {
+                "title": article.title,
+                "byline": byline or "Author not named in the source",
+                "editorial": article.title_editorial,
+                "body": body,
+            }
+        )
     rest = [{"title": a.title, "url": ctx.link(ctx.index.urls[a.src_uri])} for a in everything[PRINT_ARTICLES:]]
     printed = [a.src_uri for a in everything[:PRINT_ARTICLES]]
-    return ctx.render("theme-print", articles=articles, rest=rest, definitions=definitions(ctx.index, printed),
-                      editorial_note=EDITORIAL_NOTE if editorial_links else None)
+    return ctx.render(
+        "theme-print",
+        articles=articles,
+        rest=rest,
+        definitions=definitions(ctx.index, printed),
+        editorial_note=EDITORIAL_NOTE if editorial_links else None,
+    )
 
 
 @block("offline-edition", "where to get the offline edition of the site")

@@ -75,10 +75,14 @@ def read_page(url: str, html: str) -> dict | None:
     author = article.css_first(".kb-author")
     source = article.css_first(".kb-source")
     themes = [chip.attributes.get("data-theme") for chip in article.css(".kb-chip[data-theme]")]
-    page = {"u": url, "t": "", "k": kind,
-            "a": text_of(author) if author and not text_of(author).startswith("Author not named") else "",
-            "s": re.sub(r"^first published on\s+", "", text_of(source)) if source else "",
-            "th": [t for t in themes if t]}
+    page = {
+        "u": url,
+        "t": "",
+        "k": kind,
+        "a": text_of(author) if author and not text_of(author).startswith("Author not named") else "",
+        "s": re.sub(r"^first published on\s+", "", text_of(source)) if source else "",
+        "th": [t for t in themes if t],
+    }
     for node in article.css(DROP):
         node.decompose()
     h1 = article.css_first("h1")
@@ -116,8 +120,13 @@ def synonym_groups(glossary_source: str) -> list[list[str]]:
     return [list(dict.fromkeys(term.variants)) for term in glossary.terms]
 
 
-def build_index(site: Path, glossary_source: str = "", themes: dict | None = None,
-                disciplines: dict | None = None, directory_urls: bool = True) -> dict:
+def build_index(
+    site: Path,
+    glossary_source: str = "",
+    themes: dict | None = None,
+    disciplines: dict | None = None,
+    directory_urls: bool = True,
+) -> dict:
     pages = []
     paths = built_pages(site) if directory_urls else sorted(site.rglob("*.html"))
     for path in paths:
@@ -127,8 +136,13 @@ def build_index(site: Path, glossary_source: str = "", themes: dict | None = Non
         record = read_page(url, path.read_text(encoding="utf-8"))
         if record and record["d"]:
             pages.append(record)
-    return {"v": 1, "pages": pages, "synonyms": synonym_groups(glossary_source) if glossary_source else [],
-            "themes": themes or {}, "disciplines": disciplines or {}}
+    return {
+        "v": 1,
+        "pages": pages,
+        "synonyms": synonym_groups(glossary_source) if glossary_source else [],
+        "themes": themes or {},
+        "disciplines": disciplines or {},
+    }
 
 
 def theme_names(site: Path) -> dict[str, str]:
@@ -175,11 +189,15 @@ def write(site: Path, index: dict, inline: bool) -> dict[str, int]:
     return {"index_bytes": 0 if inline else len(payload.encode()), "stub_bytes": len(stub.encode())}
 
 
-def rewrite(site: Path, glossary_source: str = "", inline: bool = False,
-            disciplines: dict | None = None, directory_urls: bool = True) -> dict[str, int]:
+def rewrite(
+    site: Path,
+    glossary_source: str = "",
+    inline: bool = False,
+    disciplines: dict | None = None,
+    directory_urls: bool = True,
+) -> dict[str, int]:
     """The whole post-build step over a built site."""
-    index = build_index(site, glossary_source, theme_names(site), disciplines or discipline_names(site),
-                        directory_urls)
+    index = build_index(site, glossary_source, theme_names(site), disciplines or discipline_names(site), directory_urls)
     return write(site, index, inline)
 
 
@@ -191,5 +209,10 @@ def on_post_build(config, disciplines: dict | None = None) -> dict[str, int]:
     glossary = Path(config.docs_dir) / "glossary.md"
     offline = config.plugins.get("material/offline") or config.plugins.get("offline")
     inline = bool(offline and offline.config.enabled) or not config.use_directory_urls
-    return rewrite(site, glossary.read_text(encoding="utf-8") if glossary.is_file() else "", inline, disciplines,
-                   bool(config.use_directory_urls))
+    return rewrite(
+        site,
+        glossary.read_text(encoding="utf-8") if glossary.is_file() else "",
+        inline,
+        disciplines,
+        bool(config.use_directory_urls),
+    )

@@ -885,15 +885,21 @@ def test_external_links_get_noopener_and_are_reported(tmp_path: Path):
     target.write_text(target.read_text().replace("— McKinsey", "— [McKinsey](https://www.mckinsey.com/)"))
     result = build_site(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr
-    assert "1 external link(s), listed in external-links.json" in result.stderr
+    sources = {
+        line.split(": ", 1)[1].strip()
+        for p in (project / "docs/articles").glob("*.md")
+        for line in p.read_text().splitlines()
+        if line.startswith("source_url: ")
+    }
+    assert f"{1 + len(sources)} external link(s), listed in external-links.json" in result.stderr
     page = (tmp_path / "site/articles/customer-experience-in-the-digital-era/index.html").read_text()
     assert '<a href="https://www.mckinsey.com/" rel="noopener">McKinsey</a>' in page
     report = json.loads((tmp_path / "site/external-links.json").read_text())["external_links"]
     # The article, and the print views of its themes, which carry its text.
-    assert report == {
-        "https://www.mckinsey.com/": [
-            "articles/customer-experience-in-the-digital-era/index.html",
-            "print/culture/index.html",
-            "print/journey/index.html",
-        ]
-    }
+    assert report["https://www.mckinsey.com/"] == [
+        "articles/customer-experience-in-the-digital-era/index.html",
+        "print/culture/index.html",
+        "print/journey/index.html",
+    ]
+    # And each article's original source, linked from its byline.
+    assert set(report) == {"https://www.mckinsey.com/", *sources}

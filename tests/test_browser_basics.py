@@ -10,7 +10,6 @@ import pytest
 from kb.htmltext import page_urls, visible_text
 
 
-
 def test_every_page_loads_without_console_errors_or_foreign_requests(site, page, base_url):
     urls = page_urls(site)
     assert len(urls) >= 12
@@ -25,15 +24,20 @@ def test_every_page_loads_without_console_errors_or_foreign_requests(site, page,
 def distinctive_phrase(texts: dict[str, str], key: str, words: int = 4) -> str:
     """The first run of `words` long words found in this article only, none
     of them common to most articles (as a person would search)."""
+
     def tokens(text):
         return [re.sub(r"[^\w’-]", "", w) for w in text.split()]
-    common = {w.lower() for w in tokens(" ".join(texts.values()))
-              if sum(w.lower() in t.lower() for t in texts.values()) > len(texts) // 2}
+
+    common = {
+        w.lower()
+        for w in tokens(" ".join(texts.values()))
+        if sum(w.lower() in t.lower() for t in texts.values()) > len(texts) // 2
+    }
     others = " ".join(t for k, t in texts.items() if k != key).lower()
     for sentence in re.split(r"(?<=[.!?])\s+", texts[key]):
         own = tokens(sentence)
         for i in range(len(own) - words + 1):
-            window = own[i:i + words]
+            window = own[i : i + words]
             if all(len(w) >= 5 and w.lower() not in common for w in window):
                 phrase = " ".join(window)
                 if phrase.lower() not in others:
@@ -42,8 +46,10 @@ def distinctive_phrase(texts: dict[str, str], key: str, words: int = 4) -> str:
 
 
 def article_texts(site) -> dict[str, str]:
-    return {p.parent.name: visible_text(p.read_text(encoding="utf-8"), skip_classes={"kb-article-header"})
-            for p in (site / "articles").glob("*/index.html")}
+    return {
+        p.parent.name: visible_text(p.read_text(encoding="utf-8"), skip_classes={"kb-article-header"})
+        for p in (site / "articles").glob("*/index.html")
+    }
 
 
 def first_search_result(page, query: str) -> str:
@@ -55,7 +61,9 @@ def first_search_result(page, query: str) -> str:
     page.wait_for_function(
         """word => { const a = document.querySelector('.md-search-result__item a');
                      return a && new URL(a.href).searchParams.get('h').toLowerCase().includes(word); }""",
-        arg=last_word, timeout=10000)
+        arg=last_word,
+        timeout=10000,
+    )
     return page.locator(".md-search-result__item a").first.get_attribute("href")
 
 
@@ -84,8 +92,10 @@ def test_navigation_drawer_opens_on_a_phone(page, base_url):
     assert not drawer_nav.is_visible() or drawer_nav.bounding_box()["x"] < 0
     page.locator("label.md-header__button[for='__drawer']").click()
     # The drawer slides in: wait until it has arrived, not for a set time.
-    page.wait_for_function("() => { const r = document.querySelector('nav.md-nav--primary')"
-                           ".getBoundingClientRect(); return r.x >= 0 && r.width > 200; }")
+    page.wait_for_function(
+        "() => { const r = document.querySelector('nav.md-nav--primary')"
+        ".getBoundingClientRect(); return r.x >= 0 && r.width > 200; }"
+    )
     box = drawer_nav.bounding_box()
     assert drawer_nav.is_visible() and box["x"] >= 0 and box["width"] > 200
     assert page.get_by_role("link", name="Glossary").first.is_visible()

@@ -13,10 +13,11 @@ import re
 from urllib.request import urlopen
 
 import pytest
+from test_features_browser import glossary_definitions
+
+from kb.devtools import build_site, copy_project, free_port, serve
 
 from conftest import PHONE
-from kb.devtools import build_site, copy_project, free_port, serve
-from test_features_browser import glossary_definitions
 from test_indexes import articles
 
 ARTICLE = "articles/is-customer-experience-new/"
@@ -152,7 +153,8 @@ def test_every_kind_of_cross_page_passage_link_lands_with_its_own_url(contexts, 
             page.locator("[data-test-pick]").tap()
             page.locator(".kb-definition[data-visible] a").evaluate(
                 "a => { document.querySelector('[data-test-pick]').removeAttribute('data-test-pick');"
-                "       a.setAttribute('data-test-pick', ''); }")
+                "       a.setAttribute('data-test-pick', ''); }"
+            )
         passage_id = follow(page, href, phone)
         assert_landed(page, href, passage_id, kind)
         # Material's delayed history writes come and go: the URL stays.
@@ -220,6 +222,7 @@ def test_a_passage_on_the_same_page_lands_and_keeps_its_url(page, base_url):
 
 # -- lost anchors -------------------------------------------------------------------
 
+
 def test_an_unknown_passage_is_explained_and_offers_the_page_top(page, base_url):
     href = base_url + ARTICLE + "#p-this-passage-is-long-gone"
     page.goto(href)
@@ -241,16 +244,18 @@ def test_an_alias_lands_on_its_passage(tmp_path, chromium):
     project = copy_project(tmp_path / "project")
     source = project / "docs" / (ARTICLE.rstrip("/") + ".md")
     lines = source.read_text(encoding="utf-8").split("\n")
-    last = max(i for i, line in enumerate(lines[:-1])
-               if re.match(r"[A-Z][^{]{100,}$", line) and not lines[i + 1].strip())
+    last = max(
+        i for i, line in enumerate(lines[:-1]) if re.match(r"[A-Z][^{]{100,}$", line) and not lines[i + 1].strip()
+    )
     lines.insert(last + 1, '{ aliases="p-an-older-wording" }')
     source.write_text("\n".join(lines), encoding="utf-8")
     port = free_port()
     result = build_site(project, tmp_path / "site", {"SITE_URL": f"http://127.0.0.1:{port}/"}, quiet=True)
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "site" / ARTICLE / "index.html").read_text(encoding="utf-8")
-    passage_id = re.search(r'<p\b[^>]*\bid="(p-[^"]+)"[^>]*><span class="kb-alias" id="p-an-older-wording">',
-                           html).group(1)
+    passage_id = re.search(
+        r'<p\b[^>]*\bid="(p-[^"]+)"[^>]*><span class="kb-alias" id="p-an-older-wording">', html
+    ).group(1)
     server = serve(tmp_path / "site", port)
     try:
         page = chromium.new_page()
@@ -266,6 +271,7 @@ def test_an_alias_lands_on_its_passage(tmp_path, chromium):
 
 # -- the copy-link control ------------------------------------------------------------
 
+
 def test_the_copy_mark_is_a_24px_target_its_tooltip_goes_and_the_toast_covers_no_text(browser, page, base_url):
     browser.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
     open_page(page, base_url + ARTICLE)
@@ -279,8 +285,9 @@ def test_the_copy_mark_is_a_24px_target_its_tooltip_goes_and_the_toast_covers_no
     tip = page.locator(".md-tooltip2--active")
     tip.wait_for()
     mark.click()
-    page.wait_for_function("id => document.querySelector('#' + id + ' a.kb-anchor').hasAttribute('data-copied')",
-                           arg=passage_id)
+    page.wait_for_function(
+        "id => document.querySelector('#' + id + ' a.kb-anchor').hasAttribute('data-copied')", arg=passage_id
+    )
     toast = page.get_by_role("status").filter(has_text="Link copied")
     toast.wait_for()
     assert not tip.is_visible()
@@ -374,11 +381,18 @@ def test_a_quote_link_copied_here_highlights_the_same_sentence_cold_elsewhere(ch
 
 # -- previews ---------------------------------------------------------------------------
 
+
 def passage_text(html: str, passage_id: str) -> str:
     body = re.search(rf'<(p|li)\b[^>]*\bid="{re.escape(passage_id)}"[^>]*>(.*?)</\1>', html, re.S).group(2)
-    body = re.sub(r'<span class="kb-expansions".*?</span>|<a aria-label="Copy link[^>]*></a>|'
-                  r'<span class="kb-disciplines".*?</span>', "", body, flags=re.S)
+    body = re.sub(
+        r'<span class="kb-expansions".*?</span>|<a aria-label="Copy link[^>]*></a>|'
+        r'<span class="kb-disciplines".*?</span>',
+        "",
+        body,
+        flags=re.S,
+    )
     import html as htmllib
+
     return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", "", body)).split())
 
 
@@ -388,10 +402,14 @@ def test_a_link_to_another_articles_passage_previews_it(page, base_url, how):
     _, href = page.evaluate(PICK, [".kb-backlinks a" if how == "focus" else None, 1, None])
     link = page.locator("[data-test-pick]")
     link.scroll_into_view_if_needed()
-    boxes = page.evaluate("() => [...document.querySelectorAll('.md-content p')].map(p => p.getBoundingClientRect().top)")
+    boxes = page.evaluate(
+        "() => [...document.querySelectorAll('.md-content p')].map(p => p.getBoundingClientRect().top)"
+    )
     if how == "focus":
         # From the keyboard: Tab onto the link from the element before it.
-        page.evaluate("() => { const a = document.querySelector('[data-test-pick]'); a.previousElementSibling?.focus(); }")
+        page.evaluate(
+            "() => { const a = document.querySelector('[data-test-pick]'); a.previousElementSibling?.focus(); }"
+        )
         link.focus()
     else:
         link.hover()
@@ -409,7 +427,10 @@ def test_a_link_to_another_articles_passage_previews_it(page, base_url, how):
     assert link.get_attribute("aria-describedby") == preview.get_attribute("id")
     assert preview.get_attribute("role") == "tooltip"
     # An overlay: nothing on the page moved.
-    assert page.evaluate("() => [...document.querySelectorAll('.md-content p')].map(p => p.getBoundingClientRect().top)") == boxes
+    assert (
+        page.evaluate("() => [...document.querySelectorAll('.md-content p')].map(p => p.getBoundingClientRect().top)")
+        == boxes
+    )
     page.keyboard.press("Escape")
     page.wait_for_selector(".kb-preview[data-visible]", state="detached")
     assert page.console_errors == []

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from kb.devtools import ROOT
+
 from test_indexes import articles
 
 ARTICLE = "articles/is-customer-experience-new/"
@@ -17,7 +18,9 @@ def wait_in_view(page, element_id: str) -> None:
         """id => { const el = document.getElementById(id); if (!el) return false;
                    const header = document.querySelector('.md-header').getBoundingClientRect().bottom;
                    const r = el.getBoundingClientRect(); return r.top >= header - 1 && r.top < innerHeight; }""",
-        arg=element_id, timeout=5000)
+        arg=element_id,
+        timeout=5000,
+    )
 
 
 def glossary_definitions() -> dict[str, str]:
@@ -34,6 +37,7 @@ def glossary_definitions() -> dict[str, str]:
 
 
 # -- themes -------------------------------------------------------------
+
 
 def test_a_theme_chip_leads_to_its_page_listing_exactly_its_articles(page, base_url):
     metas = articles()
@@ -69,6 +73,7 @@ def test_the_theme_matrix_fits_a_phone(page, base_url):
 
 
 # -- glossary -------------------------------------------------------------
+
 
 def tooltip_text(page) -> str:
     tip = page.locator(".md-tooltip2--active .md-tooltip2__inner")
@@ -107,10 +112,12 @@ def test_searching_the_expansion_finds_the_article_that_says_the_abbreviation(pa
     page.keyboard.type("Net Promoter Score")
     page.wait_for_function(
         "() => [...document.querySelectorAll('.md-search-result__item a')].some(a => a.href.includes('is-customer-experience-new'))",
-        timeout=10000)
+        timeout=10000,
+    )
 
 
 # -- disciplines ----------------------------------------------------------
+
 
 def test_a_passage_link_in_the_disciplines_index_lands_on_the_paragraph(page, base_url):
     page.goto(base_url + "disciplines/")
@@ -143,6 +150,7 @@ def test_the_inline_diagram_links_to_each_section(page, base_url):
 
 # -- deep links -------------------------------------------------------------
 
+
 def test_opening_a_paragraph_link_puts_it_in_view(page, base_url):
     passage_id = "p-but-if-you-do-it"
     page.goto(f"{base_url}{ARTICLE}#{passage_id}")
@@ -169,8 +177,10 @@ def test_the_copy_control_puts_the_passage_url_on_the_clipboard(browser, page, b
     assert control.is_visible()
     control.click()
     # Visible feedback: the mark turns into a tick and a status message shows.
-    page.wait_for_function("() => document.querySelector('#p-there-is-some-truth-to a.kb-anchor').hasAttribute('data-copied')",
-                           timeout=2000)
+    page.wait_for_function(
+        "() => document.querySelector('#p-there-is-some-truth-to a.kb-anchor').hasAttribute('data-copied')",
+        timeout=2000,
+    )
     page.get_by_role("status").filter(has_text="Link copied").wait_for(timeout=2000)
     assert page.evaluate("navigator.clipboard.readText()") == f"{base_url}{ARTICLE}#p-there-is-some-truth-to"
 

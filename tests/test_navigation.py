@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_indexes import articles, marks
 
 from conftest import PHONE
+from test_indexes import articles, marks
 
 
 def titles_in_order() -> list[tuple[str, str]]:
@@ -34,9 +34,12 @@ def test_previous_and_next_follow_the_title_order(page, base_url):
 
 
 def shown(page) -> set[str]:
-    return set(page.eval_on_selector_all(
-        ".kb-index .kb-article-list > li:not([hidden]) > a",
-        "as => as.map(a => a.getAttribute('href').replace(/\\/$/, '').split('/').pop())"))
+    return set(
+        page.eval_on_selector_all(
+            ".kb-index .kb-article-list > li:not([hidden]) > a",
+            "as => as.map(a => a.getAttribute('href').replace(/\\/$/, '').split('/').pop())",
+        )
+    )
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
@@ -49,8 +52,10 @@ def test_the_article_index_filters_by_theme_discipline_author_and_words(chromium
     assert shown(page) == set(metas)
 
     page.select_option(".kb-index select[name=theme]", "omnichannel")
-    page.wait_for_function("n => document.querySelector('.kb-index').dataset.kbShown == n",
-                           arg=str(sum("omnichannel" in m["themes"] for m in metas.values())))
+    page.wait_for_function(
+        "n => document.querySelector('.kb-index').dataset.kbShown == n",
+        arg=str(sum("omnichannel" in m["themes"] for m in metas.values())),
+    )
     assert shown(page) == {s for s, m in metas.items() if "omnichannel" in m["themes"]}
     page.select_option(".kb-index select[name=theme]", "")
 

@@ -48,8 +48,9 @@ def test_each_kind_of_query_finds_its_article(report, kind):
 
 def test_a_glossary_term_typed_alone_puts_its_entry_first_then_the_articles(report):
     leading = [o for o in report.outcomes if o.leading_first is not None]
-    assert leading and all(o.leading_first for o in leading), [(o.query, o.results[:2]) for o in leading
-                                                               if not o.leading_first]
+    assert leading and all(o.leading_first for o in leading), [
+        (o.query, o.results[:2]) for o in leading if not o.leading_first
+    ]
     assert all(o.rank == 1 for o in leading), [(o.query, o.results[:3]) for o in leading if o.rank != 1]
 
 
@@ -102,11 +103,14 @@ def test_the_index_is_downloaded_only_when_search_is_used(page, base_url):
     assert [u for u in page.requested_urls if "passages.json" in u]
 
 
-@pytest.mark.parametrize("query, allowed", [
-    ("theme:omnichannel customer", "omnichannel"),
-    ("author:lewan customer", "Dave Lewan"),
-    ("discipline:connect channels", "connect"),
-])
+@pytest.mark.parametrize(
+    "query, allowed",
+    [
+        ("theme:omnichannel customer", "omnichannel"),
+        ("author:lewan customer", "Dave Lewan"),
+        ("discipline:connect channels", "connect"),
+    ],
+)
 def test_filters_narrow_the_results(page, base_url, site, query, allowed):
     page.goto(base_url)
     items = search(page, query)
@@ -122,5 +126,6 @@ def test_filters_narrow_the_results(page, base_url, site, query, allowed):
             assert allowed in html, href
         elif "#" in href:
             fragment = urlsplit(href).fragment
-            assert re.search(rf'id="{fragment}"[^>]*data-disciplines="[^"]*{allowed}', html) or \
-                re.search(rf'data-disciplines="[^"]*{allowed}[^"]*"[^>]*id="{fragment}"', html), href
+            assert re.search(rf'id="{fragment}"[^>]*data-disciplines="[^"]*{allowed}', html) or re.search(
+                rf'data-disciplines="[^"]*{allowed}[^"]*"[^>]*id="{fragment}"', html
+            ), href

@@ -50,8 +50,9 @@ def make_projects(workdir: Path, articles: int) -> dict[str, Path]:
     (bare / "mkdocs.yml").write_text("site_name: CX Knowledge Base\ntheme:\n  name: material\n", encoding="utf-8")
     for md in (ROOT / "docs" / "articles").glob("*.md"):
         if md.name != "index.md":
-            (bare / "docs" / "articles" / md.name).write_text(MARK_LINE.sub("", md.read_text(encoding="utf-8")),
-                                                                encoding="utf-8")
+            (bare / "docs" / "articles" / md.name).write_text(
+                MARK_LINE.sub("", md.read_text(encoding="utf-8")), encoding="utf-8"
+            )
     (bare / "docs" / "index.md").write_text("# CX Knowledge Base\n", encoding="utf-8")
     if articles:
         synthetic.write(articles, ours / "docs" / "articles")
@@ -129,8 +130,9 @@ def search_latency(browser, url: str) -> float:
         page.evaluate("""() => { const i = document.querySelector('.md-search__input');
                                  i.value = ''; i.dispatchEvent(new KeyboardEvent('keyup')); }""")
         page.wait_for_function("() => !document.querySelector('.md-search-result__item')", timeout=5000)
-        timings.append(page.evaluate(
-            """query => new Promise(resolve => {
+        timings.append(
+            page.evaluate(
+                """query => new Promise(resolve => {
                  const input = document.querySelector('.md-search__input');
                  const list = document.querySelector('.md-search-result__list');
                  const start = performance.now();
@@ -141,7 +143,10 @@ def search_latency(browser, url: str) -> float:
                  input.value = query;
                  input.dispatchEvent(new KeyboardEvent('keyup'));
                  setTimeout(() => { observer.disconnect(); resolve(NaN); }, 5000);
-               })""", query))
+               })""",
+                query,
+            )
+        )
     context.close()
     valid = [t for t in timings if t == t]
     return statistics.median(valid) if valid else float("nan")
@@ -167,16 +172,26 @@ def index_on_load(browser, url: str) -> int:
 def lighthouse(url: str, form_factor: str) -> dict:
     binary = ROOT / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
-        subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund", "--silent",
-                        f"lighthouse@{LIGHTHOUSE_VERSION}"], cwd=ROOT, check=True)
+        subprocess.run(
+            ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--silent", f"lighthouse@{LIGHTHOUSE_VERSION}"],
+            cwd=ROOT,
+            check=True,
+        )
     with tempfile.TemporaryDirectory() as profile:
         flags = " ".join(["--headless=new", *CHROMIUM_FLAGS, f"--user-data-dir={profile}"])
-        cmd = [str(binary), url, "--output=json", "--quiet", f"--chrome-flags={flags}",
-               "--only-categories=performance,accessibility,best-practices,seo"]
+        cmd = [
+            str(binary),
+            url,
+            "--output=json",
+            "--quiet",
+            f"--chrome-flags={flags}",
+            "--only-categories=performance,accessibility,best-practices,seo",
+        ]
         if form_factor == "desktop":
             cmd.append("--preset=desktop")
-        result = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "CHROME_PATH": CHROMIUM},
-                                timeout=300)
+        result = subprocess.run(
+            cmd, capture_output=True, text=True, env={**os.environ, "CHROME_PATH": CHROMIUM}, timeout=300
+        )
     if result.returncode != 0:
         return {"error": result.stderr[-300:]}
     categories = json.loads(result.stdout)["categories"]
@@ -193,8 +208,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="builds per site for the median")
     parser.add_argument("--lighthouse", action="store_true", help="also run Lighthouse (npm, about a minute a page)")
     parser.add_argument("--gzip", action="store_true", help="serve text compressed, as GitHub Pages does")
-    parser.add_argument("--no-search-eval", action="store_true",
-                        help="skip the search quality rows (tests/data/search_eval.yaml, about 3 min a site)")
+    parser.add_argument(
+        "--no-search-eval",
+        action="store_true",
+        help="skip the search quality rows (tests/data/search_eval.yaml, about 3 min a site)",
+    )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args(argv)
 
@@ -244,8 +262,10 @@ def main(argv: list[str] | None = None) -> int:
                     for label, path in (("home", ""), ("article", ARTICLE)):
                         for form in ("mobile", "desktop"):
                             results[name][f"lh_{label}_{form}"] = lighthouse(base + path, form)
-                            print(f"lighthouse {name} {label} {form}: {results[name][f'lh_{label}_{form}']}",
-                                  file=sys.stderr)
+                            print(
+                                f"lighthouse {name} {label} {form}: {results[name][f'lh_{label}_{form}']}",
+                                file=sys.stderr,
+                            )
         finally:
             for server in servers.values():
                 server.shutdown()
@@ -256,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| Measure | This site | Bare Material | Ratio |")
     print("| --- | ---: | ---: | ---: |")
     rows = [
-        ("Clean build, median of %d (s)" % args.runs, "build_s", "{:.2f}"),
+        (f"Clean build, median of {args.runs} (s)", "build_s", "{:.2f}"),
         ("Article page, cold load (KB transferred)", "bytes", "{:.0f}"),
         ("Article page, requests", "requests", "{:d}"),
         ("Article page, third-party requests", "third_party", "{:d}"),
@@ -276,11 +296,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {label} | {fmt.format(a)} | {fmt.format(b)} | {ratio(a, b)} |")
     if args.lighthouse:
         for key in sorted(k for k in ours if k.startswith("lh_")):
+
             def fmt(r):
-                return "error" if "error" in r else " / ".join(str(r.get(c)) for c in
-                                                            ("performance", "accessibility", "best-practices", "seo"))
-            print(f"| Lighthouse {key[3:].replace('_', ' ')} (perf / a11y / best / SEO) | {fmt(ours[key])} "
-                  f"| {fmt(bare[key])} | |")
+                return (
+                    "error"
+                    if "error" in r
+                    else " / ".join(str(r.get(c)) for c in ("performance", "accessibility", "best-practices", "seo"))
+                )
+
+            print(
+                f"| Lighthouse {key[3:].replace('_', ' ')} (perf / a11y / best / SEO) | {fmt(ours[key])} "
+                f"| {fmt(bare[key])} | |"
+            )
 
     print("\nBudgets:")
     budgets = [
@@ -290,16 +317,26 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if n >= 1000:
         budgets.append(("first search result < 50 ms", ours["search_ms"] < 50))
-        budgets.append(("no search index downloaded before search is opened (a config stub < 1 KB)",
-                        ours["index_on_load_kb"] < 1))
+        budgets.append(
+            ("no search index downloaded before search is opened (a config stub < 1 KB)", ours["index_on_load_kb"] < 1)
+        )
     if "mrr10" in ours:
-        budgets.append(("search ahead of bare Material: MRR@10 >= 0.9, success@1 >= 0.8, landing >= 0.8",
-                        ours["mrr10"] >= max(0.9, bare["mrr10"]) and ours["success1"] >= max(0.8, bare["success1"])
-                        and ours["landing"] >= max(0.8, bare["landing"])))
+        budgets.append(
+            (
+                "search ahead of bare Material: MRR@10 >= 0.9, success@1 >= 0.8, landing >= 0.8",
+                ours["mrr10"] >= max(0.9, bare["mrr10"])
+                and ours["success1"] >= max(0.8, bare["success1"])
+                and ours["landing"] >= max(0.8, bare["landing"]),
+            )
+        )
     if args.lighthouse:
         mobile = [ours[k] for k in ours if k.startswith("lh_") and k.endswith("mobile")]
-        budgets.append(("Lighthouse 100/100/100/100 on mobile",
-                        all("error" not in r and all(v == 100 for v in r.values()) for r in mobile)))
+        budgets.append(
+            (
+                "Lighthouse 100/100/100/100 on mobile",
+                all("error" not in r and all(v == 100 for v in r.values()) for r in mobile),
+            )
+        )
     for label, ok in budgets:
         print(f"- {'met   ' if ok else 'MISSED'} {label}")
     if args.json:

@@ -163,7 +163,7 @@ _IN_VIEW = """ids => ids.some(id => {
 
 
 def relative(href: str, base: str) -> str:
-    return href[len(base):] if href.startswith(base) else href
+    return href[len(base) :] if href.startswith(base) else href
 
 
 def strip(url: str) -> tuple[str, str]:
@@ -187,10 +187,10 @@ def evaluate(browser, base: str, queries: list[Query], landing: bool = True) -> 
         pages = [strip(r)[0] for r in results]
         leading_first = None
         if q.leading:
-            leading_first = bool(pages) and pages[0] == strip(q.leading)[0] and \
-                strip(results[0])[1] == strip(q.leading)[1]
-        counted = [(p, r) for p, r in zip(pages, results, strict=True)
-                   if not (q.leading and p == strip(q.leading)[0])]
+            leading_first = (
+                bool(pages) and pages[0] == strip(q.leading)[0] and strip(results[0])[1] == strip(q.leading)[1]
+            )
+        counted = [(p, r) for p, r in zip(pages, results, strict=True) if not (q.leading and p == strip(q.leading)[0])]
         rank = next((i for i, (p, _) in enumerate(counted, 1) if p in q.pages), None)
         landed = None
         if landing and counted and counted[0][0] in q.pages:
@@ -202,9 +202,17 @@ def evaluate(browser, base: str, queries: list[Query], landing: bool = True) -> 
         elif landing:
             landed = False
         latency = answer["latency"]
-        outcomes.append(Outcome(q.query, q.kind, rank, landed, results,
-                                latency if isinstance(latency, (int, float)) and latency >= 0 else None,
-                                leading_first))
+        outcomes.append(
+            Outcome(
+                q.query,
+                q.kind,
+                rank,
+                landed,
+                results,
+                latency if isinstance(latency, (int, float)) and latency >= 0 else None,
+                leading_first,
+            )
+        )
     context.close()
     return outcomes
 
@@ -238,17 +246,25 @@ ROWS = [
 
 def table(reports: dict[str, Report]) -> str:
     ours, bare = reports["ours"].metrics(), reports["bare"].metrics()
-    lines = [f"Search quality on {ours['queries']} queries (tests/data/search_eval.yaml)\n",
-             "| Measure | This site | Bare Material |", "| --- | ---: | ---: |"]
+    lines = [
+        f"Search quality on {ours['queries']} queries (tests/data/search_eval.yaml)\n",
+        "| Measure | This site | Bare Material |",
+        "| --- | ---: | ---: |",
+    ]
     for label, key, fmt in ROWS:
         lines.append(f"| {label} | {fmt.format(ours[key])} | {fmt.format(bare[key])} |")
-    lines += ["", "| Kind | n | MRR@10 this / bare | success@1 this / bare | landing this / bare |",
-              "| --- | ---: | ---: | ---: | ---: |"]
+    lines += [
+        "",
+        "| Kind | n | MRR@10 this / bare | success@1 this / bare | landing this / bare |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
     kinds_ours, kinds_bare = reports["ours"].by_kind(), reports["bare"].by_kind()
     for kind, m in kinds_ours.items():
         b = kinds_bare[kind]
-        lines.append(f"| {kind} | {m['queries']} | {m['mrr10']:.2f} / {b['mrr10']:.2f} | "
-                     f"{m['success1']:.0%} / {b['success1']:.0%} | {m['landing']:.0%} / {b['landing']:.0%} |")
+        lines.append(
+            f"| {kind} | {m['queries']} | {m['mrr10']:.2f} / {b['mrr10']:.2f} | "
+            f"{m['success1']:.0%} / {b['success1']:.0%} | {m['landing']:.0%} / {b['landing']:.0%} |"
+        )
     return "\n".join(lines)
 
 
@@ -295,9 +311,16 @@ def main(argv: list[str] | None = None) -> int:
         for name, report in reports.items():
             print(f"\nMisses, {name}:\n{misses(report)}")
     if args.json:
-        args.json.write_text(json.dumps({name: {"metrics": r.metrics(), "by_kind": r.by_kind(),
-                                                "outcomes": [asdict(o) for o in r.outcomes]}
-                                         for name, r in reports.items()}, indent=1), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {
+                    name: {"metrics": r.metrics(), "by_kind": r.by_kind(), "outcomes": [asdict(o) for o in r.outcomes]}
+                    for name, r in reports.items()
+                },
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
     return 0
 
 
