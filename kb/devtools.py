@@ -87,3 +87,15 @@ def launch_chromium(playwright, profile_dir: Path | None = None):
             str(profile_dir), executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
         )
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+
+
+def pdf_text(tab, url: str, path: Path) -> str:
+    """What a page prints: saved as PDF by Chromium, read back with
+    pdftotext (poppler-utils), white space folded."""
+    import unicodedata
+
+    tab.goto(url)
+    tab.wait_for_load_state("networkidle")
+    tab.pdf(path=str(path), format="A4")
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(unicodedata.normalize("NFKC", text).split())

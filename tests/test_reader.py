@@ -11,14 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import subprocess
-import unicodedata
 from pathlib import Path
 
 import pytest
 import yaml
 
-from kb.devtools import ROOT, QuietHandler, build_site, copy_project, serve
+from kb.devtools import ROOT, QuietHandler, build_site, copy_project, pdf_text, serve
 from kb.htmltext import page_urls
 
 from conftest import PHONE
@@ -219,14 +217,6 @@ def test_the_lightbox_with_one_item_has_no_arrows(page, base_url):
 
 
 # -- Print ----------------------------------------------------------------------
-
-
-def pdf_text(tab, url: str, path: Path) -> str:
-    tab.goto(url)
-    tab.wait_for_load_state("networkidle")
-    tab.pdf(path=str(path), format="A4")
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def glossary_definitions() -> dict[str, str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kb import transcription
-from kb.devtools import copy_project
+from kb.devtools import copy_project, pdf_text
 from kb.tools import build_offline
 
 from test_content import SEEDS
@@ -51,14 +51,6 @@ def test_the_offline_edition_navigates_and_searches_from_the_file_system(browser
     finally:
         tab.close()
     assert errors == [] and foreign == []
-
-
-def pdf_text(tab, url: str, path: Path) -> str:
-    tab.goto(url)
-    tab.wait_for_load_state("networkidle")
-    tab.pdf(path=str(path), format="A4")
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def test_a_printed_article_has_its_full_text_and_no_navigation(browser, base_url, tmp_path):
