@@ -42,7 +42,14 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global kb
     # A fresh build per run: `mkdocs serve` reloads the config on every change.
     kb = build.Build(
-        settings=build.settings(config.extra, config.site_url), previous=build.last_build(config.config_file_path)
+        settings=build.settings(
+            config.extra,
+            config.site_url,
+            config.site_name,
+            config.site_description,
+            Path(config.config_file_path).parent,
+        ),
+        previous=build.last_build(config.config_file_path),
     )
     config.markdown_extensions.append(kb.markdown_extension())
     if config.extra.get("polyfills"):

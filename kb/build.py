@@ -24,7 +24,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from . import anchors, checks, collect, frontmatter, published, render, site_links
+from . import anchors, cards, checks, collect, frontmatter, published, render, site_links
 from . import articles as articles_mod
 from . import disciplines as disciplines_mod
 from . import glossary as glossary_mod
@@ -152,6 +152,20 @@ class Build:
             if src in self.rebuilt
         }
 
+    def _cards(self) -> dict[str, tuple[str, list[str]]]:
+        """The link-preview cards to draw: each article's, and the site's."""
+        titles = {t.id: t.title for t in self.definitions.themes}
+        out = {cards.SITE_CARD: (self.settings.get("site_name") or "", [self.settings.get("site_description") or ""])}
+        for src, article in self.index.articles.items():
+            if src not in self.rebuilt and self.previous is not None:
+                continue  # a preview build: its card is already there
+            byline = ", ".join(x for x in (article.author, article.source) if x) or "Author not named in the source"
+            out[cards.card_path(self.index.urls[src])] = (
+                article.title,
+                [byline, " · ".join(titles.get(t, t) for t in article.themes)],
+            )
+        return out
+
     def carried_meta(self, src_uri: str) -> dict:
         """Front matter for a page a preview build did not read: its title,
         so the navigation still names it."""
@@ -187,6 +201,7 @@ class Build:
         the problems of the published HTML (broken links) and a summary."""
         if self.index is not None:
             anchors.dump(site_dir / anchors.REGISTRY_FILE, checks.published_anchors(self.index))
+            cards.write(site_dir, self._cards(), self.settings.get("site_name") or "", self.settings.get("cache"))
         # A preview build writes only the pages it converted: check those.
         only = None
         if self.index is not None and self.rebuilt != set(self.index.urls):
@@ -237,8 +252,14 @@ class DirtyBuildNotice:
 # -- small rules the hook applies ---------------------------------------------------
 
 
-def settings(extra: Mapping, site_url: str | None = None) -> dict:
-    """The build's settings, from mkdocs.yml's `extra` and `site_url`."""
+def settings(
+    extra: Mapping,
+    site_url: str | None = None,
+    site_name: str | None = None,
+    site_description: str | None = None,
+    project_dir: Path | None = None,
+) -> dict:
+    """The build's settings, from mkdocs.yml."""
 
     def flag(value) -> bool:
         return str(value).lower() not in ("false", "0", "no", "off", "none", "")
@@ -248,6 +269,9 @@ def settings(extra: Mapping, site_url: str | None = None) -> dict:
         "check_registry": flag(extra.get("kb_check_registry", True)),
         "deploy": flag(extra.get("kb_deploy", False)),
         "site_url": site_url,
+        "site_name": site_name,
+        "site_description": site_description,
+        "cache": project_dir / ".cache" / "kb-cards" if project_dir else None,
     }
 
 

@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 import jinja2
 
+from . import cards
 from . import disciplines as disciplines_mod
 from . import related as related_mod
 from . import themes as themes_mod
@@ -446,7 +447,13 @@ def article_extras(index: SiteIndex, src_uri: str) -> dict | None:
         }
         for b in index.backlinks.get(src_uri, ())
     ]
-    return {"header": header, "related": related, "backlinks": backlinks, "definitions": definitions(index, [src_uri])}
+    return {
+        "card": cards.card_path(page_url),
+        "header": header,
+        "related": related,
+        "backlinks": backlinks,
+        "definitions": definitions(index, [src_uri]),
+    }
 
 
 def definitions(index: SiteIndex, keys: list[str]) -> list[dict]:

@@ -1,0 +1,52 @@
+"""Link previews: every page names a card image that exists in the site,
+drawn at build time (no network) with the article's title, author and themes."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from PIL import Image
+
+from kb import cards
+from kb.htmltext import built_pages, page_path
+
+from test_indexes import articles
+
+
+def meta(html: str, key: str) -> str:
+    match = re.search(rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)"', html)
+    assert match, key
+    return match.group(1)
+
+
+def test_every_page_names_an_existing_1200x630_card(site):
+    for path_ in built_pages(site):
+        url, html = path_.relative_to(site).as_posix(), path_.read_text()
+        image = meta(html, "og:image")
+        assert image == meta(html, "twitter:image") and meta(html, "twitter:card") == "summary_large_image"
+        path = site / urlsplit(image).path.lstrip("/")
+        assert path.is_file(), (url, image)
+        with Image.open(path) as png:
+            assert png.size == (1200, 630) and png.format == "PNG"
+
+
+def test_an_article_has_its_own_card_with_its_text_drawn():
+    titles = {slug: m["title"] for slug, m in articles().items()}
+    slug, title = next(iter(titles.items()))
+    data = cards.draw(title, ["Jane Doe", "The customer journey"], "CX Knowledge Base")
+    blank = cards.draw("", [], "")
+    assert data != blank
+    from io import BytesIO
+
+    with Image.open(BytesIO(data)) as png:
+        colours = png.convert("RGB").getcolors(maxcolors=1_000_000)
+    assert len(colours) > 20, "the title is drawn (antialiased text makes many colours)"
+
+
+def test_article_pages_use_their_own_card(site):
+    for slug in articles():
+        html = page_path(site, f"articles/{slug}/").read_text()
+        assert meta(html, "og:image").endswith(f"/{cards.card_path(f'articles/{slug}/')}")
+    home = page_path(site, "").read_text()
+    assert meta(home, "og:image").endswith("/" + cards.SITE_CARD)
