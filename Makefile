@@ -41,14 +41,15 @@ $(NODE_STAMP): package-lock.json
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its
 # own browser here); the print test reads PDFs with pdftotext (poppler-utils);
-# the HTML validity test runs the Nu HTML Checker (vnu.jar) on Java.
+# the HTML validity test runs the Nu HTML Checker (vnu.jar) on Java; the text-mode
+# test reads pages with w3m.
 # Installed when missing and we are root; otherwise say how. Java comes before
 # `npm ci`: without it, vnu-jar's postinstall would download a runtime itself.
 .PHONY: chromium
 chromium:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null || ! command -v java >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium poppler-utils default-jre-headless; \
-	  else echo "The tests need Chromium, pdftotext and Java: sudo apt-get install -y chromium poppler-utils default-jre-headless" >&2; exit 1; fi; \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null || ! command -v java >/dev/null || ! command -v w3m >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium poppler-utils default-jre-headless w3m; \
+	  else echo "The tests need Chromium, pdftotext, Java and w3m: sudo apt-get install -y chromium poppler-utils default-jre-headless w3m" >&2; exit 1; fi; \
 	fi
 
 # The offline edition: dist/cx-knowledge-base-offline.zip, works from file://
