@@ -464,10 +464,17 @@ class PassageTreeprocessor(Treeprocessor):
     def _decorate(self, element: etree.Element, passage: Passage) -> None:
         """Discipline badges and the copy-link mark, both kept out of search."""
         position = next((i for i, c in enumerate(element) if c.tag in ("ul", "ol")), len(element))
-        if passage.disciplines:
+        # A badge repeating the passage's own words ("CX Strategy" on the list
+        # item "CX Strategy") says nothing: the mark still indexes the passage.
+        shown = [
+            d
+            for d in passage.disciplines
+            if self.context.disciplines[d].casefold() != passage.text.strip(" .:").casefold()
+        ]
+        if shown:
             badges = etree.Element("span", {"class": "kb-disciplines", "data-search-exclude": ""})
             href = relative_src("disciplines.md", self.page.src_uri)
-            for discipline in passage.disciplines:
+            for discipline in shown:
                 badge = etree.SubElement(
                     badges,
                     "a",

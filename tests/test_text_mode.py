@@ -42,3 +42,14 @@ def test_no_passage_carries_hidden_text(site):
         html = path.read_text(encoding="utf-8")
         for passage in re.findall(r'<(p|li) id="p-[^"]*"[^>]*>(.*?)</\1>', html, flags=re.S):
             assert " hidden" not in passage[1], (path.parent.name, passage[1][:200])
+
+
+def test_no_badge_repeats_the_words_of_its_passage(site):
+    """A list item "CX Strategy" marked strategy reads once, not "CX Strategy CX Strategy"."""
+    for path in (site / "articles").glob("*/index.html"):
+        html = path.read_text(encoding="utf-8")
+        for own, badges in re.findall(
+            r'<(?:p|li) [^>]*id="p-[^"]*"[^>]*>([^<]*)<span class="kb-disciplines"[^>]*>(.*?)</span>', html, flags=re.S
+        ):
+            names = re.findall(r'class="kb-discipline"[^>]*>([^<]*)</a>', badges)
+            assert own.strip(" .:").casefold() not in {n.casefold() for n in names}, (path.parent.name, own)
