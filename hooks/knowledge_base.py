@@ -116,7 +116,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
 def on_post_build(config: MkDocsConfig) -> None:
     # Search by passage: kb/search.py rewrites Material's search index into
     # passages and installs its own worker (issue 15).
-    kb_search.on_post_build(config)
+    kb_search.on_post_build(config, kb.definitions.discipline_names, kb.definitions.theme_titles)
     errors, summary = kb.finish(Path(config.site_dir), config.site_url or "")
     for error in errors:
         log.error(error)

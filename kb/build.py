@@ -154,7 +154,7 @@ class Build:
 
     def _cards(self) -> dict[str, tuple[str, list[str]]]:
         """The link-preview cards to draw: each article's, and the site's."""
-        titles = {t.id: t.title for t in self.definitions.themes}
+        titles = self.definitions.theme_titles
         out = {cards.SITE_CARD: (self.settings.get("site_name") or "", [self.settings.get("site_description") or ""])}
         for src, article in self.index.articles.items():
             if src not in self.rebuilt and self.previous is not None:

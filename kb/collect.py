@@ -40,6 +40,10 @@ class Definitions:
         return [t.id for t in self.themes]
 
     @property
+    def theme_titles(self) -> dict[str, str]:
+        return {t.id: t.title for t in self.themes}
+
+    @property
     def discipline_names(self) -> dict[str, str]:
         return {d.id: d.name for d in self.disciplines}
 

@@ -154,7 +154,7 @@ def parse(source: str, problems: Problems, file: str = "docs/" + GLOSSARY_SRC) -
                 "write two to four sentences under the heading, in your own words.",
             )
         for variant in variants:
-            key = variant if variant.isupper() else re.sub(r"[\s\-]+", "", variant.lower())
+            key = _lookup_key(variant)
             if key in seen_variants and seen_variants[key] is not term:
                 other = seen_variants[key]
                 problems.add(

@@ -168,7 +168,7 @@ def article_index(ctx: BlockContext) -> str:
     marked: dict[str, set[str]] = {}
     for p in index.marked:
         marked.setdefault(p.article_key, set()).update(p.disciplines)
-    titles = {t.id: t.title for t in index.themes}
+    titles = index.definitions.theme_titles
     names = index.definitions.discipline_names
     articles = []
     for a in index.articles.values():
@@ -411,7 +411,7 @@ def article_extras(index: SiteIndex, src_uri: str) -> dict | None:
     if article is None:
         return None
     page_url = index.urls[src_uri]
-    titles = {t.id: t.title for t in index.themes}
+    titles = index.definitions.theme_titles
     record = index.records[src_uri]
     header = {
         "author": article.author,

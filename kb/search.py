@@ -195,13 +195,18 @@ def rewrite(
     inline: bool = False,
     disciplines: dict | None = None,
     directory_urls: bool = True,
+    themes: dict | None = None,
 ) -> dict[str, int]:
-    """The whole post-build step over a built site."""
-    index = build_index(site, glossary_source, theme_names(site), disciplines or discipline_names(site), directory_urls)
+    """The whole post-build step over a built site. Theme and discipline
+    names come from the build when it gives them; read from the built pages
+    otherwise (another engine's output)."""
+    index = build_index(
+        site, glossary_source, themes or theme_names(site), disciplines or discipline_names(site), directory_urls
+    )
     return write(site, index, inline)
 
 
-def on_post_build(config, disciplines: dict | None = None) -> dict[str, int]:
+def on_post_build(config, disciplines: dict | None = None, themes: dict | None = None) -> dict[str, int]:
     """Entry point for hooks/knowledge_base.py."""
     if "search" not in config.plugins and "material/search" not in config.plugins:
         return {}
@@ -215,4 +220,5 @@ def on_post_build(config, disciplines: dict | None = None) -> dict[str, int]:
         inline,
         disciplines,
         bool(config.use_directory_urls),
+        themes,
     )
