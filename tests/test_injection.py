@@ -10,23 +10,23 @@ glossary term's name and definition, a discipline's name) is written the way
 an author writes literal text in Markdown (`&lt;img ...&gt;`): it must stay
 literal wherever the build reuses it (tooltips, listings, badges, matrices).
 
-Each field carries its own number: the value is `zqN <payload> qzN`, and the
-payload calls `kbpwn(N)`, a tripwire the browser defines before any page
-script runs. Every built page is opened in Chromium; the test fails for the
+Each (field, payload) pair carries its own number N (the field's two digits,
+then the payload's): the value is `zqN <payload> qzN`, and the payload calls
+`kbpwn(N)`, a tripwire the browser defines before any page script runs. Every built page is opened in Chromium; the test fails for the
 field whose number fired, whose markup reached the DOM as elements, or whose
 text does not read back exactly (in the h1, navigation, <title>, Open Graph
 and Twitter meta, the search index and search results, and everywhere else
 the marker appears).
 
-One build per payload with every field filled, so each (field, payload) case
-is judged on its own: if the build refuses the payload, each field is built
-alone, and a refusal passes when it is a clear error naming the file (no
-traceback), the issue's other acceptable outcome.
+One build carries every case: each field holds its six values one after the
+other, and each (field, payload) case is judged by its own number. If the
+build refuses, each payload is built on its own, then each field alone, and a
+refusal passes when it is a clear error naming the file (no traceback), the
+issue's other acceptable outcome.
 """
 
 from __future__ import annotations
 
-import contextlib
 import html
 import json
 import re
@@ -36,10 +36,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from kb.devtools import build_site, copy_project, free_port, serve
 from kb.htmltext import page_urls
+from kb.tools import search_eval
 
 ARTICLE = "articles/integrate-cx-into-business-strategy.md"  # has author_role
 THEME = "themes/culture.md"
@@ -47,7 +47,8 @@ GLOSSARY = "glossary.md"
 DISCIPLINES = "disciplines.md"
 SOURCES = {"article": ARTICLE, "theme": THEME, "glossary": GLOSSARY, "discipline": DISCIPLINES}
 
-# field -> its number (two digits, so no marker is a prefix of another)
+# field -> its number; with the payload's digit, every marker has three
+# digits, so no marker is a prefix of another
 FIELDS = {
     "article.title": 11,
     "article.description": 12,
@@ -76,23 +77,19 @@ window.kbpwn = n => window.__pwned.push(n);
 """
 
 
+def number(field_name: str, payload: str) -> int:
+    return FIELDS[field_name] * 10 + list(PAYLOADS).index(payload) + 1
+
+
 def value(field_name: str, payload: str) -> str:
     """The text a reader must see: `zqN <payload> qzN`."""
-    n = FIELDS[field_name]
+    n = number(field_name, payload)
     return f"zq{n} {PAYLOADS[payload].format(n=n)} qz{n}"
 
 
-# Failing on the tree of 5ce6030, one strict xfail per case so each mark goes
-# as its fix lands. Nothing runs script there any more; what is left is text
-# that does not read back as written, all of it Markdown text reused raw:
-# - a discipline name is taken from the Markdown source as written and then
-#   escaped, so an entity in it (`&lt;`, `&amp;`, `&quot;`) shows as typed
-#   (`&lt;b&gt;`) in the diagram, the matrix, their labels and the search index;
-# - a glossary name, the same in the printed definitions (<dt>, articles and
-#   print views) and in the search data's synonyms;
-# - a glossary definition's tooltip (title attribute) unescapes once too often:
-#   `&amp;amp;` in the source shows as `&`, not `&amp;`.
-XFAIL: set[tuple[str, str]] = set()  # all fixed: names are read as plain text, attributes escape "&"
+def values(field_name: str, payloads: list[str]) -> str:
+    """What the field holds: the value of each payload, in turn."""
+    return " ".join(value(field_name, payload) for payload in payloads)
 
 
 # --- the scratch project ------------------------------------------------------
@@ -107,19 +104,19 @@ def _join_front_matter(meta: dict, body: str) -> str:
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000) + "---\n" + body
 
 
-def inject(project: Path, fields: list[str], payload: str) -> None:
+def inject(project: Path, fields: list[str], payloads: list[str]) -> None:
     docs = project / "docs"
     article = docs / ARTICLE
     meta, body = _split_front_matter(article.read_text(encoding="utf-8"))
     for name in fields:
         if name.startswith("article."):
-            meta[name.removeprefix("article.")] = value(name, payload)
+            meta[name.removeprefix("article.")] = values(name, payloads)
     article.write_text(_join_front_matter(meta, body), encoding="utf-8")
 
     if "theme.title" in fields:
         theme = docs / THEME
         meta, body = _split_front_matter(theme.read_text(encoding="utf-8"))
-        meta["title"] = value("theme.title", payload)
+        meta["title"] = values("theme.title", payloads)
         theme.write_text(_join_front_matter(meta, body), encoding="utf-8")
         # The theme's print view takes its ids from the title: forget the
         # ones it published (in this scratch copy only).
@@ -136,7 +133,7 @@ def inject(project: Path, fields: list[str], payload: str) -> None:
         if "glossary.name" in fields:
             # Same id, and the old name stays a spelling so articles still mark it.
             slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-            lines[first] = f"## {name} {html.escape(value('glossary.name', payload))} {{ #{slug} }}"
+            lines[first] = f"## {name} {html.escape(values('glossary.name', payloads))} {{ #{slug} }}"
             lines.insert(first + 1, "")
             lines.insert(first + 2, f"*Also:* {name}")
         if "glossary.definition" in fields:
@@ -146,7 +143,7 @@ def inject(project: Path, fields: list[str], payload: str) -> None:
                 i for i in range(first + 1, len(lines)) if lines[i].strip() and not lines[i].startswith("*Also:*")
             )
             end = next(i for i in range(start, len(lines) + 1) if i == len(lines) or not lines[i].strip()) - 1
-            lines[end] = f"{lines[end]} {html.escape(value('glossary.definition', payload))}"
+            lines[end] = f"{lines[end]} {html.escape(values('glossary.definition', payloads))}"
         glossary.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     if "discipline.name" in fields:
@@ -154,7 +151,7 @@ def inject(project: Path, fields: list[str], payload: str) -> None:
         text = disciplines.read_text(encoding="utf-8")
         text, count = re.subn(
             r"^(## .+?)(\s*\{[^}]*\.discipline[^}]*\})$",
-            lambda m: f"{m[1]} {html.escape(value('discipline.name', payload))}{m[2]}",
+            lambda m: f"{m[1]} {html.escape(values('discipline.name', payloads))}{m[2]}",
             text,
             count=1,
             flags=re.M,
@@ -171,14 +168,14 @@ COLLECT = """() => {
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement && node.parentElement.localName;
     if (parent === 'script' || parent === 'style') continue;
-    if (/zq\\d\\d/.test(node.data)) texts.push([parent, node.data]);
+    if (/zq\\d{3}/.test(node.data)) texts.push([parent, node.data]);
   }
   // Attributes a reader (or a link preview, a screen reader) reads as text;
   // ids and addresses made from a title are slugs, not text.
   const shown = new Set(['content', 'title', 'aria-label', 'aria-description', 'alt', 'placeholder', 'value']);
   for (const el of document.querySelectorAll('*')) {
     for (const a of el.attributes) {
-      if (shown.has(a.name) && /zq\\d\\d/.test(a.value)) attrs.push([el.localName + '@' + a.name, a.value]);
+      if (shown.has(a.name) && /zq\\d{3}/.test(a.value)) attrs.push([el.localName + '@' + a.name, a.value]);
       if (/kbpwn\\(/.test(a.value) && /^on/.test(a.name)) injected.push(el.outerHTML.slice(0, 200));
     }
     if (el.localName === 'script' && /kbpwn\\(/.test(el.textContent)) injected.push(el.outerHTML.slice(0, 200));
@@ -201,16 +198,17 @@ class Build:
     """One payload's site: what each page showed, or the build's refusal."""
 
     fields: list[str]
+    payloads: list[str]
     returncode: int
     stderr: str
     pages: dict[str, dict] = field(default_factory=dict)
     dialogs: list[tuple[str, str]] = field(default_factory=list)
-    search: dict[str, dict] = field(default_factory=dict)
+    search: dict[int, dict] = field(default_factory=dict)  # marker number -> results page
     index: list[dict] = field(default_factory=list)  # Material's search index: HTML
     plain_index: list[str] = field(default_factory=list)  # the site's own search data: plain text
 
 
-def open_every_page(chromium, site: Path, build: Build, payload: str) -> None:
+def open_every_page(chromium, site: Path, build: Build) -> None:
     server = serve(site, free_port())
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     context = chromium.new_context()
@@ -229,38 +227,35 @@ def open_every_page(chromium, site: Path, build: Build, payload: str) -> None:
             tab.goto(base + url, wait_until="load")
             build.pages[url] = tab.evaluate(COLLECT)
         # Material's search renders index titles and text as HTML: search for
-        # each field's marker and look at the results too.
+        # each case's marker and look at the results too (one page load).
+        current["url"] = "search"
+        tab.goto(base, wait_until="load")
+        tab.locator(".md-search__input").first.click()
         for name in build.fields:
-            marker = f"zq{FIELDS[name]}"
-            if not any(marker in doc["title"] + doc["text"] for doc in build.index) and not any(
-                marker in text for text in build.plain_index
-            ):
-                continue
-            current["url"] = f"search {marker}"
-            tab.goto(base, wait_until="load")
-            tab.locator(".md-search__input").first.click()
-            tab.keyboard.type(marker)
-            with contextlib.suppress(PlaywrightTimeout):  # judged below: no result reads the value
-                tab.wait_for_function(
-                    "() => document.querySelectorAll('.md-search-result__item').length > 0", timeout=20000
-                )
-            build.search[name] = tab.evaluate(COLLECT)
+            for payload in build.payloads:
+                n = number(name, payload)
+                if any(f"zq{n}" in doc["title"] + doc["text"] for doc in build.index) or any(
+                    f"zq{n}" in text for text in build.plain_index
+                ):
+                    current["url"] = f"search zq{n}"
+                    tab.evaluate(search_eval._RUN_QUERY, f"zq{n}")  # returns when results (or none) show
+                    build.search[n] = tab.evaluate(COLLECT)
     finally:
         context.close()
         server.shutdown()
 
 
-_builds: dict[tuple[str, tuple[str, ...]], Build] = {}
+_builds: dict[tuple[tuple[str, ...], tuple[str, ...]], Build] = {}
 
 
-def build_with(tmp_path_factory, chromium, payload: str, fields: list[str]) -> Build:
-    key = (payload, tuple(fields))
+def build_with(tmp_path_factory, chromium, payloads: list[str], fields: list[str]) -> Build:
+    key = (tuple(payloads), tuple(fields))
     if key not in _builds:
-        work = tmp_path_factory.mktemp(f"inject-{payload}")
+        work = tmp_path_factory.mktemp("inject")
         project = copy_project(work / "project")
-        inject(project, fields, payload)
+        inject(project, fields, payloads)
         result = build_site(project, work / "site", {"SITE_URL": "http://127.0.0.1:8000/"})
-        build = Build(list(fields), result.returncode, result.stderr)
+        build = Build(list(fields), list(payloads), result.returncode, result.stderr)
         if result.returncode == 0:
             search = json.loads((work / "site" / "search" / "search_index.json").read_text())
             build.index = search["docs"]
@@ -268,16 +263,19 @@ def build_with(tmp_path_factory, chromium, payload: str, fields: list[str]) -> B
             # file, named in the index's config: every string in it is text.
             if own := search["config"].get("kb_index_url"):
                 build.plain_index = list(strings(json.loads((work / "site" / own).read_text())))
-            open_every_page(chromium, work / "site", build, payload)
+            open_every_page(chromium, work / "site", build)
         _builds[key] = build
     return _builds[key]
 
 
 def build_for(tmp_path_factory, chromium, payload: str, field_name: str) -> Build:
-    """The every-field build; if the build refuses it, this field alone."""
-    build = build_with(tmp_path_factory, chromium, payload, list(FIELDS))
+    """The build with every case; if it is refused, this payload in every
+    field; if that is refused too, this field alone."""
+    build = build_with(tmp_path_factory, chromium, list(PAYLOADS), list(FIELDS))
     if build.returncode != 0:
-        build = build_with(tmp_path_factory, chromium, payload, [field_name])
+        build = build_with(tmp_path_factory, chromium, [payload], list(FIELDS))
+    if build.returncode != 0:
+        build = build_with(tmp_path_factory, chromium, [payload], [field_name])
     return build
 
 
@@ -364,7 +362,7 @@ def around(text: str, marker: str) -> str:
 
 
 def problems_for(build: Build, name: str, payload: str) -> list[str]:
-    n, expected = FIELDS[name], value(name, payload)
+    n, expected = number(name, payload), value(name, payload)
     marker = f"zq{n}"
     found = []
     if build.returncode != 0:
@@ -376,7 +374,7 @@ def problems_for(build: Build, name: str, payload: str) -> list[str]:
             found.append(f"the build failed, but not with a clear error about {source}:\n{build.stderr[-3000:]}")
         return found
 
-    for url, page in list(build.pages.items()) + [(f"search results for {marker}", build.search.get(name))]:
+    for url, page in list(build.pages.items()) + [(f"search results for {marker}", build.search.get(n))]:
         if page is None:
             continue
         if n in page["fired"]:
@@ -427,18 +425,9 @@ def problems_for(build: Build, name: str, payload: str) -> list[str]:
     return found
 
 
-def _cases():
-    for name in FIELDS:
-        for payload in PAYLOADS:
-            marks = (
-                [pytest.mark.xfail(strict=True, reason="issue 13: escaping in progress")]
-                if (name, payload) in XFAIL
-                else []
-            )
-            yield pytest.param(name, payload, id=f"{name}-{payload}", marks=marks)
-
-
-@pytest.mark.parametrize("name, payload", list(_cases()))
+@pytest.mark.parametrize(
+    "name, payload", [pytest.param(name, payload, id=f"{name}-{payload}") for name in FIELDS for payload in PAYLOADS]
+)
 def test_field_stays_inert_text(tmp_path_factory, chromium, name, payload):
     problems = problems_for(build_for(tmp_path_factory, chromium, payload, name), name, payload)
     assert not problems, f"{name} = {value(name, payload)!r}:\n" + "\n".join(dict.fromkeys(problems))
