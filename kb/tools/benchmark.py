@@ -1,19 +1,29 @@
 """Benchmark this site against a bare Material site of the same articles.
 
-    python -m kb benchmark                     # the five articles
-    python -m kb benchmark --articles 100      # plus 100 synthetic ones
-    python -m kb benchmark --lighthouse        # add Lighthouse scores (npm)
+    python -m kb benchmark                       # the five articles
+    python -m kb benchmark --articles 995        # plus 995 synthetic ones (1000 in all)
+    python -m kb benchmark --lighthouse          # add Lighthouse scores (npm)
+    python -m kb benchmark --preview             # add the time `mkdocs serve --dirty` takes to show an edit
+    python -m kb benchmark --only-ours --articles 9995 --runs 1   # 10,000 articles, this site alone
+    python -m kb benchmark --json out.json       # also every figure as JSON
+    python -m kb benchmark --compare a.json b.json   # per-article figures of runs side by side
 
-Builds both sites side by side and prints a Markdown table, for both and as
-ratios: clean build time (median of --runs), bytes and requests of a cold
-article-page load in Chromium, third-party requests, time from typing to the
-first search result, and search index size; then the budgets and whether
-each is met. Measured, never asserted: the tests do not time anything.
+Builds both sites in paired runs (this site, then bare, alternating which
+goes first) and prints a Markdown table, for both and as ratios: the median
+clean build's wall time and CPU time (the build process and everything it
+started), the whole site's bytes, an article page's HTML, a cold article-page
+load in Chromium (bytes over the wire, served gzipped as GitHub Pages does,
+and requests, third-party requests, search index fetched before search), time
+from typing to the first search result, the search evaluation (five articles)
+and optionally Lighthouse and preview times; then the budgets of the issue
+and whether each is met. Measured, never asserted: the tests time nothing.
 
-The bare site is `theme: material` with defaults, built from the same
-articles with our discipline marks removed. Everything is served from
-127.0.0.1; requests the bare site makes to other hosts (web fonts) are
-counted, and fail here, since this machine reaches no other host.
+This site is built as it is hosted: inside a git repository (one commit),
+so the last-updated dates are read from git. The bare site is `theme:
+material` with defaults, built from the same articles with our discipline
+marks removed. Everything is served from 127.0.0.1; requests the bare site
+makes to other hosts (web fonts) are counted, and fail here, since this
+machine reaches no other host.
 """
 
 from __future__ import annotations
@@ -25,12 +35,15 @@ import io
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,13 +51,24 @@ from kb.devtools import CHROMIUM, CHROMIUM_FLAGS, ROOT, build_site, copy_project
 from kb.tools import search_eval, synthetic
 
 ARTICLE = "articles/is-customer-experience-new/"
+ARTICLE_SOURCE = "docs/articles/is-customer-experience-new.md"
 QUERIES = ["Disney Institute", "omnichannel promise", "emotional impulse", "quantitative measures", "Henry Ford"]
 LIGHTHOUSE_VERSION = "13.5.0"
 MARK_LINE = re.compile(r"^\s*\{[^}]*\}\s*$", re.M)
+TEXT = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
 
 
-def make_projects(workdir: Path, articles: int) -> dict[str, Path]:
+def make_projects(workdir: Path, articles: int, only_ours: bool = False) -> dict[str, Path]:
     ours = copy_project(workdir / "ours")
+    if articles:
+        synthetic.write(articles, ours / "docs" / "articles")
+    # As hosted: a git repository, so last-updated dates come from git.
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@127.0.0.1", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "init", "-q"], cwd=ours, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=ours, check=True)
+    subprocess.run([*git, "commit", "-qm", "benchmark"], cwd=ours, check=True)
+    if only_ours:
+        return {"ours": ours}
     bare = workdir / "bare"
     (bare / "docs" / "articles").mkdir(parents=True)
     (bare / "mkdocs.yml").write_text("site_name: CX Knowledge Base\ntheme:\n  name: material\n", encoding="utf-8")
@@ -55,26 +79,32 @@ def make_projects(workdir: Path, articles: int) -> dict[str, Path]:
             )
     (bare / "docs" / "index.md").write_text("# CX Knowledge Base\n", encoding="utf-8")
     if articles:
-        synthetic.write(articles, ours / "docs" / "articles")
         synthetic.write(articles, bare / "docs" / "articles", plain=True)
     return {"ours": ours, "bare": bare}
 
 
-def build(project: Path, site: Path, site_url: str) -> float:
+def build(project: Path, site: Path, site_url: str) -> tuple[float, float]:
+    """One clean build: (wall seconds, CPU seconds of the build and its children)."""
     if site.exists():
         shutil.rmtree(site)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = build_site(project, site, {"SITE_URL": site_url}, strict=False, quiet=True)
-    elapsed = time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise SystemExit(f"build of {project.name} failed:\n{result.stderr[-3000:]}")
-    return elapsed
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def site_bytes(site: Path) -> tuple[int, int]:
+    """(bytes, files) of the built site."""
+    sizes = [f.stat().st_size for f in site.rglob("*") if f.is_file()]
+    return sum(sizes), len(sizes)
 
 
 class GzipHandler(http.server.SimpleHTTPRequestHandler):
     """Serves text compressed, as GitHub Pages does (--gzip)."""
-
-    TEXT = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
 
     def log_message(self, *args):
         pass
@@ -83,7 +113,7 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
-        if "gzip" not in self.headers.get("Accept-Encoding", "") or path.suffix not in self.TEXT or not path.is_file():
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or path.suffix not in TEXT or not path.is_file():
             return super().send_head()
         body = gzip.compress(path.read_bytes(), 6)
         self.send_response(200)
@@ -94,11 +124,13 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
-def page_load(browser, url: str) -> dict:
-    """A cold load: fresh context, nothing cached."""
+def page_load(browser, url: str, site: Path) -> dict:
+    """A cold load, everything fetched before the reader searches: fresh
+    context, nothing cached, until the network is idle. Over the wire as
+    served (bodies and headers); uncompressed from the files on disk."""
     context = browser.new_context()
     page = context.new_page()
-    sizes, hosts = [], []
+    sizes, hosts, paths = [], [], []
 
     def finished(request):
         try:
@@ -107,12 +139,28 @@ def page_load(browser, url: str) -> dict:
         except Exception:
             pass
 
-    page.on("request", lambda r: hosts.append(urlsplit(r.url).hostname))
+    def requested(request):
+        parts = urlsplit(request.url)
+        hosts.append(parts.hostname)
+        if parts.hostname == "127.0.0.1":
+            paths.append(parts.path)
+
+    page.on("request", requested)
     page.on("requestfinished", finished)
     page.goto(url)
     page.wait_for_load_state("networkidle")
     context.close()
-    return {"bytes": sum(sizes), "requests": len(hosts), "third_party": sum(h != "127.0.0.1" for h in hosts)}
+    raw = 0
+    for path in paths:
+        file = site / path.lstrip("/")
+        file = file / "index.html" if file.is_dir() else file
+        raw += file.stat().st_size if file.is_file() else 0
+    return {
+        "cold_kb": sum(sizes) / 1024,
+        "cold_raw_kb": raw / 1024,
+        "requests": len(hosts),
+        "third_party": sum(h != "127.0.0.1" for h in hosts),
+    }
 
 
 def search_latency(browser, url: str) -> float:
@@ -202,40 +250,240 @@ def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}x" if b else "n/a"
 
 
+def preview(project: Path, path: str, source: str, edits: int) -> dict:
+    """`mkdocs serve --dirty`: seconds to the first page, then for each edit
+    of one article (a sentence appended) seconds from saving to the server
+    answering with the new text."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/{path}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    log: list[str] = []
+    threading.Thread(target=lambda: log.extend(iter(server.stdout.readline, "")), daemon=True).start()
+
+    def served(text: str, seconds: float) -> float:
+        start = time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if text in response.read().decode("utf-8"):
+                        return time.perf_counter() - start
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise SystemExit(f"preview: {text!r} not served within {seconds:.0f} s\n{''.join(log)[-3000:]}")
+
+    try:
+        first = served("<h1", 3600)
+        article = project / source
+        original = article.read_text(encoding="utf-8")
+        times = []
+        for i in range(edits):
+            marker = f"Benchmark edit number {i} at {time.time_ns()}."
+            article.write_text(original + f"\n{marker}\n", encoding="utf-8")
+            times.append(served(marker, 600))
+        article.write_text(original, encoding="utf-8")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    return {"preview_first_s": first, "preview_edit_s": statistics.median(times), "preview_edits_s": times}
+
+
+# (label, key, format) of the table's rows, in order
+ROWS = [
+    ("Clean build, wall, median of {runs} paired runs (s)", "build_wall_s", "{:.2f}"),
+    ("Clean build, CPU, median (s)", "build_cpu_s", "{:.2f}"),
+    ("Clean build, CPU per article (ms)", "build_cpu_ms_per_article", "{:.1f}"),
+    ("Whole site (MB)", "site_mb", "{:.1f}"),
+    ("Whole site per article (KB)", "site_kb_per_article", "{:.1f}"),
+    ("Files in the site", "site_files", "{:d}"),
+    ("Article page HTML (KB)", "article_html_kb", "{:.1f}"),
+    ("Article page, cold load, over the wire (KB)", "cold_kb", "{:.0f}"),
+    ("Article page, cold load, uncompressed (KB)", "cold_raw_kb", "{:.0f}"),
+    ("Article page, requests", "requests", "{:d}"),
+    ("Article page, third-party requests", "third_party", "{:d}"),
+    ("Search index downloaded before search is opened (KB)", "index_on_load_kb", "{:.0f}"),
+    ("Search index, all of it (KB)", "index_kb", "{:.0f}"),
+    ("Typing to first search result (ms, median)", "search_ms", "{:.1f}"),
+    ("Preview: `mkdocs serve --dirty` first page (s)", "preview_first_s", "{:.1f}"),
+    ("Preview: an article edit shown (s, median)", "preview_edit_s", "{:.2f}"),
+]
+
+
+def budgets(ours: dict, bare: dict, n: int) -> list[tuple[str, bool | None]]:
+    """The issue's budgets: (label, met; None when not measured in this run)."""
+
+    def have(*keys):
+        return all(k in ours for k in keys) and all(k in bare for k in keys)
+
+    out: list[tuple[str, bool | None]] = [("zero third-party requests", ours["third_party"] == 0)]
+    if n < 1000:
+        out.append(
+            (
+                "article page cold load no heavier than bare Material's",
+                (ours["cold_kb"] <= bare["cold_kb"]) if have("cold_kb") else None,
+            )
+        )
+    else:
+        out.append(
+            (
+                "build CPU at most 0.5x bare Material's",
+                (ours["build_cpu_s"] <= 0.5 * bare["build_cpu_s"]) if have("build_cpu_s") else None,
+            )
+        )
+        out.append(
+            (
+                "build wall time at most 0.5x bare Material's",
+                (ours["build_wall_s"] <= 0.5 * bare["build_wall_s"]) if have("build_wall_s") else None,
+            )
+        )
+        if n <= 1100:
+            out.append(("whole site at most 60 MB", ours["site_mb"] <= 60))
+        out.append(("article cold load before search at most 150 KB compressed", ours["cold_kb"] <= 150))
+        out.append(("first search result under 50 ms", ours["search_ms"] < 50))
+        out.append(("no search index downloaded before search is opened", ours["index_on_load_kb"] < 1))
+        if "preview_edit_s" in ours:
+            out.append(("an edit shows in the preview within 3 s", ours["preview_edit_s"] <= 3))
+    if "lh_article_mobile" in ours:
+        score = ours["lh_article_mobile"].get("performance")
+        out.append(("Lighthouse mobile performance 95 or more on an article page", score is not None and score >= 95))
+    if "mrr10" in ours and "mrr10" in bare:
+        out.append(
+            (
+                "search ahead of bare Material: MRR@10 >= 0.9, success@1 >= 0.8, landing >= 0.8",
+                ours["mrr10"] >= max(0.9, bare["mrr10"])
+                and ours["success1"] >= max(0.8, bare["success1"])
+                and ours["landing"] >= max(0.8, bare["landing"]),
+            )
+        )
+    return out
+
+
+def fmt_value(fmt: str, value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, dict):  # Lighthouse
+        if "error" in value:
+            return "error"
+        return " / ".join(str(value.get(c)) for c in ("performance", "accessibility", "best-practices", "seo"))
+    return fmt.format(value)
+
+
+def table(results: dict[str, dict], n: int, runs: int, gzipped: bool) -> str:
+    ours, bare = results["ours"], results.get("bare", {})
+    lines = [
+        f"### {n} articles{'' if gzipped else ', served uncompressed'}",
+        "",
+        "| Measure | This site | Bare Material | Ratio |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    rows = [(label.format(runs=runs), key, fmt) for label, key, fmt in ROWS]
+    if "mrr10" in ours:
+        rows += [(label, key, fmt) for label, key, fmt in search_eval.ROWS[:5]]
+    rows += [
+        (f"Lighthouse {key[3:].replace('_', ' ')} (perf / a11y / best / SEO)", key, "")
+        for key in sorted(k for k in ours if k.startswith("lh_"))
+    ]
+    for label, key, fmt in rows:
+        if key not in ours:
+            continue
+        a, b = ours[key], bare.get(key)
+        r = ratio(a, b) if isinstance(a, (int, float)) and isinstance(b, (int, float)) and "%" not in fmt else ""
+        lines.append(f"| {label} | {fmt_value(fmt, a)} | {fmt_value(fmt, b)} | {r} |")
+    lines += ["", "Budgets:", ""]
+    for label, ok in budgets(ours, bare, n):
+        lines.append(f"- {'not measured' if ok is None else 'met' if ok else 'MISSED'}: {label}")
+    return "\n".join(lines)
+
+
+def compare(paths: list[Path]) -> str:
+    """Per-article figures of saved runs side by side: linear growth shows as
+    flat rows."""
+    runs = [json.loads(p.read_text(encoding="utf-8")) for p in paths]
+    lines = [
+        "| Measure | " + " | ".join(f"{r['articles']} articles" for r in runs) + " |",
+        "| --- |" + " ---: |" * len(runs),
+    ]
+    for label, key, fmt in [
+        ("Build wall (s)", "build_wall_s", "{:.1f}"),
+        ("Build CPU (s)", "build_cpu_s", "{:.1f}"),
+        ("Build CPU per article (ms)", "build_cpu_ms_per_article", "{:.1f}"),
+        ("Build wall per article (ms)", "build_wall_ms_per_article", "{:.1f}"),
+        ("Whole site (MB)", "site_mb", "{:.1f}"),
+        ("Whole site per article (KB)", "site_kb_per_article", "{:.1f}"),
+        ("Article page HTML (KB)", "article_html_kb", "{:.1f}"),
+        ("Article cold load, over the wire (KB)", "cold_kb", "{:.0f}"),
+        ("Preview: an edit shown (s)", "preview_edit_s", "{:.2f}"),
+    ]:
+        lines.append(f"| {label} | " + " | ".join(fmt_value(fmt, r["ours"].get(key)) for r in runs) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=0, help="synthetic articles to add to the five")
-    parser.add_argument("--runs", type=int, default=5, help="builds per site for the median")
+    parser.add_argument("--runs", type=int, default=3, help="paired clean builds; the medians are reported")
     parser.add_argument("--lighthouse", action="store_true", help="also run Lighthouse (npm, about a minute a page)")
-    parser.add_argument("--gzip", action="store_true", help="serve text compressed, as GitHub Pages does")
+    parser.add_argument("--preview", action="store_true", help="also time `mkdocs serve --dirty` showing an edit")
+    parser.add_argument("--no-gzip", action="store_true", help="serve uncompressed (default: gzip, as GitHub Pages)")
+    parser.add_argument("--only-ours", action="store_true", help="skip the bare Material site (10,000 articles)")
     parser.add_argument(
         "--no-search-eval",
         action="store_true",
         help="skip the search quality rows (tests/data/search_eval.yaml, about 3 min a site)",
     )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument("--compare", type=Path, nargs="+", help="print saved --json runs side by side and stop")
     args = parser.parse_args(argv)
+    if args.compare:
+        print(compare(args.compare))
+        return 0
 
     from playwright.sync_api import sync_playwright
 
-    results: dict[str, dict] = {"ours": {}, "bare": {}}
+    n = 5 + args.articles
+    gzipped = not args.no_gzip
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        projects = make_projects(workdir, args.articles)
+        projects = make_projects(workdir, args.articles, args.only_ours)
+        results: dict[str, dict] = {name: {} for name in projects}
         ports = {name: free_port() for name in projects}
-        for name, project in projects.items():
-            site_url = f"http://127.0.0.1:{ports[name]}/"
-            times = [build(project, workdir / f"site-{name}", site_url) for _ in range(args.runs)]
-            results[name]["build_s"] = statistics.median(times)
-            index = workdir / f"site-{name}" / "search" / "search_index.json"
-            results[name]["index_kb"] = index.stat().st_size / 1024
+        timings: dict[str, list[tuple[float, float]]] = {name: [] for name in projects}
+        for run in range(args.runs):
+            order = list(projects) if run % 2 == 0 else list(reversed(projects))
+            for name in order:
+                wall, cpu = build(projects[name], workdir / f"site-{name}", f"http://127.0.0.1:{ports[name]}/")
+                timings[name].append((wall, cpu))
+                print(f"run {run + 1}: {name} {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr)
+        for name in projects:
+            site = workdir / f"site-{name}"
+            r = results[name]
+            r["build_wall_s"] = statistics.median(w for w, _ in timings[name])
+            r["build_cpu_s"] = statistics.median(c for _, c in timings[name])
+            r["build_runs"] = timings[name]
+            r["build_cpu_ms_per_article"] = 1000 * r["build_cpu_s"] / n
+            r["build_wall_ms_per_article"] = 1000 * r["build_wall_s"] / n
+            total, files = site_bytes(site)
+            r["site_mb"] = total / 1e6
+            r["site_kb_per_article"] = total / 1024 / n
+            r["site_files"] = files
+            r["article_html_kb"] = (site / ARTICLE / "index.html").stat().st_size / 1024
+            index = site / "search" / "search_index.json"
+            r["index_kb"] = index.stat().st_size / 1024
             # This site: search_index.json is a stub; the passages load on the first query.
-            passages = workdir / f"site-{name}" / "search" / "passages.json"
-            if passages.exists():
-                results[name]["index_kb"] += passages.stat().st_size / 1024
-            print(f"built {name}: median {results[name]['build_s']:.2f}s of {args.runs}", file=sys.stderr)
+            if (passages := site / "search" / "passages.json").exists():
+                r["index_kb"] += passages.stat().st_size / 1024
 
-        handler = GzipHandler if args.gzip else None
+        handler = GzipHandler if gzipped else None
         servers = {name: serve(workdir / f"site-{name}", ports[name], handler) for name in projects}
         try:
             with sync_playwright() as playwright:
@@ -243,18 +491,17 @@ def main(argv: list[str] | None = None) -> int:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
                 for name in projects:
                     base = f"http://127.0.0.1:{ports[name]}/"
-                    results[name].update(page_load(browser, base + ARTICLE))
+                    results[name].update(page_load(browser, base + ARTICLE, workdir / f"site-{name}"))
                     results[name]["search_ms"] = search_latency(browser, base + ARTICLE)
                     results[name]["index_on_load_kb"] = index_on_load(browser, base + ARTICLE) / 1024
-                if not args.no_search_eval:
+                if not args.no_search_eval and not args.articles:
                     # Quality is judged on the five real articles: synthetic ones
                     # repeat their paragraphs, so they would answer the queries too.
                     queries = search_eval.load()
                     for name in projects:
                         base = f"http://127.0.0.1:{ports[name]}/"
-                        outcomes = search_eval.evaluate(browser, base, queries) if not args.articles else []
-                        if outcomes:
-                            results[name].update(search_eval.Report(name, outcomes).metrics())
+                        outcomes = search_eval.evaluate(browser, base, queries)
+                        results[name].update(search_eval.Report(name, outcomes).metrics())
                 browser.close()
             if args.lighthouse:
                 for name in projects:
@@ -269,77 +516,17 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             for server in servers.values():
                 server.shutdown()
+        if args.preview:
+            results["ours"].update(preview(projects["ours"], ARTICLE, ARTICLE_SOURCE, edits=3))
 
-    ours, bare = results["ours"], results["bare"]
-    n = 5 + args.articles
-    print(f"\n### {n} articles{', served with gzip' if args.gzip else ''}\n")
-    print("| Measure | This site | Bare Material | Ratio |")
-    print("| --- | ---: | ---: | ---: |")
-    rows = [
-        (f"Clean build, median of {args.runs} (s)", "build_s", "{:.2f}"),
-        ("Article page, cold load (KB transferred)", "bytes", "{:.0f}"),
-        ("Article page, requests", "requests", "{:d}"),
-        ("Article page, third-party requests", "third_party", "{:d}"),
-        ("Typing to first search result (ms, median)", "search_ms", "{:.1f}"),
-        ("Search index (KB)", "index_kb", "{:.0f}"),
-        ("Search index downloaded with the article page, before search (KB)", "index_on_load_kb", "{:.0f}"),
-    ]
-    if "mrr10" in ours:
-        rows += [(label, key, fmt) for label, key, fmt in search_eval.ROWS[:5]]
-    for label, key, fmt in rows:
-        a, b = ours[key], bare[key]
-        if key in ("success1", "success3", "landing"):
-            print(f"| {label} | {a:.0%} | {b:.0%} | |")
-            continue
-        if key == "bytes":
-            a, b = a / 1024, b / 1024
-        print(f"| {label} | {fmt.format(a)} | {fmt.format(b)} | {ratio(a, b)} |")
-    if args.lighthouse:
-        for key in sorted(k for k in ours if k.startswith("lh_")):
-
-            def fmt(r):
-                return (
-                    "error"
-                    if "error" in r
-                    else " / ".join(str(r.get(c)) for c in ("performance", "accessibility", "best-practices", "seo"))
-                )
-
-            print(
-                f"| Lighthouse {key[3:].replace('_', ' ')} (perf / a11y / best / SEO) | {fmt(ours[key])} "
-                f"| {fmt(bare[key])} | |"
-            )
-
-    print("\nBudgets:")
-    budgets = [
-        ("zero third-party requests", ours["third_party"] == 0),
-        ("article page bytes <= bare", ours["bytes"] <= bare["bytes"]),
-        ("build time <= 1.5x bare", ours["build_s"] <= 1.5 * bare["build_s"]),
-    ]
-    if n >= 1000:
-        budgets.append(("first search result < 50 ms", ours["search_ms"] < 50))
-        budgets.append(
-            ("no search index downloaded before search is opened (a config stub < 1 KB)", ours["index_on_load_kb"] < 1)
-        )
-    if "mrr10" in ours:
-        budgets.append(
-            (
-                "search ahead of bare Material: MRR@10 >= 0.9, success@1 >= 0.8, landing >= 0.8",
-                ours["mrr10"] >= max(0.9, bare["mrr10"])
-                and ours["success1"] >= max(0.8, bare["success1"])
-                and ours["landing"] >= max(0.8, bare["landing"]),
-            )
-        )
-    if args.lighthouse:
-        mobile = [ours[k] for k in ours if k.startswith("lh_") and k.endswith("mobile")]
-        budgets.append(
-            (
-                "Lighthouse 100/100/100/100 on mobile",
-                all("error" not in r and all(v == 100 for v in r.values()) for r in mobile),
-            )
-        )
-    for label, ok in budgets:
-        print(f"- {'met   ' if ok else 'MISSED'} {label}")
+    print()
+    print(table(results, n, args.runs, gzipped))
     if args.json:
-        args.json.write_text(json.dumps({"articles": n, **results}, indent=1), encoding="utf-8")
-
+        args.json.write_text(
+            json.dumps({"articles": n, "runs": args.runs, "gzip": gzipped, **results}, indent=1), encoding="utf-8"
+        )
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
