@@ -168,7 +168,7 @@ def test_every_kind_of_cross_page_passage_link_lands_with_its_own_url(contexts, 
     assert page.errors == []
 
 
-@pytest.mark.parametrize("device,rate", [("desktop", 6), ("phone", 6)])
+@pytest.mark.parametrize("device,rate", [("desktop", 4), ("phone", 4)])
 def test_back_and_forward_restore_the_page_url_and_position(contexts, base_url, device, rate):
     page = contexts(device, rate)
     phone = device == "phone"
