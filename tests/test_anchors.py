@@ -6,6 +6,9 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
+from kb import pipeline
 from kb.devtools import ROOT, build_site, copy_project, serve
 
 ARTICLE = "docs/articles/is-customer-experience-new.md"
@@ -41,11 +44,11 @@ def replace_in(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def test_renaming_a_heading_fails_clearly_and_pinning_the_old_id_fixes_it(tmp_path):
+def test_renaming_a_heading_fails_the_build_clearly(tmp_path):
     def rename(p):
         return replace_in(p / ARTICLE, "## Getting CX Right", "## Getting customer experience right")
 
-    _, result = broken_copy(tmp_path / "a", rename)
+    _, result = broken_copy(tmp_path, rename)
     assert result.returncode != 0
     assert (
         f"{ARTICLE}: the published anchor '/articles/is-customer-experience-new/#getting-cx-right' is gone"
@@ -53,40 +56,61 @@ def test_renaming_a_heading_fails_clearly_and_pinning_the_old_id_fixes_it(tmp_pa
     )
     assert "add '{ #getting-cx-right }'" in result.stderr
 
-    def pinned(p):
-        return replace_in(
-            p / ARTICLE, "## Getting CX Right", "## Getting customer experience right { #getting-cx-right }"
-        )
 
-    _, result = broken_copy(tmp_path / "b", pinned)
-    assert result.returncode == 0, result.stderr
+# The same checks at the function level (kb.pipeline: what the build runs,
+# without MkDocs), for the edits that must pass.
 
 
-def test_an_alias_keeps_a_renamed_heading_reachable(tmp_path):
-    def alias(p):
-        return replace_in(
-            p / ARTICLE, "## Getting CX Right", '## Getting customer experience right { aliases="getting-cx-right" }'
-        )
+@pytest.fixture(scope="module")
+def sources() -> dict[str, str]:
+    return pipeline.read_sources(ROOT / "docs")
 
-    project, result = broken_copy(tmp_path, alias)
-    assert result.returncode == 0, result.stderr
-    page = (tmp_path / "site" / "articles" / "is-customer-experience-new" / "index.html").read_text()
+
+def registry_problems(sources: dict[str, str], old: str, new: str) -> tuple[list[str], dict[str, str]]:
+    """The problems of the sources with `old` replaced by `new` in ARTICLE,
+    checked against the project's anchors.json; and the pages."""
+    src = ARTICLE.removeprefix("docs/")
+    assert old in sources[src]
+    edited = {**sources, src: sources[src].replace(old, new)}
+    kb, pages = pipeline.run_build(edited, pipeline.load_config())
+    kb.check_registry(ROOT / "anchors.json", {})
+    return [str(p) for p in kb.problems], pages
+
+
+def test_the_registry_check_notices_a_lost_heading_id(sources):
+    problems, _ = registry_problems(sources, "## Getting CX Right", "## Getting customer experience right")
+    assert any("'/articles/is-customer-experience-new/#getting-cx-right' is gone" in p for p in problems), problems
+
+
+def test_pinning_the_old_id_keeps_a_renamed_heading(sources):
+    problems, _ = registry_problems(
+        sources, "## Getting CX Right", "## Getting customer experience right { #getting-cx-right }"
+    )
+    assert problems == []
+
+
+def test_an_alias_keeps_a_renamed_heading_reachable(sources):
+    problems, pages = registry_problems(
+        sources, "## Getting CX Right", '## Getting customer experience right { aliases="getting-cx-right" }'
+    )
+    assert problems == []
+    page = pages[ARTICLE.removeprefix("docs/")]
     heading = re.search(r'<h2 id="getting-customer-experience-right">(.*?)</h2>', page).group(1)
     assert '<span class="kb-alias" id="getting-cx-right"></span>' in heading
 
 
-def test_editing_a_paragraph_keeps_every_id(tmp_path):
+def test_editing_a_paragraph_keeps_every_id(sources):
     # Rewrite the end of one paragraph and add a new one: no published id moves.
-    def edit(p):
-        replace_in(
-            p / ARTICLE,
-            "It truly is not easy to get right, but there are steps you can take to get closer.",
-            "It is hard, and there are steps that help.",
-        )
-        replace_in(p / ARTICLE, "## Getting CX Right\n", "## Getting CX Right\n\nA brand new first paragraph.\n")
-
-    _, result = broken_copy(tmp_path, edit)
-    assert result.returncode == 0, result.stderr
+    problems, _ = registry_problems(
+        sources,
+        "It truly is not easy to get right, but there are steps you can take to get closer.",
+        "It is hard, and there are steps that help.",
+    )
+    assert problems == []
+    problems, _ = registry_problems(
+        sources, "## Getting CX Right\n", "## Getting CX Right\n\nA brand new first paragraph.\n"
+    )
+    assert problems == []
 
 
 def test_moving_a_page_needs_a_redirect_which_keeps_old_links_working(tmp_path, browser):
