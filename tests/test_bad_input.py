@@ -833,12 +833,23 @@ E2E = [
 ]
 
 
+@pytest.fixture(scope="module")
+def broken_links_build(tmp_path_factory):
+    """One build with every E2E breakage at once: each is reported (MkDocs
+    and the built-site check collect them, and strict fails at the end)."""
+    project = copy_project(tmp_path_factory.mktemp("links") / "project")
+    for case in E2E:
+        target = project / "docs" / case.file
+        text = target.read_text(encoding="utf-8")
+        mutated = case.mutate(text)
+        assert mutated != text, case.id
+        target.write_text(mutated, encoding="utf-8")
+    return build_site(project, project.parent / "site")
+
+
 @pytest.mark.parametrize("case", E2E, ids=lambda c: c.id)
-def test_mkdocs_link_validation_fails_the_build(case: Case, tmp_path: Path):
-    project = copy_project(tmp_path / "project")
-    target = project / "docs" / case.file
-    target.write_text(case.mutate(target.read_text(encoding="utf-8")), encoding="utf-8")
-    result = build_site(project, tmp_path / "site")
+def test_mkdocs_link_validation_fails_the_build(case: Case, broken_links_build):
+    result = broken_links_build
     assert result.returncode != 0, f"the build accepted {case.id}"
     for expected in case.expected:
         assert expected in result.stderr, f"{case.id}: expected {expected!r} in:\n{result.stderr[-3000:]}"
