@@ -1,0 +1,213 @@
+"""Stylesheets cut to the rules the site can use (kb/trimcss.py): what a rule
+needs to stay, and the built site's trimmed stylesheets."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import material
+import tinycss2
+
+from kb import trimcss
+from kb.devtools import ROOT
+from kb.htmltext import built_pages
+
+MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
+
+
+def used(html: str = "", js: str = "") -> trimcss.Used:
+    names = trimcss.Used()
+    names.add_markup(html.encode())
+    names.add_script(js.encode())
+    return names
+
+
+def trim(css: str, html: str = "", js: str = "") -> str:
+    return trimcss.trim_css(css, used(html, js))
+
+
+def test_a_rule_with_an_unused_class_is_dropped():
+    css = ".used{color:red}.unused{color:blue}.used .unused{margin:0}"
+    assert trim(css, '<p class="used">') == ".used{color:red}"
+
+
+def test_ids_count_like_classes():
+    css = "#__drawer{top:0}#gone{top:1px}"
+    assert trim(css, '<input id="__drawer">') == "#__drawer{top:0}"
+
+
+def test_a_class_only_the_javascript_uses_is_kept():
+    css = ".md-tooltip2{opacity:0}.md-search-result__item{margin:0}.md-banner{display:none}"
+    js = 'const tip = h("div", {class: "md-tooltip2"}); item.classList.add("md-search-result__item")'
+    assert trim(css, js=js) == ".md-tooltip2{opacity:0}.md-search-result__item{margin:0}"
+
+
+def test_classes_the_javascript_composes_are_kept():
+    """A string the script appends to, or a template's text before ${...},
+    is a prefix: every name that starts with it counts as used."""
+    css = ".gzoomIn{a:b}.gslide-media{c:d}.md-tag--3{e:f}.glightbox-clean{g:h}.other{i:j}"
+    js = 'addClass(e, "g" + t); "gslide-".concat(n); x = `md-tag--${n}`; "glightbox-".concat(skin)'
+    assert trim(css, js=js) == ".gzoomIn{a:b}.gslide-media{c:d}.md-tag--3{e:f}.glightbox-clean{g:h}"
+
+
+def test_inline_scripts_of_a_page_count():
+    css = ".glightbox-clean{a:b}"
+    html = '<script>const lightbox = GLightbox({"skin": "glightbox-clean"});</script>'
+    assert trim(css, html) == css
+
+
+def test_element_attribute_and_root_rules_are_kept():
+    css = "html{color:red}:root{--md-x:1}body{margin:0}[data-md-color-scheme=slate]{--y:2}a:hover,button{z:1}*{box-sizing:border-box}"
+    assert trim(css) == css
+
+
+def test_a_selector_list_is_kept_whole_if_any_selector_could_match():
+    """Never pruned: a browser drops a whole list for one selector it does not
+    know, so pruning `.unused::-moz-selection` could turn a dead rule on."""
+    css = ".unused::-moz-selection,.used::selection{color:red}"
+    assert trim(css, '<p class="used">') == css
+
+
+def test_classes_inside_not_and_is_are_not_required():
+    css = ".used:not(.unused){a:b}.used:is(.unused,.other){c:d}.unused .used{e:f}"
+    assert trim(css, '<p class="used">') == ".used:not(.unused){a:b}.used:is(.unused,.other){c:d}"
+
+
+def test_an_attribute_selector_with_an_unused_class_is_dropped():
+    css = "[data-md-color-primary=indigo] .md-tabs{a:b}[data-md-color-primary=indigo] .md-header{c:d}"
+    assert trim(css, '<header class="md-header">') == "[data-md-color-primary=indigo] .md-header{c:d}"
+
+
+def test_media_blocks_keep_their_kept_rules_and_empty_ones_go():
+    css = (
+        "@media screen and (min-width:76.25em){.unused{a:b}.used{c:d}}"
+        "@media print{.unused{a:b}}"
+        "@supports (display:grid){@media (min-width:10em){.unused{a:b}}}"
+    )
+    assert trim(css, '<p class="used">') == "@media screen and (min-width:76.25em){.used{c:d}}"
+
+
+def test_font_faces_keyframes_properties_and_charset_stay():
+    css = (
+        '@charset "UTF-8";'
+        "@font-face{font-family:x;src:url(x.woff2)}"
+        "@keyframes spin{0%{transform:rotate(0)}to{transform:rotate(1turn)}}"
+        "@property --angle{syntax:'<angle>';inherits:false;initial-value:0deg}"
+        ".unused{animation:spin 1s}"
+    )
+    out = trim(css)
+    assert out.startswith('@charset "UTF-8";')
+    for kept in ("@font-face{", "@keyframes spin{", "@property --angle{"):
+        assert kept in out
+    assert ".unused" not in out
+
+
+def test_comments_go_and_declarations_stay_as_written():
+    css = "/* a comment */\n.used {\n  color: var(--md-accent-fg-color); /* why */\n  margin: 0 .4rem\n}\n/*# sourceMappingURL=x.css.map*/"
+    out = trim(css, '<p class="used">')
+    assert "comment" not in out and "sourceMappingURL" not in out
+    assert out.startswith(".used {") and "color: var(--md-accent-fg-color);" in out and "margin: 0 .4rem" in out
+
+
+def test_a_cached_outline_trims_the_same(tmp_path):
+    css = ".a{x:1}@media print{.b{y:2}.c{z:3}}@font-face{font-family:f}"
+    names = trimcss.Used(["a", "c"])
+    first = trimcss.trim_css(css, names, tmp_path)
+    trimcss._OUTLINES.clear()  # a new process: the outline comes from the cache folder
+    assert len(list(tmp_path.glob("*.json"))) == 1
+    assert trimcss.trim_css(css, names, tmp_path) == first == ".a{x:1}@media print{.c{z:3}}@font-face{font-family:f}"
+
+
+def test_output_is_deterministic():
+    css = ".b{x:1}@media print{.a{y:2}.c{z:3}}.a,.b{w:4}"
+    first = trimcss.trim_css(css, trimcss.Used(["a", "b", "zz", "yy"]))
+    again = trimcss.trim_css(css, trimcss.Used(["yy", "zz", "b", "a"]))
+    assert first == again == ".b{x:1}@media print{.a{y:2}}.a,.b{w:4}"
+
+
+def test_a_stylesheet_that_does_not_parse_is_left_whole(tmp_path):
+    (tmp_path / "index.html").write_text('<link rel="stylesheet" href="bad.css"><p class="used">')
+    bad = ".used{a:b}.unused{c:d}} stray"
+    (tmp_path / "bad.css").write_text(bad)
+    [result] = trimcss.trim_site(tmp_path)
+    assert (tmp_path / "bad.css").read_text() == bad and result.after == result.before
+
+
+def test_trim_site_reads_each_stylesheet_from_its_source(tmp_path):
+    """A `--dirty` preview does not copy unchanged static files again: the
+    built file is already trimmed, so the original is read from its source
+    folder, and a class a rebuilt page now uses gets its rules back."""
+    site, docs = tmp_path / "site", tmp_path / "docs"
+    (site / "assets").mkdir(parents=True)
+    (docs / "assets").mkdir(parents=True)
+    (docs / "assets" / "kb.css").write_text(".a{x:1}.b{y:2}")
+    (site / "assets" / "kb.css").write_text(".a{x:1}")  # trimmed by the previous build
+    (site / "index.html").write_text('<link rel="stylesheet" href="assets/kb.css"><p class="a b">')
+    (site / "sub").mkdir()
+    (site / "sub" / "index.html").write_text('<link href="../assets/kb.css" rel="stylesheet"><p class="a">')
+    [result] = trimcss.trim_site(site, [docs])
+    assert result.path == "assets/kb.css"
+    assert (site / "assets" / "kb.css").read_text() == ".a{x:1}.b{y:2}"
+
+
+def test_only_scripts_the_pages_load_are_read(tmp_path):
+    """lunr's language files serve the search worker kb/search.py replaces;
+    what no page or loaded script names cannot put a class on a page."""
+    (tmp_path / "index.html").write_text('<link rel="stylesheet" href="s.css"><script src="app.js"></script>')
+    (tmp_path / "app.js").write_text('importScripts("worker.js"); el.className = "from-app"')
+    (tmp_path / "worker.js").write_text('x = "from-worker"')
+    (tmp_path / "unused.js").write_text('x = "from-unused"')
+    (tmp_path / "s.css").write_text(".from-app{a:b}.from-worker{c:d}.from-unused{e:f}")
+    trimcss.trim_site(tmp_path)
+    assert (tmp_path / "s.css").read_text() == ".from-app{a:b}.from-worker{c:d}"
+
+
+# -- the built site -------------------------------------------------------
+
+
+def selector_names(css: str) -> set[str]:
+    """Every class and id a stylesheet's selectors require."""
+    names: set[str] = set()
+
+    def walk(items):
+        for item in items:
+            if item[0] == "rule":
+                names.update(name for selector in item[1] for name in selector)
+            elif item[0] == "group":
+                walk(item[2])
+
+    walk(trimcss.outline(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)))
+    return names
+
+
+def test_the_site_ships_a_trimmed_main_css_with_the_rules_its_pages_use(site):
+    [built] = sorted((site / "assets" / "stylesheets").glob("main.*.min.css"))
+    original = (MATERIAL_TEMPLATES / "assets" / "stylesheets" / built.name).read_text(encoding="utf-8")
+    trimmed = built.read_text(encoding="utf-8")
+    assert len(trimmed) < 0.8 * len(original), "trimmed"
+    page_names = set()
+    for path in built_pages(site):
+        for value in re.findall(r'\s(?:class|id)="([^"]*)"', path.read_text(encoding="utf-8")):
+            page_names.update(value.split())
+    styled = selector_names(original) & page_names
+    assert {"md-header", "md-nav__link", "md-typeset", "md-footer", "md-search__input"} <= styled
+    assert styled <= selector_names(trimmed), sorted(styled - selector_names(trimmed))
+    # Built at run time by Material's script: no page has them, the CSS keeps them.
+    for name in ("md-search-result__item", "md-search-result__article", "md-tooltip2__inner"):
+        assert name not in page_names and name in selector_names(trimmed)
+    # Features this site does not use.
+    for name in ("md-banner", "md-consent", "md-tabs"):
+        assert name in selector_names(original) and name not in selector_names(trimmed)
+    assert "sourceMappingURL" not in trimmed
+
+
+def test_every_stylesheet_the_pages_link_is_trimmed(site):
+    linked = trimcss.scan(site)[1]
+    assert "assets/kb.css" in linked and "assets/stylesheets/glightbox.min.css" in linked
+    assert any(p.startswith("assets/stylesheets/palette.") for p in linked)
+    ours = (site / "assets" / "kb.css").read_text(encoding="utf-8")
+    assert "The knowledge base's own styles" in (ROOT / "docs" / "assets" / "kb.css").read_text(encoding="utf-8")
+    assert "The knowledge base's own styles" not in ours, "passed through the trimmer (comments go)"
+    for path in linked:
+        assert "sourceMappingURL" not in (site / path).read_text(encoding="utf-8"), path
