@@ -142,8 +142,8 @@ def test_moving_a_page_needs_a_redirect_which_keeps_old_links_working(tmp_path, 
         tab.goto(f"{base}articles/{old}/#p-but-if-you-do-it")
         tab.wait_for_url(f"{base}articles/{new}/#p-but-if-you-do-it")
         tab.wait_for_function(
-            "() => { const r = document.getElementById('p-but-if-you-do-it').getBoundingClientRect();"
-            " return r.top >= 0 && r.top < innerHeight; }",
+            "() => { const el = document.getElementById('p-but-if-you-do-it'); if (!el) return false;"
+            " const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }",
             timeout=5000,
         )
         tab.close()

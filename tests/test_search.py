@@ -92,8 +92,11 @@ def test_a_result_opens_the_passage_with_instant_navigation(page, base_url):
     link.wait_for()
     link.click()
     page.wait_for_url(re.compile(r".*customer-experience-in-the-digital-era/.*#p-the-days-of-henry-fords$"))
-    page.wait_for_function("""() => { const r = document.getElementById('p-the-days-of-henry-fords')
-                                        .getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }""")
+    # The URL changes before instant navigation swaps the content in: wait
+    # for the passage itself (absent until then), in view.
+    page.wait_for_function("""() => { const el = document.getElementById('p-the-days-of-henry-fords');
+                                        if (!el) return false; const r = el.getBoundingClientRect();
+                                        return r.top >= 0 && r.bottom <= innerHeight; }""")
     page.locator("#p-the-days-of-henry-fords mark").first.wait_for()  # the words are highlighted there
     assert page.console_errors == []
 
