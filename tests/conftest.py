@@ -77,3 +77,48 @@ def page(browser, base_url):
     tab.on("request", lambda r: tab.requested_urls.append(r.url))
     yield tab
     tab.close()
+
+
+# A copy of the project edited the way pages change over time, built once for
+# the tests that need it: an article moved to a new address with a redirect
+# from the old one (mkdocs.yml redirect_maps), and a paragraph in another
+# article that keeps an old id as an alias.
+MOVED = ("is-customer-experience-new", "customer-experience-is-not-new")
+ALIASED = "articles/customer-experience-in-the-digital-era/"
+ALIAS = "p-an-older-wording"
+
+
+@pytest.fixture(scope="session")
+def edited_site(tmp_path_factory):
+    """(site folder, served base URL) of the edited copy."""
+    import re
+
+    from kb.devtools import copy_project
+
+    work = tmp_path_factory.mktemp("edited")
+    project = copy_project(work / "project")
+    old, new = MOVED
+    (project / f"docs/articles/{old}.md").rename(project / f"docs/articles/{new}.md")
+    for md in (project / "docs").rglob("*.md"):
+        md.write_text(md.read_text(encoding="utf-8").replace(f"{old}.md", f"{new}.md"), encoding="utf-8")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "redirect_maps: {}" in text
+    config.write_text(
+        text.replace("redirect_maps: {}", f"redirect_maps:\n        articles/{old}.md: articles/{new}.md"),
+        encoding="utf-8",
+    )
+    # The alias goes under the article's last long paragraph.
+    source = project / "docs" / (ALIASED.rstrip("/") + ".md")
+    lines = source.read_text(encoding="utf-8").split("\n")
+    last = max(
+        i for i, line in enumerate(lines[:-1]) if re.match(r"[A-Z][^{]{100,}$", line) and not lines[i + 1].strip()
+    )
+    lines.insert(last + 1, f'{{ aliases="{ALIAS}" }}')
+    source.write_text("\n".join(lines), encoding="utf-8")
+    port = free_port()
+    result = build_site(project, work / "site", {"SITE_URL": f"http://127.0.0.1:{port}/"}, quiet=True)
+    assert result.returncode == 0, result.stderr
+    server = serve(work / "site", port)
+    yield work / "site", f"http://127.0.0.1:{port}/"
+    server.shutdown()

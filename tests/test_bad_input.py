@@ -876,25 +876,33 @@ def test_bad_files_fail_the_real_build_with_messages_not_tracebacks(tmp_path: Pa
         assert expected in result.stderr, f"expected {expected!r} in:\n{result.stderr[-3000:]}"
 
 
-def test_a_deploy_build_refuses_a_local_site_url(tmp_path: Path):
-    project = copy_project(tmp_path / "project")
-    result = build_site(project, tmp_path / "site", {"KB_DEPLOY": "true", "SITE_URL": "http://127.0.0.1:8000/"})
-    assert result.returncode != 0
-    assert "mkdocs.yml: this is a deploy build, but site_url is 'http://127.0.0.1:8000/'" in result.stderr
-    ok = build_site(project, tmp_path / "site2", {"KB_DEPLOY": "true", "SITE_URL": "https://cx.example.org/kb/"})
-    assert ok.returncode == 0, ok.stderr[-2000:]
-    robots = (tmp_path / "site2/robots.txt").read_text()
-    assert "Disallow: /kb/print/" in robots and "Sitemap: https://cx.example.org/kb/sitemap.xml" in robots
-    assert "/print/" not in (tmp_path / "site2/sitemap.xml").read_text()
-
-
-def test_external_links_get_noopener_and_are_reported(tmp_path: Path):
-    import json
-
+@pytest.fixture(scope="module")
+def deploy_builds(tmp_path_factory):
+    """A copy with one external link added, built for deploy twice: with a
+    local site_url (refused), then with a published one."""
+    tmp_path = tmp_path_factory.mktemp("deploy")
     project = copy_project(tmp_path / "project")
     target = project / "docs/articles/customer-experience-in-the-digital-era.md"
     target.write_text(target.read_text().replace("— McKinsey", "— [McKinsey](https://www.mckinsey.com/)"))
-    result = build_site(project, tmp_path / "site")
+    refused = build_site(project, tmp_path / "site", {"KB_DEPLOY": "true", "SITE_URL": "http://127.0.0.1:8000/"})
+    ok = build_site(project, tmp_path / "site2", {"KB_DEPLOY": "true", "SITE_URL": "https://cx.example.org/kb/"})
+    return project, tmp_path / "site2", refused, ok
+
+
+def test_a_deploy_build_refuses_a_local_site_url(deploy_builds):
+    _, site, result, ok = deploy_builds
+    assert result.returncode != 0
+    assert "mkdocs.yml: this is a deploy build, but site_url is 'http://127.0.0.1:8000/'" in result.stderr
+    assert ok.returncode == 0, ok.stderr[-2000:]
+    robots = (site / "robots.txt").read_text()
+    assert "Disallow: /kb/print/" in robots and "Sitemap: https://cx.example.org/kb/sitemap.xml" in robots
+    assert "/print/" not in (site / "sitemap.xml").read_text()
+
+
+def test_external_links_get_noopener_and_are_reported(deploy_builds):
+    import json
+
+    project, site, _, result = deploy_builds
     assert result.returncode == 0, result.stderr
     sources = {
         line.split(": ", 1)[1].strip()
@@ -903,9 +911,9 @@ def test_external_links_get_noopener_and_are_reported(tmp_path: Path):
         if line.startswith("source_url: ")
     }
     assert f"{1 + len(sources)} external link(s), listed in external-links.json" in result.stderr
-    page = (tmp_path / "site/articles/customer-experience-in-the-digital-era/index.html").read_text()
+    page = (site / "articles/customer-experience-in-the-digital-era/index.html").read_text()
     assert '<a href="https://www.mckinsey.com/" rel="noopener">McKinsey</a>' in page
-    report = json.loads((tmp_path / "site/external-links.json").read_text())["external_links"]
+    report = json.loads((site / "external-links.json").read_text())["external_links"]
     # The article, and the print views of its themes, which carry its text.
     assert report["https://www.mckinsey.com/"] == [
         "articles/customer-experience-in-the-digital-era/index.html",

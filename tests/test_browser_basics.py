@@ -14,8 +14,8 @@ def test_every_page_loads_without_console_errors_or_foreign_requests(site, page,
     urls = page_urls(site)
     assert len(urls) >= 12
     for url in urls:
-        page.goto(base_url + url.lstrip("/"))
-        page.wait_for_load_state("networkidle")
+        page.goto(base_url + url.lstrip("/"), wait_until="load")
+    page.wait_for_load_state("networkidle")  # the last page's late requests too
     assert page.console_errors == []
     foreign = {u for u in page.requested_urls if urlsplit(u).hostname != "127.0.0.1"}
     assert foreign == set()

@@ -15,9 +15,7 @@ from urllib.request import urlopen
 import pytest
 from test_features_browser import glossary_definitions
 
-from kb.devtools import build_site, copy_project, free_port, serve
-
-from conftest import PHONE
+from conftest import ALIAS, ALIASED, PHONE
 from test_indexes import articles
 
 ARTICLE = "articles/is-customer-experience-new/"
@@ -238,35 +236,19 @@ def test_an_unknown_passage_is_explained_and_offers_the_page_top(page, base_url)
     page.wait_for_function("() => scrollY === 0 && !document.querySelector('.kb-lost')")
 
 
-def test_an_alias_lands_on_its_passage(tmp_path, chromium):
+def test_an_alias_lands_on_its_passage(edited_site, chromium):
     # A paragraph whose opening words were rewritten keeps its old id as an
-    # alias (README, "Links that never rot"): build a copy that has one.
-    project = copy_project(tmp_path / "project")
-    source = project / "docs" / (ARTICLE.rstrip("/") + ".md")
-    lines = source.read_text(encoding="utf-8").split("\n")
-    last = max(
-        i for i, line in enumerate(lines[:-1]) if re.match(r"[A-Z][^{]{100,}$", line) and not lines[i + 1].strip()
-    )
-    lines.insert(last + 1, '{ aliases="p-an-older-wording" }')
-    source.write_text("\n".join(lines), encoding="utf-8")
-    port = free_port()
-    result = build_site(project, tmp_path / "site", {"SITE_URL": f"http://127.0.0.1:{port}/"}, quiet=True)
-    assert result.returncode == 0, result.stderr
-    html = (tmp_path / "site" / ARTICLE / "index.html").read_text(encoding="utf-8")
-    passage_id = re.search(
-        r'<p\b[^>]*\bid="(p-[^"]+)"[^>]*><span class="kb-alias" id="p-an-older-wording">', html
-    ).group(1)
-    server = serve(tmp_path / "site", port)
-    try:
-        page = chromium.new_page()
-        href = f"http://127.0.0.1:{port}/{ARTICLE}#p-an-older-wording"
-        page.goto(href)
-        page.wait_for_function(LANDED, arg=[href, passage_id])
-        assert page.locator(".kb-lost").count() == 0
-        assert page.evaluate(IN_VIEW, passage_id)["ok"]
-        page.close()
-    finally:
-        server.shutdown()
+    # alias (README, "Links that never rot"): the edited copy has one.
+    site, base = edited_site
+    html = (site / ALIASED / "index.html").read_text(encoding="utf-8")
+    passage_id = re.search(rf'<p\b[^>]*\bid="(p-[^"]+)"[^>]*><span class="kb-alias" id="{ALIAS}">', html).group(1)
+    page = chromium.new_page()
+    href = f"{base}{ALIASED}#{ALIAS}"
+    page.goto(href)
+    page.wait_for_function(LANDED, arg=[href, passage_id])
+    assert page.locator(".kb-lost").count() == 0
+    assert page.evaluate(IN_VIEW, passage_id)["ok"]
+    page.close()
 
 
 # -- the copy-link control ------------------------------------------------------------

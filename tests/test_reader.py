@@ -269,11 +269,12 @@ def test_a_printed_article_keeps_the_editorial_note(browser, base_url, tmp_path)
     assert note and " ".join(note.split()) in text
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
-def test_a_print_view_on_screen_has_a_way_back_a_print_button_and_short_lines(chromium, site, base_url, scheme):
+def test_a_print_view_on_screen_has_a_way_back_a_print_button_and_short_lines(chromium, site, base_url):
+    # Behaviour and layout, the same in both palettes (the accessibility test
+    # checks each page's colours in both).
     themes = sorted(p.parent.name for p in (site / "print").glob("*/index.html"))
     assert themes
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     for theme in themes:
         tab.goto(base_url + f"print/{theme}/")
@@ -449,9 +450,9 @@ ENTRY_POINTS = {
 }
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
-def test_the_404_page_offers_search_and_the_main_pages(chromium, site, host, scheme):
-    context = chromium.new_context(**PHONE, color_scheme=scheme)
+def test_the_404_page_offers_search_and_the_main_pages(chromium, site, host):
+    # Behaviour, the same in both palettes (colours: the accessibility test).
+    context = chromium.new_context(**PHONE)
     tab = context.new_page()
     requested = []
     tab.on("request", lambda r: requested.append(r.url))

@@ -190,6 +190,9 @@ def evaluate(browser, base: str, queries: list[Query], landing: bool | int = Tru
     viewer = context.new_page()
     outcomes = []
     for q in queries:
+        # The tab in front is the one at work: a tab in the background gets
+        # no animation frames and slowed timers, which the query waits on.
+        tab.bring_to_front()
         answer = tab.evaluate(_RUN_QUERY, q.query)
         results = [relative(href, base) for href in answer["items"]]
         pages = [strip(r)[0] for r in results]
@@ -203,6 +206,7 @@ def evaluate(browser, base: str, queries: list[Query], landing: bool | int = Tru
         landed = None
         sampled = every > 0 and len(outcomes) % every == 0
         if sampled and counted and counted[0][0] in q.pages:
+            viewer.bring_to_front()
             viewer.goto(base + counted[0][1])
             viewer.wait_for_load_state("load")
             viewer.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
