@@ -34,7 +34,6 @@ from .problems import Problems
 from .text import slugify
 
 PRINT_DIR = "print/"
-ARTICLE_SEARCH_BOOST = 2  # the authors' text outranks a glossary entry sharing one word
 EXTERNAL_LINKS_REPORT = "external-links.json"
 # Material's offline plugin loads a search shim from a CDN; the offline
 # edition loads nothing from another host, so it gets the vendored copy.
@@ -293,9 +292,12 @@ def feed_meta(src_uri: str, meta: dict) -> None:
 
 
 def search_meta(src_uri: str, meta: dict) -> None:
-    """Articles rank above a short page that shares one word with them."""
-    if articles_mod.is_article(src_uri):
-        meta.setdefault("search", {}).setdefault("boost", ARTICLE_SEARCH_BOOST)
+    """Material's search box stays, but its index does not: kb/search.py
+    builds the index from the built pages after the build and leaves
+    Material's empty. So Material's search plugin skips its own work on every
+    page (parsing each page into sections: 4 s of a 1000-article build)."""
+    search = meta.get("search")
+    meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
 
 
 def lightbox_off(meta: dict) -> None:

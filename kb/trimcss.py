@@ -62,7 +62,7 @@ _STYLESHEET = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
 _HREF = re.compile(rb"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 _IS_STYLESHEET = re.compile(rb"""\brel\s*=\s*["']?stylesheet\b""", re.IGNORECASE)
 # A script's file name, wherever a page or script mentions it.
-_SCRIPT_NAME = re.compile(rb"[\w.-]+\.m?js\b")
+_SCRIPT_NAME = re.compile(rb"(?<![\w.-])[\w.-]+\.m?js\b")  # tried at word starts only: linear
 # Identifier-looking runs: what a class or id can be made of.
 _TOKEN = re.compile(rb"-?[A-Za-z_\x80-\xff][\w\x80-\xff-]*")
 _SPACE = re.compile(rb"\s+")
@@ -89,6 +89,7 @@ class Used:
         self.names = set(names)
         self.prefixes: set[str] = set()
         self._scripts_read: set[bytes] = set()  # inline scripts repeat from page to page
+        self._values_read: set[bytes] = set()  # and class="..." values too
         self._lengths: list[int] = []
         self.add_prefixes(prefixes)
 
@@ -101,8 +102,9 @@ class Used:
 
     def add_markup(self, html: bytes) -> None:
         """class= and id= values, and inline scripts' identifiers, of one HTML file."""
-        for match in _ATTRIBUTE.finditer(html):
-            value = match.group(1) if match.group(1) is not None else match.group(2) or match.group(3) or b""
+        values = {a or b or c for a, b, c in _ATTRIBUTE.findall(html)} - self._values_read
+        self._values_read.update(values)
+        for value in values:  # each distinct value split once (linear in the site's bytes)
             self.names.update(_decode(name) for name in _SPACE.split(value) if name)
         if b"<script" in html:
             for match in _INLINE_SCRIPT.finditer(html):
@@ -239,7 +241,10 @@ def scan(site: Path) -> tuple[Used, list[str]]:
     for path in pages:
         data = path.read_bytes()
         used.add_markup(data)
-        wanted.update(_decode(name) for name in _SCRIPT_NAME.findall(data))
+        # A page names the scripts it loads in its <script> elements (src, and
+        # Material's config naming its search worker): read only those.
+        for script in _INLINE_SCRIPT.finditer(data):
+            wanted.update(_decode(name) for name in _SCRIPT_NAME.findall(script.group(0)))
         folder = posixpath.dirname(path.relative_to(site).as_posix())
         for link in _STYLESHEET.findall(data):
             href = _HREF.search(link)
