@@ -274,6 +274,18 @@ def settings(
     }
 
 
+def cache_templates(env, project_dir: Path) -> None:
+    """Compiled templates kept in `.cache/jinja/` (checked against their
+    source by Jinja): MkDocs makes a new environment for every build, and
+    compiling Material's templates again costs about a second of every
+    preview rebuild."""
+    import jinja2
+
+    folder = project_dir / ".cache" / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+
+
 def escape_meta(meta: dict) -> None:
     """Front matter text, escaped in place, so that Material's templates,
     which print page titles and descriptions unescaped, print it as text."""

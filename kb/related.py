@@ -11,6 +11,7 @@ articles with the same themes, in title order), never every other article.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -41,10 +42,23 @@ class Related:
     themes: tuple[str, ...]
 
 
+# The last ranking and what it was made from: a preview rebuild (`mkdocs
+# serve --dirty`) after an edit that changes no profile ranks nothing again.
+_LAST: list = [None, None, None]
+
+
 def rank(profiles: Mapping[str, Profile], limit: int = LIMIT) -> dict[str, list[Related]]:
     """key -> its most related articles, best first (ties by title). A
     term most articles use ("customer experience") says nothing: only terms
     used by at most half of the articles count."""
+    if _LAST[0] == limit and _LAST[1] == profiles:
+        return _LAST[2]
+    result = _rank(profiles, limit)
+    _LAST[:] = [limit, dict(profiles), result]
+    return result
+
+
+def _rank(profiles: Mapping[str, Profile], limit: int) -> dict[str, list[Related]]:
     usage: dict[str, int] = {}
     for profile in profiles.values():
         for term in profile.terms:
@@ -58,8 +72,9 @@ def rank(profiles: Mapping[str, Profile], limit: int = LIMIT) -> dict[str, list[
             if target in linked and target != key:
                 linked[key].add(target)
                 linked[target].add(key)
+    titles = {k: p.title.casefold() for k, p in profiles.items()}
     groups: dict[frozenset[str], list[str]] = {}
-    for key in sorted(profiles, key=lambda k: profiles[k].title.casefold()):
+    for key in sorted(profiles, key=lambda k: titles[k]):
         groups.setdefault(profiles[key].themes, []).append(key)
 
     result = {}
@@ -68,23 +83,33 @@ def rank(profiles: Mapping[str, Profile], limit: int = LIMIT) -> dict[str, list[
         for themes, members in groups.items():
             if themes & profile.themes:
                 candidates.update(m for m in members[: CANDIDATES_PER_GROUP + 1] if m != key)
-        scored = [_score(profile, profiles[c], c in linked[key]) for c in candidates]
-        scored.sort(key=lambda r: (-r.score, profiles[r.key].title.casefold()))
-        result[key] = [r for r in scored if r.score > 0][:limit]
+        # Scores first (numbers only), the reasons for the few shown.
+        best = heapq.nsmallest(
+            limit,
+            (
+                (-score, titles[c], c)
+                for c in candidates
+                if (score := _points(profile, profiles[c], c in linked[key])) > 0
+            ),
+        )
+        result[key] = [_score(profile, profiles[c], c in linked[key]) for _, _, c in best]
     return result
+
+
+def _points(a: Profile, b: Profile, linked: bool) -> float:
+    return (
+        WEIGHTS["links"] * linked
+        + WEIGHTS["disciplines"] * len(a.disciplines & b.disciplines)
+        + WEIGHTS["terms"] * min(len(a.terms & b.terms), 6)
+        + WEIGHTS["themes"] * len(a.themes & b.themes)
+    )
 
 
 def _score(a: Profile, b: Profile, linked: bool) -> Related:
     disciplines = tuple(sorted(a.disciplines & b.disciplines))
     terms = tuple(sorted(a.terms & b.terms))
     themes = tuple(sorted(a.themes & b.themes))
-    score = (
-        WEIGHTS["links"] * linked
-        + WEIGHTS["disciplines"] * len(disciplines)
-        + WEIGHTS["terms"] * min(len(terms), 6)
-        + WEIGHTS["themes"] * len(themes)
-    )
-    return Related(b.key, score, linked, disciplines, terms, themes)
+    return Related(b.key, _points(a, b, linked), linked, disciplines, terms, themes)
 
 
 def reasons(

@@ -133,7 +133,7 @@ def build_index(
         url = page_url(site, path, directory_urls)
         if path.name == "404.html" or url.startswith(SKIP_PREFIXES):
             continue
-        record = read_page(url, path.read_text(encoding="utf-8"))
+        record = _read_cached(url, path)
         if record and record["d"]:
             pages.append(record)
     return {
@@ -143,6 +143,22 @@ def build_index(
         "themes": themes or {},
         "disciplines": disciplines or {},
     }
+
+
+# (path, url) -> (mtime_ns, size, record): a dirty rebuild (`mkdocs serve
+# --dirty`) rewrites a few pages; the others are not parsed again.
+_RECORDS: dict[tuple[str, str], tuple[int, int, dict | None]] = {}
+
+
+def _read_cached(url: str, path: Path) -> dict | None:
+    stat = path.stat()
+    key = (str(path), url)
+    cached = _RECORDS.get(key)
+    if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
+        return cached[2]
+    record = read_page(url, path.read_text(encoding="utf-8"))
+    _RECORDS[key] = (stat.st_mtime_ns, stat.st_size, record)
+    return record
 
 
 def theme_names(site: Path) -> dict[str, str]:

@@ -102,16 +102,16 @@ class Used:
 
     def add_markup(self, html: bytes) -> None:
         """class= and id= values, and inline scripts' identifiers, of one HTML file."""
-        values = {a or b or c for a, b, c in _ATTRIBUTE.findall(html)} - self._values_read
+        self.add_page(page_facts(html))
+
+    def add_page(self, facts: PageFacts) -> None:
+        values = facts.values - self._values_read
         self._values_read.update(values)
         for value in values:  # each distinct value split once (linear in the site's bytes)
             self.names.update(_decode(name) for name in _SPACE.split(value) if name)
-        if b"<script" in html:
-            for match in _INLINE_SCRIPT.finditer(html):
-                script = match.group(1)
-                if script not in self._scripts_read:
-                    self._scripts_read.add(script)
-                    self.add_script(script)
+        for script in facts.scripts - self._scripts_read:
+            self._scripts_read.add(script)
+            self.add_script(script)
 
     def add_script(self, source: bytes) -> None:
         """Every identifier-looking run of a script. Prefixes: runs ending in
@@ -239,18 +239,12 @@ def scan(site: Path) -> tuple[Used, list[str]]:
             pages.append(path)
     wanted: set[str] = set()
     for path in pages:
-        data = path.read_bytes()
-        used.add_markup(data)
-        # A page names the scripts it loads in its <script> elements (src, and
-        # Material's config naming its search worker): read only those.
-        for script in _INLINE_SCRIPT.finditer(data):
-            wanted.update(_decode(name) for name in _SCRIPT_NAME.findall(script.group(0)))
+        facts = _cached_facts(path)
+        used.add_page(facts)
+        wanted.update(facts.script_names)
         folder = posixpath.dirname(path.relative_to(site).as_posix())
-        for link in _STYLESHEET.findall(data):
-            href = _HREF.search(link)
-            if not href or not _IS_STYLESHEET.search(link):
-                continue
-            target = _local_path(folder, _decode(next(g for g in href.groups() if g is not None)))
+        for href in facts.stylesheets:
+            target = _local_path(folder, href)
             if target and (site / target).is_file():
                 stylesheets.add(target)
     done: set[str] = set()
@@ -262,6 +256,48 @@ def scan(site: Path) -> tuple[Used, list[str]]:
                 used.add_script(data)
                 wanted.update(_decode(found) for found in _SCRIPT_NAME.findall(data))
     return used, sorted(stylesheets)
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What one built page tells the pass."""
+
+    values: frozenset[bytes]  # class= and id= values
+    scripts: frozenset[bytes]  # inline scripts
+    script_names: frozenset[str]  # .js files its <script> elements name
+    stylesheets: tuple[str, ...]  # hrefs of its stylesheet links
+
+
+def page_facts(html: bytes) -> PageFacts:
+    scripts = [m for m in _INLINE_SCRIPT.finditer(html)] if b"<script" in html else []
+    hrefs = []
+    for link in _STYLESHEET.findall(html):
+        href = _HREF.search(link)
+        if href and _IS_STYLESHEET.search(link):
+            hrefs.append(_decode(next(g for g in href.groups() if g is not None)))
+    return PageFacts(
+        frozenset(a or b or c for a, b, c in _ATTRIBUTE.findall(html)),
+        frozenset(m.group(1) for m in scripts),
+        # A page names the scripts it loads in its <script> elements (src, and
+        # Material's config naming its search worker): read only those.
+        frozenset(_decode(name) for m in scripts for name in _SCRIPT_NAME.findall(m.group(0))),
+        tuple(hrefs),
+    )
+
+
+# path -> (mtime_ns, size, facts): a dirty rebuild (`mkdocs serve --dirty`)
+# rewrites a few pages; the others are not read again.
+_FACTS: dict[str, tuple[int, int, PageFacts]] = {}
+
+
+def _cached_facts(path: Path) -> PageFacts:
+    stat = path.stat()
+    cached = _FACTS.get(str(path))
+    if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
+        return cached[2]
+    facts = page_facts(path.read_bytes())
+    _FACTS[str(path)] = (stat.st_mtime_ns, stat.st_size, facts)
+    return facts
 
 
 def _local_path(folder: str, href: str) -> str | None:
