@@ -8,6 +8,7 @@ contacting any other host.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -75,6 +76,31 @@ def serve(directory: Path, port: int = 0, handler_class=None) -> http.server.Thr
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+@contextlib.contextmanager
+def mkdocs_serve(project: Path, port: int, *args: str):
+    """`mkdocs serve` of `project` on 127.0.0.1:`port` (plus `args`, e.g.
+    "--dirty"), in a subprocess; yields the list its output lines are read
+    into as they come. Stopped on leaving."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", *args],
+        cwd=project,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    log: list[str] = []
+    threading.Thread(target=lambda: log.extend(iter(server.stdout.readline, "")), daemon=True).start()
+    try:
+        yield server, log
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def launch_chromium(playwright, profile_dir: Path | None = None):

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import threading
 import time
 import urllib.request
 
 import pytest
 
-from kb.devtools import copy_project, free_port
+from kb.devtools import copy_project, free_port, mkdocs_serve
 
 ARTICLE = "docs/articles/can-we-afford-to-miss-customer-experience.md"
 URL_PATH = "articles/can-we-afford-to-miss-customer-experience/"
@@ -41,18 +37,7 @@ def test_serve_reports_a_bad_edit_and_serves_the_repaired_page(tmp_path, mode):
     project = copy_project(tmp_path / "project")
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", *mode],
-        cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    log: list[str] = []
-    reader = threading.Thread(target=lambda: log.extend(iter(server.stdout.readline, "")), daemon=True)
-    reader.start()
-    try:
+    with mkdocs_serve(project, port, *mode) as (server, log):
         wait_for(lambda: "Can We Afford" in fetch(base + URL_PATH), 60, "the first build")
         article = project / ARTICLE
         original = article.read_text(encoding="utf-8")
@@ -77,9 +62,3 @@ def test_serve_reports_a_bad_edit_and_serves_the_repaired_page(tmp_path, mode):
         page = fetch(base + URL_PATH)
         assert 'class="kb-article-header' in page and 'class="kb-related' in page
         assert not any("Traceback" in line or "KeyError" in line for line in log), "".join(log)[-3000:]
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()

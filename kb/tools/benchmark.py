@@ -41,13 +41,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kb.devtools import CHROMIUM, CHROMIUM_FLAGS, ROOT, build_site, copy_project, free_port, serve
+from kb.devtools import CHROMIUM, CHROMIUM_FLAGS, ROOT, build_site, copy_project, free_port, mkdocs_serve, serve
 from kb.tools import search_eval, synthetic
 
 ARTICLE = "articles/is-customer-experience-new/"
@@ -275,17 +274,11 @@ def preview(project: Path, path: str, source: str, edits: int) -> dict:
     answering with the new text."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/{path}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    log: list[str] = []
-    threading.Thread(target=lambda: log.extend(iter(server.stdout.readline, "")), daemon=True).start()
+    with mkdocs_serve(project, port, "--dirty") as (_, log):
+        return _preview_times(url, project / source, log, edits)
 
+
+def _preview_times(url: str, article: Path, log: list[str], edits: int) -> dict:
     def served(text: str, seconds: float) -> float:
         start = time.perf_counter()
         while time.perf_counter() - start < seconds:
@@ -298,22 +291,16 @@ def preview(project: Path, path: str, source: str, edits: int) -> dict:
             time.sleep(0.05)
         raise SystemExit(f"preview: {text!r} not served within {seconds:.0f} s\n{''.join(log)[-3000:]}")
 
+    first = served("<h1", 3600)
+    original = article.read_text(encoding="utf-8")
+    times = []
     try:
-        first = served("<h1", 3600)
-        article = project / source
-        original = article.read_text(encoding="utf-8")
-        times = []
         for i in range(edits):
             marker = f"Benchmark edit number {i} at {time.time_ns()}."
             article.write_text(original + f"\n{marker}\n", encoding="utf-8")
             times.append(served(marker, 600))
-        article.write_text(original, encoding="utf-8")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        article.write_text(original, encoding="utf-8")
     return {"preview_first_s": first, "preview_edit_s": statistics.median(times), "preview_edits_s": times}
 
 
