@@ -33,6 +33,8 @@ def link_neighbours(pages: Mapping[str, object], order: Iterable[str]) -> None:
     """Previous and next of each article: its neighbours by title. The
     first article follows the Articles index page."""
     ordered = [pages[src] for src in order if src in pages]
+    if not ordered:  # no article (or a preview rebuild that changed none)
+        return
     for before, page, after in zip([None, *ordered[:-1]], ordered, [*ordered[1:], None], strict=True):
         if before is None:
             before = getattr(page, "parent", None)

@@ -78,3 +78,12 @@ def test_a_discipline_link_opens_the_index_filtered_by_it(page, base_url, site):
     page.wait_for_selector(".kb-index[data-kb-ready]")
     assert page.input_value(".kb-index select[name=discipline]") == discipline
     assert shown(page) == set(slugs)
+
+
+def test_previous_and_next_with_no_article_to_order():
+    """A preview rebuild that changed nothing (`mkdocs build --dirty`) orders
+    no article: nothing to link, and no error (it used to raise in zip)."""
+    from kb import navigation
+
+    navigation.link_neighbours({}, [])
+    navigation.link_neighbours({}, ["articles/not-built.md"])
