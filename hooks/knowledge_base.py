@@ -77,7 +77,7 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     kb.begin_page(page.file.src_uri, page.meta, page.file.content_string, page.title)
     build.escape_meta(page.meta)
-    build.search_meta(page.file.src_uri, page.meta)
+    build.search_meta(page.meta)
     build.feed_meta(page.file.src_uri, page.meta)
     build.lightbox_off(page.meta)
     return kb.prepare_markdown(page.file.src_uri, markdown)

@@ -303,7 +303,7 @@ def feed_meta(src_uri: str, meta: dict) -> None:
             meta["feed_date"] = date
 
 
-def search_meta(src_uri: str, meta: dict) -> None:
+def search_meta(meta: dict) -> None:
     """Material's search box stays, but its index does not: kb/search.py
     builds the index from the built pages after the build and leaves
     Material's empty. So Material's search plugin skips its own work on every

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # Decorations that are not the author's text.
@@ -69,3 +73,18 @@ def page_urls(site: Path) -> list[str]:
 def page_path(site: Path, url: str) -> Path:
     """'articles/x/' -> site/articles/x/index.html"""
     return site / url.split("#")[0] / "index.html"
+
+
+def parsed_once(cache: dict, path: Path, parse: Callable[[Path], T], key: Hashable = None) -> T:
+    """`parse(path)`, kept in `cache` (under the path and `key`) until the
+    file changes (its mtime or size): a preview rebuild (`mkdocs serve
+    --dirty`) rewrites a few pages, and the post-build passes read only those
+    again."""
+    stat = path.stat()
+    entry = (str(path), key)
+    cached = cache.get(entry)
+    if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
+        return cached[2]
+    value = parse(path)
+    cache[entry] = (stat.st_mtime_ns, stat.st_size, value)
+    return value

@@ -30,7 +30,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from .glossary import parse as parse_glossary
-from .htmltext import built_pages
+from .htmltext import built_pages, parsed_once
 from .problems import Problems
 
 INDEX_FILE = "search/passages.json"
@@ -133,7 +133,7 @@ def build_index(
         url = page_url(site, path, directory_urls)
         if path.name == "404.html" or url.startswith(SKIP_PREFIXES):
             continue
-        record = _read_cached(url, path)
+        record = parsed_once(_RECORDS, path, lambda p, url=url: read_page(url, p.read_text(encoding="utf-8")), url)
         if record and record["d"]:
             pages.append(record)
     return {
@@ -145,20 +145,8 @@ def build_index(
     }
 
 
-# (path, url) -> (mtime_ns, size, record): a dirty rebuild (`mkdocs serve
-# --dirty`) rewrites a few pages; the others are not parsed again.
-_RECORDS: dict[tuple[str, str], tuple[int, int, dict | None]] = {}
-
-
-def _read_cached(url: str, path: Path) -> dict | None:
-    stat = path.stat()
-    key = (str(path), url)
-    cached = _RECORDS.get(key)
-    if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
-        return cached[2]
-    record = read_page(url, path.read_text(encoding="utf-8"))
-    _RECORDS[key] = (stat.st_mtime_ns, stat.st_size, record)
-    return record
+# Each built page's record, until the page changes (htmltext.parsed_once).
+_RECORDS: dict = {}
 
 
 def theme_names(site: Path) -> dict[str, str]:

@@ -53,6 +53,8 @@ from pathlib import Path
 
 import tinycss2
 
+from .htmltext import parsed_once
+
 log = logging.getLogger("mkdocs.plugins.knowledge_base")
 
 # Values of class= and id= (quoted either way or bare), in any HTML file.
@@ -239,7 +241,7 @@ def scan(site: Path) -> tuple[Used, list[str]]:
             pages.append(path)
     wanted: set[str] = set()
     for path in pages:
-        facts = _cached_facts(path)
+        facts = parsed_once(_FACTS, path, lambda p: page_facts(p.read_bytes()))
         used.add_page(facts)
         wanted.update(facts.script_names)
         folder = posixpath.dirname(path.relative_to(site).as_posix())
@@ -269,7 +271,7 @@ class PageFacts:
 
 
 def page_facts(html: bytes) -> PageFacts:
-    scripts = [m for m in _INLINE_SCRIPT.finditer(html)] if b"<script" in html else []
+    scripts = list(_INLINE_SCRIPT.finditer(html)) if b"<script" in html else []
     hrefs = []
     for link in _STYLESHEET.findall(html):
         href = _HREF.search(link)
@@ -285,19 +287,8 @@ def page_facts(html: bytes) -> PageFacts:
     )
 
 
-# path -> (mtime_ns, size, facts): a dirty rebuild (`mkdocs serve --dirty`)
-# rewrites a few pages; the others are not read again.
-_FACTS: dict[str, tuple[int, int, PageFacts]] = {}
-
-
-def _cached_facts(path: Path) -> PageFacts:
-    stat = path.stat()
-    cached = _FACTS.get(str(path))
-    if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
-        return cached[2]
-    facts = page_facts(path.read_bytes())
-    _FACTS[str(path)] = (stat.st_mtime_ns, stat.st_size, facts)
-    return facts
+# Each built page's facts, until the page changes (htmltext.parsed_once).
+_FACTS: dict = {}
 
 
 def _local_path(folder: str, href: str) -> str | None:
