@@ -133,17 +133,20 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
 def page_load(browser, url: str, site: Path) -> dict:
     """A cold load, everything fetched before the reader searches: fresh
     context, nothing cached, until the network is idle. Over the wire as
-    served (bodies and headers); uncompressed from the files on disk."""
+    served (bodies and headers); uncompressed from the files on disk; and
+    the search index among it (`search/*.json`, bodies)."""
     context = browser.new_context()
     page = context.new_page()
-    sizes, hosts, paths = [], [], []
+    sizes, hosts, paths, index = [], [], [], []
 
     def finished(request):
         try:
             s = request.sizes()  # -1 where nothing crossed the wire (the browser's cache)
-            sizes.append(max(0, s["responseBodySize"]) + max(0, s["responseHeadersSize"]))
         except Exception:
-            pass
+            return
+        sizes.append(max(0, s["responseBodySize"]) + max(0, s["responseHeadersSize"]))
+        if "/search/" in request.url and request.url.endswith(".json"):
+            index.append(max(0, s["responseBodySize"]))
 
     def requested(request):
         parts = urlsplit(request.url)
@@ -166,6 +169,7 @@ def page_load(browser, url: str, site: Path) -> dict:
         "cold_raw_kb": raw / 1024,
         "requests": len(hosts),
         "third_party": sum(h != "127.0.0.1" for h in hosts),
+        "index_on_load_kb": sum(index) / 1024,
     }
 
 
@@ -204,23 +208,6 @@ def search_latency(browser, url: str) -> float:
     context.close()
     valid = [t for t in timings if t == t]
     return statistics.median(valid) if valid else float("nan")
-
-
-def index_on_load(browser, url: str) -> int:
-    """Bytes of search index fetched by a cold page load, search untouched."""
-    context = browser.new_context()
-    page = context.new_page()
-    sizes = []
-
-    def finished(request):
-        if "/search/" in request.url and request.url.endswith(".json"):
-            sizes.append(request.sizes()["responseBodySize"])
-
-    page.on("requestfinished", finished)
-    page.goto(url)
-    page.wait_for_load_state("networkidle")
-    context.close()
-    return sum(sizes)
 
 
 def lighthouse(url: str, form_factor: str, runs: int = 1) -> dict:
@@ -500,7 +487,6 @@ def main(argv: list[str] | None = None) -> int:
                     base = f"http://127.0.0.1:{ports[name]}/"
                     results[name].update(page_load(browser, base + ARTICLE, workdir / f"site-{name}"))
                     results[name]["search_ms"] = search_latency(browser, base + ARTICLE)
-                    results[name]["index_on_load_kb"] = index_on_load(browser, base + ARTICLE) / 1024
                 if not args.no_search_eval and not args.articles:
                     # Quality is judged on the five real articles: synthetic ones
                     # repeat their paragraphs, so they would answer the queries too.
