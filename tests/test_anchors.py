@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -68,15 +69,26 @@ def sources() -> dict[str, str]:
     return pipeline.read_sources(ROOT / "docs")
 
 
+@functools.cache
+def config() -> pipeline.Config:
+    """One configuration for the module: the pipeline reuses the conversion
+    of every page that did not change."""
+    return pipeline.load_config()
+
+
+def registry_check(sources: dict[str, str], redirects: dict[str, str] | None = None) -> tuple[list[str], dict]:
+    """The problems of `sources` checked against the project's anchors.json
+    (with mkdocs.yml's `redirects`), and the pages."""
+    kb, pages = pipeline.run_build(sources, config())
+    kb.check_registry(ROOT / "anchors.json", redirects or {})
+    return [str(p) for p in kb.problems], pages
+
+
 def registry_problems(sources: dict[str, str], old: str, new: str) -> tuple[list[str], dict[str, str]]:
-    """The problems of the sources with `old` replaced by `new` in ARTICLE,
-    checked against the project's anchors.json; and the pages."""
+    """registry_check of the sources with `old` replaced by `new` in ARTICLE."""
     src = ARTICLE.removeprefix("docs/")
     assert old in sources[src]
-    edited = {**sources, src: sources[src].replace(old, new)}
-    kb, pages = pipeline.run_build(edited, pipeline.load_config())
-    kb.check_registry(ROOT / "anchors.json", {})
-    return [str(p) for p in kb.problems], pages
+    return registry_check({**sources, src: sources[src].replace(old, new)})
 
 
 def test_the_registry_check_notices_a_lost_heading_id(sources):
@@ -121,16 +133,12 @@ def test_moving_a_page_without_a_redirect_is_reported(sources):
         (f"articles/{new}.md" if src == f"articles/{old}.md" else src): text.replace(f"{old}.md", f"{new}.md")
         for src, text in sources.items()
     }
-    kb, _ = pipeline.run_build(moved, pipeline.load_config())
-    kb.check_registry(ROOT / "anchors.json", {})
-    problems = [str(p) for p in kb.problems]
+    problems, _ = registry_check(moved)
     assert any(
         f"the published page '/articles/{old}/' no longer exists" in p and "redirect_maps" in p for p in problems
     )
     # With the redirect, nothing is lost.
-    kb, _ = pipeline.run_build(moved, pipeline.load_config())
-    kb.check_registry(ROOT / "anchors.json", {f"articles/{old}.md": f"articles/{new}.md"})
-    assert [str(p) for p in kb.problems] == []
+    assert registry_check(moved, {f"articles/{old}.md": f"articles/{new}.md"})[0] == []
 
 
 def test_a_moved_page_with_a_redirect_keeps_old_links_working(edited_site, browser):
