@@ -62,6 +62,17 @@ def chromium(playwright):
     instance.close()
 
 
+@pytest.fixture(scope="session")
+def tour(chromium, site, base_url):
+    """Every page opened once on a desktop, light and dark, audited by axe-core,
+    its console errors and requests recorded (tests/tour.py)."""
+    from tour import take_tour
+
+    from kb.htmltext import page_urls
+
+    return take_tour(chromium, base_url, page_urls(site))
+
+
 # A phone as the tests meet it: small, touch, high density, mobile UA.
 PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 

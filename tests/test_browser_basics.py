@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 
-from kb.htmltext import page_urls, visible_text
+from kb.htmltext import visible_text
 
 
-def test_every_page_loads_without_console_errors_or_foreign_requests(site, page, base_url):
-    urls = page_urls(site)
-    assert len(urls) >= 12
-    for url in urls:
-        page.goto(base_url + url.lstrip("/"), wait_until="load")
-    page.wait_for_load_state("networkidle")  # the last page's late requests too
-    assert page.console_errors == []
-    foreign = {u for u in page.requested_urls if urlsplit(u).hostname != "127.0.0.1"}
-    assert foreign == set()
+def test_every_page_loads_without_console_errors_or_foreign_requests(tour):
+    """Every page, opened by the shared tour (tests/tour.py), down to the
+    last pages' late requests."""
+    assert len(tour.visits) >= 12
+    errors = {v.url: v.console_errors for v in tour.visits if v.console_errors}
+    assert errors == {}
+    assert all(v.requests for v in tour.visits)
+    assert tour.foreign_requests() == set()
 
 
 def distinctive_phrase(texts: dict[str, str], key: str, words: int = 4) -> str:

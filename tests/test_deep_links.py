@@ -96,12 +96,24 @@ def assert_landed(page, href: str, passage_id: str, kind: str = "") -> None:
 
 
 @pytest.fixture(scope="module")
-def contexts(chromium, base_url):
+def device_pages(chromium):
+    """One tab per (device, CPU rate), kept for the module."""
     made = {}
+    yield made
+    for page in made.values():
+        page.context.close()
+
+
+@pytest.fixture
+def contexts(device_pages, chromium, base_url):
+    """`contexts(device, rate)`: that tab, its CPU slowed `rate` times for
+    this test only. Chromium's throttle keeps a core busy for as long as it
+    is on, even on an idle page, so it is lifted when the test ends."""
+    throttled = []
 
     def get(device: str, rate: int):
         key = (device, rate)
-        if key not in made:
+        if key not in device_pages:
             kwargs = dict(PHONE) if device == "phone" else {"viewport": {"width": 1280, "height": 800}}
             context = chromium.new_context(**kwargs)
             context.add_init_script(QUIET_INIT)
@@ -109,14 +121,17 @@ def contexts(chromium, base_url):
             page.set_default_timeout(30000)
             page.errors = []
             page.on("pageerror", lambda e, p=page: p.errors.append(str(e)))
-            if rate > 1:
-                context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": rate})
-            made[key] = page
-        return made[key]
+            page.cdp = context.new_cdp_session(page)
+            device_pages[key] = page
+        page = device_pages[key]
+        if rate > 1:
+            page.cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+            throttled.append(page)
+        return page
 
     yield get
-    for page in made.values():
-        page.context.close()
+    for page in throttled:
+        page.cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
 
 
 # -- landing --------------------------------------------------------------------
