@@ -30,11 +30,11 @@ def wait_for(condition, seconds: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.mark.parametrize("mode", [[], ["--dirty"]], ids=["full", "dirty"])
-def test_serve_reports_a_bad_edit_and_serves_the_repaired_page(tmp_path, mode):
-    """Both previews, the full one and the fast one (--dirty: only changed
-    pages are converted), show a bad edit's error and then the repair."""
-    project = copy_project(tmp_path / "project")
+MODES = {"full": [], "dirty": ["--dirty"]}
+
+
+def edit_and_repair(project, mode: list[str]) -> None:
+    """Serve `project`, break an article, then repair it; raises on what goes wrong."""
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     with mkdocs_serve(project, port, *mode) as (server, log):
@@ -62,3 +62,28 @@ def test_serve_reports_a_bad_edit_and_serves_the_repaired_page(tmp_path, mode):
         page = fetch(base + URL_PATH)
         assert 'class="kb-article-header' in page and 'class="kb-related' in page
         assert not any("Traceback" in line or "KeyError" in line for line in log), "".join(log)[-3000:]
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory):
+    """Both previews run at once (each is one `mkdocs serve` process, mostly
+    on one core): {mode: None, or the exception it ended with}."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def run(name):
+        try:
+            edit_and_repair(copy_project(tmp_path_factory.mktemp(name) / "project"), MODES[name])
+        except Exception as error:  # reported by the test of that mode
+            return error
+        return None
+
+    with ThreadPoolExecutor(len(MODES)) as pool:
+        return dict(zip(MODES, pool.map(run, MODES), strict=True))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_serve_reports_a_bad_edit_and_serves_the_repaired_page(outcomes, mode):
+    """Both previews, the full one and the fast one (--dirty: only changed
+    pages are converted), show a bad edit's error and then the repair."""
+    if outcomes[mode] is not None:
+        raise outcomes[mode]

@@ -60,6 +60,12 @@ def violations(tab, rules: list[str] | None = None) -> list[dict]:
     return axe_result(tab)
 
 
+def batches(tabs: list, items: list) -> list[list[tuple]]:
+    """`items` dealt to `tabs` in rounds: [[(tab, item), ...], ...]; a round
+    opens its pages in every tab before waiting for any of them."""
+    return [list(zip(tabs, items[i : i + len(tabs)], strict=False)) for i in range(0, len(items), len(tabs))]
+
+
 def kind(url: str) -> tuple[str, int]:
     """Pages made from one template and the same components: 'articles/x/'
     and 'articles/y/' are one kind, 'articles/' another."""
@@ -105,8 +111,7 @@ def take_tour(chromium, base_url: str, urls: list[str], lanes: int = 2, plant: s
         tabs.append(tab)
     visits, kinds = [], set()
     try:
-        for start in range(0, len(urls), lanes):
-            batch = list(zip(tabs, urls[start : start + lanes], strict=False))  # the last batch may be short
+        for batch in batches(tabs, urls):
             for tab, url in batch:
                 tab.visit = Visit(url)
                 visits.append(tab.visit)
