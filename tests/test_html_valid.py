@@ -96,8 +96,9 @@ MATERIAL_FEATURES = [
 ]
 
 
-def vnu(site: Path) -> list[dict]:
-    """vnu's messages for every HTML file under `site` (one Java start)."""
+def vnu(*roots: Path) -> list[dict]:
+    """vnu's messages for every HTML file under `roots` (one Java start); each
+    message's "root" is the folder it came from, its "page" the path in it."""
     java = shutil.which("java")
     if java is None or not VNU_JAR.exists():
         pytest.fail(
@@ -105,7 +106,7 @@ def vnu(site: Path) -> list[dict]:
             "(or apt-get install default-jre-headless && npm ci)."
         )
     result = subprocess.run(
-        [java, "-jar", str(VNU_JAR), "--format", "json", "--skip-non-html", str(site)],
+        [java, "-jar", str(VNU_JAR), "--format", "json", "--skip-non-html", *map(str, roots)],
         capture_output=True,
         text=True,
         timeout=300,
@@ -113,7 +114,10 @@ def vnu(site: Path) -> list[dict]:
     # vnu writes its JSON report to stderr; exit status 1 means "errors found".
     report = json.loads(result.stderr or result.stdout)
     for message in report["messages"]:
-        message["page"] = message.get("url", "").removeprefix("file:" + str(site)).lstrip("/")
+        path = message.get("url", "").removeprefix("file:")
+        root = max((r for r in roots if path.startswith(str(r) + "/")), key=lambda r: len(str(r)), default=None)
+        message["root"] = root
+        message["page"] = path.removeprefix(str(root)).lstrip("/") if root else path
     return report["messages"]
 
 
@@ -142,9 +146,49 @@ def describe(errs: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def bare_project(project: Path, variant: str) -> Path:
+    """A bare Material site (no custom_dir, no hook, no plugin but search):
+    "bare", the minimal one, or "features", with this site's Material
+    features and a section index page like docs/themes/index.md."""
+    (project / "docs" / "section").mkdir(parents=True)
+    config = "site_name: X\ntheme:\n  name: material\n"
+    if variant == "features":
+        config += "  features:\n" + "".join(f"    - {f}\n" for f in MATERIAL_FEATURES)
+        (project / "docs" / "section" / "index.md").write_text("# Section\n\nIntro.\n\n## A part\n\nText.\n")
+        (project / "docs" / "section" / "page.md").write_text("# Page\n\nText.\n\n## A part\n\nText.\n")
+    (project / "mkdocs.yml").write_text(config)
+    (project / "docs" / "index.md").write_text("# An article\n\nSome text.\n\n## A part\n\nMore text.\n")
+    return project
+
+
+VARIANTS = ("bare", "features")
+
+
 @pytest.fixture(scope="module")
-def messages(site) -> list[dict]:
-    return vnu(site)
+def checked(site, tmp_path_factory) -> dict[str, list[dict]]:
+    """vnu's messages, one Java run for this site and the two bare Material
+    sites (built at the same time): {"site": [...], "bare": [...]}."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    work = tmp_path_factory.mktemp("vnu")
+
+    def build(variant):
+        project = bare_project(work / "projects" / variant, variant)
+        return build_site(project, work / "sites" / variant, strict=True, quiet=True)
+
+    with ThreadPoolExecutor(len(VARIANTS)) as pool:
+        for result in pool.map(build, VARIANTS):
+            assert result.returncode == 0, result.stderr
+    found = vnu(site, work / "sites")
+    return {
+        "site": [m for m in found if m["root"] == site],
+        "bare": [m for m in found if m["root"] == work / "sites"],
+    }
+
+
+@pytest.fixture(scope="module")
+def messages(checked) -> list[dict]:
+    return checked["site"]
 
 
 def test_every_page_is_valid_html(site, messages):
@@ -173,32 +217,18 @@ def test_every_allowed_error_still_occurs(messages):
     assert not unused, f"Remove from ALLOWED, no page has them any more: {unused}"
 
 
-def test_allowed_errors_are_materials_own(tmp_path):
+def test_allowed_errors_are_materials_own(checked):
     """The evidence for ALLOWED: a bare Material site (no custom_dir, no hook,
     no plugin but search) shows exactly those errors and no other. Two such
-    sites, checked by one vnu run: the minimal one, and one with this site's
-    Material features and a section index page like docs/themes/index.md."""
-    for variant in ("bare", "features"):
-        project = tmp_path / "projects" / variant
-        (project / "docs" / "section").mkdir(parents=True)
-        config = "site_name: X\ntheme:\n  name: material\n"
-        if variant == "features":
-            config += "  features:\n" + "".join(f"    - {f}\n" for f in MATERIAL_FEATURES)
-            (project / "docs" / "section" / "index.md").write_text("# Section\n\nIntro.\n\n## A part\n\nText.\n")
-            (project / "docs" / "section" / "page.md").write_text("# Page\n\nText.\n\n## A part\n\nText.\n")
-        (project / "mkdocs.yml").write_text(config)
-        (project / "docs" / "index.md").write_text("# An article\n\nSome text.\n\n## A part\n\nMore text.\n")
-        result = build_site(project, tmp_path / "sites" / variant, strict=True, quiet=True)
-        assert result.returncode == 0, result.stderr
-    errs = errors(vnu(tmp_path / "sites"))
+    sites, checked in the same vnu run as this site: the minimal one, and one
+    with this site's Material features and a section index page like
+    docs/themes/index.md."""
+    errs = errors(checked["bare"])
     assert errs, "vnu found nothing at all in bare Material: is it checking?"
     assert all(allowed_by(e) for e in errs), "Material errors not in ALLOWED:\n" + describe(
         [e for e in errs if not allowed_by(e)]
     )
-    found = {
-        variant: {allowed_by(e).name for e in errs if e["page"].startswith(variant + "/")}
-        for variant in ("bare", "features")
-    }
+    found = {variant: {allowed_by(e).name for e in errs if e["page"].startswith(variant + "/")} for variant in VARIANTS}
     for entry in ALLOWED:
         assert entry.name in found["features"], f"A Material site with this site's features does not show: {entry.name}"
         assert (entry.name in found["bare"]) == (not entry.needs_features), entry.name

@@ -19,7 +19,7 @@ QUERIES = search_eval.load()
 
 # Landing is checked on every LANDING_EVERY-th query (a page load each); the
 # benchmark checks all of them (`python -m kb benchmark`).
-LANDING_EVERY = 5
+LANDING_EVERY = 10
 
 
 @pytest.fixture(scope="module")
