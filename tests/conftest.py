@@ -10,8 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from early import early, start
 
 from kb.devtools import ROOT, build_site, free_port, launch_chromium, serve
+
+
+def pytest_collection_finish(session):
+    session.config.early_pool = start(session)
+
+
+def pytest_sessionfinish(session):
+    if pool := getattr(session.config, "early_pool", None):
+        pool.shutdown(cancel_futures=True)
 
 
 @pytest.fixture(scope="session")
@@ -99,9 +109,9 @@ ALIASED = "articles/customer-experience-in-the-digital-era/"
 ALIAS = "p-an-older-wording"
 
 
-@pytest.fixture(scope="session")
-def edited_site(tmp_path_factory):
-    """(site folder, served base URL) of the edited copy."""
+@early
+def edited_build(tmp_path_factory):
+    """(site folder, port it is built for) of the edited copy."""
     import re
 
     from kb.devtools import copy_project
@@ -130,6 +140,13 @@ def edited_site(tmp_path_factory):
     port = free_port()
     result = build_site(project, work / "site", {"SITE_URL": f"http://127.0.0.1:{port}/"}, quiet=True)
     assert result.returncode == 0, result.stderr
-    server = serve(work / "site", port)
-    yield work / "site", f"http://127.0.0.1:{port}/"
+    return work / "site", port
+
+
+@pytest.fixture(scope="session")
+def edited_site(edited_build):
+    """(site folder, served base URL) of the edited copy."""
+    site_dir, port = edited_build
+    server = serve(site_dir, port)
+    yield site_dir, f"http://127.0.0.1:{port}/"
     server.shutdown()

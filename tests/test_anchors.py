@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from early import early
 
 from kb import pipeline
 from kb.devtools import ROOT, build_site, copy_project
@@ -47,11 +48,16 @@ def replace_in(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def test_renaming_a_heading_fails_the_build_clearly(tmp_path):
+@early
+def renamed_heading_build(tmp_path_factory):
     def rename(p):
         return replace_in(p / ARTICLE, "## Getting CX Right", "## Getting customer experience right")
 
-    _, result = broken_copy(tmp_path, rename)
+    return broken_copy(tmp_path_factory.mktemp("renamed"), rename)[1]
+
+
+def test_renaming_a_heading_fails_the_build_clearly(renamed_heading_build):
+    result = renamed_heading_build
     assert result.returncode != 0
     assert (
         f"{ARTICLE}: the published anchor '/articles/is-customer-experience-new/#getting-cx-right' is gone"

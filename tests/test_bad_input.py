@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
+from early import early
 
 from kb import anchors, pipeline, sources
 from kb.devtools import ROOT, build_site, copy_project
@@ -833,7 +833,7 @@ E2E = [
 ]
 
 
-@pytest.fixture(scope="module")
+@early
 def broken_links_build(tmp_path_factory):
     """One build with every E2E breakage at once: each is reported (MkDocs
     and the built-site check collect them, and strict fails at the end)."""
@@ -855,16 +855,23 @@ def test_mkdocs_link_validation_fails_the_build(case: Case, broken_links_build):
         assert expected in result.stderr, f"{case.id}: expected {expected!r} in:\n{result.stderr[-3000:]}"
 
 
-def test_bad_files_fail_the_real_build_with_messages_not_tracebacks(tmp_path: Path):
+@early
+def bad_files_build(tmp_path_factory):
     """A non-UTF-8 article, a stray .txt, a YAML error and a missing registry
-    at once: each named, no traceback."""
+    at once."""
+    tmp_path = tmp_path_factory.mktemp("bad-files")
     project = copy_project(tmp_path / "project")
     (project / "docs/articles/latin1.md").write_bytes(b"---\ntitle: Caf\xe9\n---\n\nText.\n")
     (project / "docs/articles/notes.txt").write_text("pasted text\n")
     article = project / "docs" / ARTICLE
     article.write_text(article.read_text().replace("title: Can We Afford", "title: Can: We Afford"))
     (project / "anchors.json").unlink()
-    result = build_site(project, tmp_path / "site")
+    return build_site(project, tmp_path / "site")
+
+
+def test_bad_files_fail_the_real_build_with_messages_not_tracebacks(bad_files_build):
+    """Each bad file named, no traceback."""
+    result = bad_files_build
     assert result.returncode != 0
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     for expected in [
@@ -876,7 +883,7 @@ def test_bad_files_fail_the_real_build_with_messages_not_tracebacks(tmp_path: Pa
         assert expected in result.stderr, f"expected {expected!r} in:\n{result.stderr[-3000:]}"
 
 
-@pytest.fixture(scope="module")
+@early
 def deploy_builds(tmp_path_factory):
     """A copy with one external link added, built for deploy twice: with a
     local site_url (refused), then with a published one."""

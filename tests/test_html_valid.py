@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from early import early
 
-from kb.devtools import ROOT, build_site
+from kb.devtools import BACKGROUND, ROOT, build_site
 from kb.htmltext import built_pages
 
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -164,25 +165,33 @@ def bare_project(project: Path, variant: str) -> Path:
 VARIANTS = ("bare", "features")
 
 
-@pytest.fixture(scope="module")
-def checked(site, tmp_path_factory) -> dict[str, list[dict]]:
-    """vnu's messages, one Java run for this site and the two bare Material
-    sites (built at the same time): {"site": [...], "bare": [...]}."""
+@early
+def bare_sites(tmp_path_factory) -> Path:
+    """The two bare Material sites, built at the same time, in one folder."""
     from concurrent.futures import ThreadPoolExecutor
 
     work = tmp_path_factory.mktemp("vnu")
+    niceness = getattr(BACKGROUND, "niceness", 0)
 
     def build(variant):
+        BACKGROUND.niceness = niceness  # as low a priority as the thread that asked
         project = bare_project(work / "projects" / variant, variant)
         return build_site(project, work / "sites" / variant, strict=True, quiet=True)
 
     with ThreadPoolExecutor(len(VARIANTS)) as pool:
         for result in pool.map(build, VARIANTS):
             assert result.returncode == 0, result.stderr
-    found = vnu(site, work / "sites")
+    return work / "sites"
+
+
+@pytest.fixture(scope="module")
+def checked(site, bare_sites) -> dict[str, list[dict]]:
+    """vnu's messages, one Java run for this site and the two bare Material
+    sites: {"site": [...], "bare": [...]}."""
+    found = vnu(site, bare_sites)
     return {
         "site": [m for m in found if m["root"] == site],
-        "bare": [m for m in found if m["root"] == work / "sites"],
+        "bare": [m for m in found if m["root"] == bare_sites],
     }
 
 

@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
+from early import early
 
 from kb.devtools import build_site, copy_project
 
@@ -23,7 +23,7 @@ def scaffold(project: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.fixture(scope="module")
+@early
 def added(tmp_path_factory):
     """A copy of the project with two articles added the two ways, one
     scaffolded from the command line and one imported from pasted text, then

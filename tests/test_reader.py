@@ -17,6 +17,7 @@ from urllib.request import urlopen
 
 import pytest
 import yaml
+from early import early
 
 from kb.devtools import ROOT, QuietHandler, build_site, copy_project, pdf_text, serve
 from kb.htmltext import built_pages, page_urls
@@ -393,14 +394,20 @@ def test_every_page_from_a_source_says_when_it_was_last_updated(site):
     assert not missing, missing
 
 
-@pytest.fixture(scope="module")
-def edit_site(tmp_path_factory):
+@early
+def edit_build(tmp_path_factory):
     """A scratch copy (not a git repository) built with an edit address: the
     build must stay strict-green without git history."""
     project = copy_project(tmp_path_factory.mktemp("project"))
     site_dir = tmp_path_factory.mktemp("edit-site")
     result = build_site(project, site_dir, {"EDIT_URI": "https://example.org/kb/edit/main/docs/"})
     assert result.returncode == 0, result.stderr
+    return site_dir
+
+
+@pytest.fixture(scope="module")
+def edit_site(edit_build):
+    site_dir = edit_build
     server = serve(site_dir)
     yield site_dir, f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()

@@ -10,10 +10,15 @@ with bare Material, by `python -m kb benchmark --articles 1000`.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import pytest
+from early import early
 
 from kb import pipeline, render
 from kb.devtools import ROOT
@@ -22,25 +27,39 @@ from kb.tools import synthetic
 COUNT = 1000
 
 
-@pytest.fixture(scope="module")
+def render_in_child(articles: str) -> tuple[list[str], dict[str, str], dict[str, dict]]:
+    """The pass over the real sources plus the synthetic articles in
+    `articles`: (problems, page HTML by URL, extras by synthetic slug). Run
+    in a child process, at low priority, so the suite's browser tests go on
+    meanwhile."""
+    os.nice(10)
+    sources = pipeline.read_sources(ROOT / "docs")
+    synthetic_sources = {f"articles/{p.name}": p.read_text(encoding="utf-8") for p in Path(articles).glob("*.md")}
+    sources.update(synthetic_sources)
+    build, pages = pipeline.run_build(sources)
+    by_url = {build.index.urls[src]: html for src, html in pages.items()}
+    extras = {Path(src).stem: build.extras(src) for src in synthetic_sources}
+    return [str(p) for p in build.problems], by_url, extras
+
+
+@early
 def big(tmp_path_factory):
     articles = tmp_path_factory.mktemp("scale") / "articles"
     plan = synthetic.write(COUNT, articles)
-    sources = pipeline.read_sources(ROOT / "docs")
-    sources.update({f"articles/{p.name}": p.read_text(encoding="utf-8") for p in articles.glob("*.md")})
-    build, pages = pipeline.run_build(sources)
-    assert [str(p) for p in build.problems] == []
-    return plan, Site(build, pages)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
+        problems, by_url, extras = child.submit(render_in_child, str(articles)).result()
+    assert problems == []
+    return plan, Site(by_url, extras)
 
 
 class Site:
     """The pages as the pass rendered them, by URL, and the article extras."""
 
-    def __init__(self, build, pages: dict[str, str]):
-        self.build, self.by_url = build, {build.index.urls[src]: html for src, html in pages.items()}
+    def __init__(self, by_url: dict[str, str], extras: dict[str, dict]):
+        self.by_url, self._extras = by_url, extras
 
     def extras(self, slug: str) -> dict:
-        return self.build.extras(f"articles/{slug}.md")
+        return self._extras[slug]
 
 
 def read(site: Site, url: str) -> str:

@@ -8,7 +8,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
-import pytest
+from early import early
 
 from kb import transcription
 from kb.devtools import copy_project, pdf_text
@@ -18,7 +18,7 @@ from test_content import SEEDS
 from test_indexes import articles
 
 
-@pytest.fixture(scope="module")
+@early
 def offline_site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("offline")
     project = copy_project(root / "project")
