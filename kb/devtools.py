@@ -44,21 +44,7 @@ def build_site(
     command = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site_dir)]
     command += ["--strict"] if strict else []
     command += ["-q"] if quiet else []
-    niceness = getattr(BACKGROUND, "niceness", 0)
-    return subprocess.run(
-        command,
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
-    )
-
-
-# Builds started from a thread that sets BACKGROUND.niceness run at that
-# lower priority: the test suite builds ahead in the background, on the CPU
-# time the browser tests leave idle, without slowing them down.
-BACKGROUND = threading.local()
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
 
 
 def copy_project(destination: Path) -> Path:

@@ -24,20 +24,26 @@ def pytest_sessionfinish(session):
         pool.shutdown(cancel_futures=True)
 
 
-@pytest.fixture(scope="session")
-def port() -> int:
-    return free_port()
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory, port) -> Path:
-    """The site, built for the address it is served from: Material's instant
-    navigation only takes over links that its sitemap (made from site_url)
-    lists."""
+@early(first=True)
+def built_site(tmp_path_factory) -> tuple[Path, int]:
+    """The site, built for the address it is served from (site folder, port):
+    Material's instant navigation only takes over links that its sitemap
+    (made from site_url) lists."""
+    port = free_port()
     site_dir = tmp_path_factory.mktemp("site")
     result = build_site(ROOT, site_dir, {"SITE_URL": f"http://127.0.0.1:{port}/"})
     assert result.returncode == 0, result.stderr
-    return site_dir
+    return site_dir, port
+
+
+@pytest.fixture(scope="session")
+def site(built_site) -> Path:
+    return built_site[0]
+
+
+@pytest.fixture(scope="session")
+def port(built_site) -> int:
+    return built_site[1]
 
 
 @pytest.fixture(scope="session")

@@ -1,38 +1,43 @@
 """Fixtures built ahead, in the background.
 
 A build is a few seconds on one core; the browser tests leave a share of the
-two cores idle while they wait for pages. A fixture marked @early (one that
-needs only `tmp_path_factory`) starts when the session starts, in a
-background thread whose builds run at low priority (kb.devtools.BACKGROUND),
-and the test that needs it finds it done or waits for the rest. Run alone,
-or if nothing started it, the fixture simply runs when first asked for.
+two cores idle while they wait for pages. A fixture marked @early starts
+when the session starts, in one background thread, and the test that needs
+it finds it done or waits for the rest. (Measured: lowering the builds'
+priority gained nothing, and would starve them on a machine kept busy by
+other work.) If nothing started it, the fixture runs when first asked for.
 """
 
 from __future__ import annotations
 
+import inspect
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from kb import devtools
-
 _JOBS: dict[str, tuple] = {}  # name -> (function, future or None)
+_FIRST: list[str] = []  # made before the others
 _LOCK = threading.Lock()
-NICENESS = 10
 
 
-def early(function):
-    """A session-scoped fixture from `function(tmp_path_factory)`, started
-    in the background at the beginning of the session."""
+def early(function=None, *, first: bool = False):
+    """A session-scoped fixture from `function`, started in the background at
+    the beginning of the session. Its parameters are `tmp_path_factory` and
+    other @early fixtures (made first, in the same queue). `first`: ahead of
+    the others (what the first tests need)."""
+    if function is None:
+        return lambda f: early(f, first=first)
     name = function.__name__
+    if first:
+        _FIRST.append(name)
     _JOBS[name] = (function, None)
 
-    def fixture(tmp_path_factory):
+    def fixture(request):
         with _LOCK:
             function_, future = _JOBS[name]
-        if future is None:
-            return function_(tmp_path_factory)
+        if future is None:  # nothing started it: made here, its inputs too
+            return function_(**{p: request.getfixturevalue(p) for p in _params(function_)})
         return future.result()
 
     fixture.__name__ = name
@@ -40,29 +45,39 @@ def early(function):
     return pytest.fixture(scope="session", name=name)(fixture)
 
 
-def _in_background(function, tmp_path_factory):
-    devtools.BACKGROUND.niceness = NICENESS
-    try:
-        return function(tmp_path_factory)
-    finally:
-        devtools.BACKGROUND.niceness = 0
+def _params(function) -> list[str]:
+    return list(inspect.signature(function).parameters)
+
+
+def _in_background(name, tmp_path_factory):
+    function, _ = _JOBS[name]
+    arguments = {p: tmp_path_factory if p == "tmp_path_factory" else _JOBS[p][1].result() for p in _params(function)}
+    return function(**arguments)
 
 
 def start(session) -> ThreadPoolExecutor | None:
-    """Start every @early fixture that a selected test uses, in the order the
-    tests will ask for them, one at a time."""
-    wanted = []
-    for item in session.items:
-        for name in getattr(item, "fixturenames", ()):
-            if name in _JOBS and name not in wanted:
-                wanted.append(name)
+    """Start every @early fixture that a selected test uses (and those it
+    needs first), in the order the tests will ask for them, one at a time."""
+    wanted: list[str] = []
+
+    def want(name):
+        if name in wanted:
+            return
+        for param in _params(_JOBS[name][0]):
+            if param in _JOBS:
+                want(param)
+        wanted.append(name)
+
+    used = {name for item in session.items for name in getattr(item, "fixturenames", ()) if name in _JOBS}
+    for name in [n for n in _FIRST if n in used] + [
+        name for item in session.items for name in getattr(item, "fixturenames", ()) if name in _JOBS
+    ]:
+        want(name)
     if not wanted:
         return None
     pool = ThreadPoolExecutor(1, thread_name_prefix="early")
     factory = session.config._tmp_path_factory
     with _LOCK:
         for name in wanted:
-            function, _ = _JOBS[name]
-            future: Future = pool.submit(_in_background, function, factory)
-            _JOBS[name] = (function, future)
+            _JOBS[name] = (_JOBS[name][0], pool.submit(_in_background, name, factory))
     return pool

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from early import early
 
-from kb.devtools import BACKGROUND, ROOT, build_site
+from kb.devtools import ROOT, build_site
 from kb.htmltext import built_pages
 
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -171,10 +171,8 @@ def bare_sites(tmp_path_factory) -> Path:
     from concurrent.futures import ThreadPoolExecutor
 
     work = tmp_path_factory.mktemp("vnu")
-    niceness = getattr(BACKGROUND, "niceness", 0)
 
     def build(variant):
-        BACKGROUND.niceness = niceness  # as low a priority as the thread that asked
         project = bare_project(work / "projects" / variant, variant)
         return build_site(project, work / "sites" / variant, strict=True, quiet=True)
 
@@ -184,10 +182,11 @@ def bare_sites(tmp_path_factory) -> Path:
     return work / "sites"
 
 
-@pytest.fixture(scope="module")
-def checked(site, bare_sites) -> dict[str, list[dict]]:
+@early
+def checked(built_site, bare_sites) -> dict[str, list[dict]]:
     """vnu's messages, one Java run for this site and the two bare Material
     sites: {"site": [...], "bare": [...]}."""
+    site = built_site[0]
     found = vnu(site, bare_sites)
     return {
         "site": [m for m in found if m["root"] == site],

@@ -11,7 +11,6 @@ with bare Material, by `python -m kb benchmark --articles 1000`.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import re
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -30,9 +29,8 @@ COUNT = 1000
 def render_in_child(articles: str) -> tuple[list[str], dict[str, str], dict[str, dict]]:
     """The pass over the real sources plus the synthetic articles in
     `articles`: (problems, page HTML by URL, extras by synthetic slug). Run
-    in a child process, at low priority, so the suite's browser tests go on
-    meanwhile."""
-    os.nice(10)
+    in a child process (the work is Python: in a thread it would hold the
+    lock the browser tests' driver needs)."""
     sources = pipeline.read_sources(ROOT / "docs")
     synthetic_sources = {f"articles/{p.name}": p.read_text(encoding="utf-8") for p in Path(articles).glob("*.md")}
     sources.update(synthetic_sources)
