@@ -11,14 +11,12 @@ other work.) If nothing started it, the fixture runs when first asked for.
 from __future__ import annotations
 
 import inspect
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 _JOBS: dict[str, tuple] = {}  # name -> (function, future or None)
 _FIRST: list[str] = []  # made before the others
-_LOCK = threading.Lock()
 
 
 def early(function=None, *, first: bool = False):
@@ -34,8 +32,7 @@ def early(function=None, *, first: bool = False):
     _JOBS[name] = (function, None)
 
     def fixture(request):
-        with _LOCK:
-            function_, future = _JOBS[name]
+        function_, future = _JOBS[name]
         if future is None:  # nothing started it: made here, its inputs too
             return function_(**{p: request.getfixturevalue(p) for p in _params(function_)})
         return future.result()
@@ -68,16 +65,13 @@ def start(session) -> ThreadPoolExecutor | None:
                 want(param)
         wanted.append(name)
 
-    used = {name for item in session.items for name in getattr(item, "fixturenames", ()) if name in _JOBS}
-    for name in [n for n in _FIRST if n in used] + [
-        name for item in session.items for name in getattr(item, "fixturenames", ()) if name in _JOBS
-    ]:
+    used = [name for item in session.items for name in getattr(item, "fixturenames", ()) if name in _JOBS]
+    for name in [n for n in _FIRST if n in used] + used:
         want(name)
     if not wanted:
         return None
     pool = ThreadPoolExecutor(1, thread_name_prefix="early")
     factory = session.config._tmp_path_factory
-    with _LOCK:
-        for name in wanted:
-            _JOBS[name] = (_JOBS[name][0], pool.submit(_in_background, name, factory))
+    for name in wanted:  # a job's inputs are submitted (and stored) before it
+        _JOBS[name] = (_JOBS[name][0], pool.submit(_in_background, name, factory))
     return pool
