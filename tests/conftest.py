@@ -93,33 +93,59 @@ def tour(chromium, site, base_url):
 PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
-@pytest.fixture(scope="session")
-def _tab(browser):
-    """The desktop tab the `page` fixture lends to one test after another."""
-    tab = browser.new_page()
+def _recording(tab):
+    """`tab`, recording its console errors and requested URLs, its size
+    remembered as the default the lenders below restore."""
     tab.default_viewport = tab.viewport_size
     tab.on("console", lambda m: m.type == "error" and tab.console_errors.append(m.text))
     tab.on("pageerror", lambda e: tab.console_errors.append(str(e)))
     tab.on("request", lambda r: tab.requested_urls.append(r.url))
-    yield tab
-    tab.close()
+    return tab
 
 
-@pytest.fixture
-def page(_tab, base_url):
-    """A tab that records console errors and every requested URL, as if
-    fresh: one tab serves every test (a new tab per test cost about 0.2 s
-    each); each test finds it blank, at the default size, with nothing
-    recorded and nothing in its sessionStorage."""
-    tab = _tab
+def _lend(tab):
+    """Lend `tab` to one test as if fresh (a new browser context per test cost
+    about 1 core-second each: a renderer to start and every script compiled
+    cold): blank, at its default size, light, the pointer in the corner,
+    nothing recorded, the storage of the origin it was left on cleared
+    (Material keeps the chosen palette in localStorage)."""
     tab.console_errors = []
     tab.requested_urls = []
     if tab.viewport_size != tab.default_viewport:
         tab.set_viewport_size(tab.default_viewport)
     yield tab
-    if tab.url.startswith(base_url):
-        tab.evaluate("() => sessionStorage.clear()")
+    if tab.url.startswith("http://127.0.0.1:"):
+        tab.evaluate("() => { sessionStorage.clear(); localStorage.clear(); }")
     tab.goto("about:blank")
+    tab.emulate_media(color_scheme="light")
+    tab.mouse.move(0, 0)
+
+
+@pytest.fixture(scope="session")
+def _tab(browser):
+    tab = _recording(browser.new_page())
+    yield tab
+    tab.close()
+
+
+@pytest.fixture
+def page(_tab):
+    """The session's desktop tab, lent to this test (see _lend): one tab
+    serves every test."""
+    yield from _lend(_tab)
+
+
+@pytest.fixture(scope="session")
+def _phone_tab(chromium):
+    context = chromium.new_context(**PHONE)
+    yield _recording(context.new_page())
+    context.close()
+
+
+@pytest.fixture
+def phone(_phone_tab):
+    """The session's phone tab (PHONE), lent to this test like `page`."""
+    yield from _lend(_phone_tab)
 
 
 # A copy of the project edited the way pages change over time, built once for

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tour import COLOUR_RULES, FORGET_PALETTE, SCHEME, take_tour, violations
+from tour import COLOUR_RULES, SCHEME, take_tour, violations
 
 
 def test_no_page_has_an_accessibility_violation_light_or_dark(tour):
@@ -38,10 +38,9 @@ def test_the_tour_would_notice_a_violation_a_console_error_and_a_foreign_request
     assert seen.foreign_requests() == {"http://192.0.2.1/planted"}
 
 
-def test_the_dark_check_would_notice_dark_text_on_the_dark_palette(chromium, base_url):
-    context = chromium.new_context(color_scheme="dark")
-    context.add_init_script(FORGET_PALETTE)
-    tab = context.new_page()
+def test_the_dark_check_would_notice_dark_text_on_the_dark_palette(page, base_url):
+    tab = page  # nothing saved in its storage: the palette follows the system
+    tab.emulate_media(color_scheme="dark")
     tab.goto(base_url + "articles/is-customer-experience-new/")
     assert tab.evaluate(SCHEME) == "slate"
     assert not violations(tab, COLOUR_RULES)
@@ -49,4 +48,3 @@ def test_the_dark_check_would_notice_dark_text_on_the_dark_palette(chromium, bas
         "document.querySelector('.md-content .md-typeset').insertAdjacentHTML('beforeend', '<p style=\"color:#333\">Dark text on the dark palette</p>')"
     )
     assert any(v["rule"] == "color-contrast" for v in violations(tab, COLOUR_RULES))
-    context.close()

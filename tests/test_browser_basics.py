@@ -103,3 +103,30 @@ def test_navigation_drawer_opens_on_a_phone(page, base_url):
     box = drawer_nav.bounding_box()
     assert drawer_nav.is_visible() and box["x"] >= 0 and box["width"] > 200
     assert page.get_by_role("link", name="Glossary").first.is_visible()
+
+
+def test_a_lent_tab_comes_back_as_if_fresh(_phone_tab, base_url):
+    """The shared tabs (conftest `page`, `phone`) are reset between tests:
+    dirtied here in every way a test can leave one, then lent again."""
+    from conftest import _lend
+
+    lender = _lend(_phone_tab)
+    tab = next(lender)
+    size = dict(tab.viewport_size)
+    tab.goto(base_url)
+    tab.locator("label.md-header__button[for^='__palette']:visible").click()  # dark, saved
+    tab.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    tab.evaluate("() => sessionStorage.setItem('kb-test', '1')")
+    tab.emulate_media(color_scheme="dark")
+    tab.set_viewport_size({"width": 320, "height": 500})
+    assert tab.requested_urls
+    next(lender, None)  # the test ends: reset
+
+    tab = next(_lend(_phone_tab))
+    assert tab.url == "about:blank" and tab.viewport_size == size
+    assert tab.console_errors == [] and tab.requested_urls == []
+    assert tab.evaluate("() => matchMedia('(prefers-color-scheme: light)').matches")
+    tab.goto(base_url)
+    assert tab.evaluate("() => sessionStorage.getItem('kb-test')") is None
+    # The saved dark palette is forgotten: the page follows the system again.
+    assert tab.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == "default"

@@ -97,7 +97,7 @@ def assert_landed(page, href: str, passage_id: str, kind: str = "") -> None:
 
 @pytest.fixture(scope="module")
 def device_pages(chromium):
-    """One tab per (device, CPU rate), kept for the module."""
+    """One tab per device, kept for the module."""
     made = {}
     yield made
     for page in made.values():
@@ -112,8 +112,7 @@ def contexts(device_pages, chromium, base_url):
     throttled = []
 
     def get(device: str, rate: int):
-        key = (device, rate)
-        if key not in device_pages:
+        if device not in device_pages:
             kwargs = dict(PHONE) if device == "phone" else {"viewport": {"width": 1280, "height": 800}}
             context = chromium.new_context(**kwargs)
             context.add_init_script(QUIET_INIT)
@@ -122,8 +121,8 @@ def contexts(device_pages, chromium, base_url):
             page.errors = []
             page.on("pageerror", lambda e, p=page: p.errors.append(str(e)))
             page.cdp = context.new_cdp_session(page)
-            device_pages[key] = page
-        page = device_pages[key]
+            device_pages[device] = page
+        page = device_pages[device]
         if rate > 1:
             page.cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
             throttled.append(page)
@@ -453,10 +452,9 @@ def test_previews_stay_silent_offline(site, browser):
     tab.close()
 
 
-def test_a_tap_on_a_glossary_term_shows_its_definition_on_a_phone(chromium, base_url):
+def test_a_tap_on_a_glossary_term_shows_its_definition_on_a_phone(phone, base_url):
     definitions = glossary_definitions()
-    context = chromium.new_context(**PHONE)
-    page = context.new_page()
+    page = phone
     open_page(page, base_url + ARTICLE)
     term = page.locator("a.kb-term").nth(1)
     term_id = term.get_attribute("href").split("#")[1]
@@ -469,4 +467,3 @@ def test_a_tap_on_a_glossary_term_shows_its_definition_on_a_phone(chromium, base
     box.get_by_role("link", name="Read the glossary entry").tap()
     wait_ready(page, base_url + f"glossary/#{term_id}")
     assert page.url == base_url + f"glossary/#{term_id}"
-    context.close()

@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from conftest import PHONE
 from test_indexes import articles, marks
 
 
@@ -43,9 +42,8 @@ def shown(page) -> set[str]:
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
-def test_the_article_index_filters_by_theme_discipline_author_and_words(chromium, base_url, device):
-    context = chromium.new_context(**(PHONE if device == "phone" else {}))
-    page = context.new_page()
+def test_the_article_index_filters_by_theme_discipline_author_and_words(request, base_url, device):
+    page = request.getfixturevalue("phone" if device == "phone" else "page")
     page.goto(base_url + "articles/")
     page.wait_for_selector(".kb-index[data-kb-ready] .kb-index__filters:not([hidden])")
     metas = articles()
@@ -69,7 +67,6 @@ def test_the_article_index_filters_by_theme_discipline_author_and_words(chromium
     page.fill(".kb-index input[name=words]", "digital era")
     page.wait_for_function("() => document.querySelector('.kb-index').dataset.kbShown == '1'")
     assert shown(page) == {s for s, m in metas.items() if "Digital Era" in m["title"]}
-    context.close()
 
 
 def test_a_discipline_link_opens_the_index_filtered_by_it(page, base_url, site):

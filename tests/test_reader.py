@@ -26,6 +26,15 @@ from conftest import PHONE
 
 ARTICLES = sorted(p for p in (ROOT / "docs" / "articles").glob("*.md") if p.name != "index.md")
 SCHEMES = ["light", "dark"]
+# The palette Material picks for each (from the media query, nothing saved).
+PALETTE = {"light": "default", "dark": "slate"}
+
+
+def in_scheme(tab, url: str, scheme: str) -> None:
+    """Open `url` with the system set to `scheme`; check Material followed it."""
+    tab.emulate_media(color_scheme=scheme)
+    tab.goto(url)
+    assert tab.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == PALETTE[scheme]
 
 
 def front_matter(path: Path) -> dict:
@@ -43,14 +52,13 @@ def pages(site: Path) -> list[str]:
 PHONE_WIDTHS = [375, 320]
 
 
-def test_no_page_scrolls_sideways_on_a_phone(chromium, site, base_url):
+def test_no_page_scrolls_sideways_on_a_phone(phone, site, base_url):
     """Mobile emulation widens the layout viewport (innerWidth) to fit whatever
     overflows, so the page is measured against the phone's own width: each
     page once per width, turned from 375 to 320 px wide on the same load. (The
     dark palette changes colours only: the matrices and diagram are checked
     in both palettes below.)"""
-    context = chromium.new_context(**{**PHONE, "viewport": {"width": PHONE_WIDTHS[0], "height": 740}})
-    tab = context.new_page()
+    tab = phone
     wide = []
     for url in pages(site):
         tab.set_viewport_size({"width": PHONE_WIDTHS[0], "height": 740})
@@ -61,7 +69,6 @@ def test_no_page_scrolls_sideways_on_a_phone(chromium, site, base_url):
             scroll_width, inner_width = tab.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
             if scroll_width > width or inner_width > width:
                 wide.append((url, width, scroll_width, inner_width))
-    context.close()
     assert not wide, f"pages wider than a phone (url, phone width, scrollWidth, innerWidth): {wide}"
 
 
@@ -89,10 +96,9 @@ BROKEN_WORDS = """wrap => {
 
 @pytest.mark.parametrize("url", MATRIX_PAGES)
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_a_matrix_scrolls_in_its_own_box_on_a_phone(chromium, base_url, url, scheme):
-    context = chromium.new_context(**PHONE, color_scheme=scheme)
-    tab = context.new_page()
-    tab.goto(base_url + url)
+def test_a_matrix_scrolls_in_its_own_box_on_a_phone(phone, base_url, url, scheme):
+    tab = phone
+    in_scheme(tab, base_url + url, scheme)
     wrap = tab.locator(".kb-matrix-wrap").first
     wrap.scroll_into_view_if_needed()
     box = wrap.bounding_box()
@@ -119,13 +125,12 @@ def test_a_matrix_scrolls_in_its_own_box_on_a_phone(chromium, base_url, url, sch
     # ... and a cell that was off screen is now inside the box.
     last_cell = wrap.locator("tbody tr").first.locator("td").last.bounding_box()
     assert last_cell["x"] + last_cell["width"] <= box["x"] + box["width"] + 1
-    context.close()
 
 
 @pytest.mark.parametrize("url", MATRIX_PAGES)
-def test_a_matrix_that_fits_shows_no_scroll_hint(chromium, base_url, url):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
+def test_a_matrix_that_fits_shows_no_scroll_hint(page, base_url, url):
+    tab = page
+    tab.set_viewport_size({"width": 1280, "height": 900})
     tab.goto(base_url + url)
     wrap = tab.locator(".kb-matrix-wrap").first
     assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth")
@@ -133,7 +138,6 @@ def test_a_matrix_that_fits_shows_no_scroll_hint(chromium, base_url, url):
         "w => { const s = getComputedStyle(w, '::before'); return [s.visibility, parseFloat(s.height)]; }"
     )
     assert hint == ["hidden", 0], hint
-    context.close()
 
 
 # -- The disciplines diagram ----------------------------------------------------
@@ -175,10 +179,10 @@ NODE_COLOURS = """a => [...a.querySelectorAll('text')].map(t => [getComputedStyl
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_every_state_of_the_diagram_nodes_has_4_5_to_1_contrast(chromium, base_url, scheme):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
-    tab = context.new_page()
-    tab.goto(base_url + "disciplines/")
+def test_every_state_of_the_diagram_nodes_has_4_5_to_1_contrast(page, base_url, scheme):
+    tab = page
+    tab.set_viewport_size({"width": 1280, "height": 900})
+    in_scheme(tab, base_url + "disciplines/", scheme)
     nodes = tab.locator("#kb-cycle a.kb-cycle-node")
     count = nodes.count()
     expected = len(re.findall(r"^## ", (ROOT / "docs" / "disciplines.md").read_text(encoding="utf-8"), re.M))
@@ -199,19 +203,18 @@ def test_every_state_of_the_diagram_nodes_has_4_5_to_1_contrast(chromium, base_u
         tab.wait_for_function("a => a.matches(':focus')", arg=node.element_handle())
         states["focus"] = node.evaluate(NODE_COLOURS)
         for state, texts in states.items():
-            for fill, circle, page in texts:
-                ratio = contrast(fill, circle, page)
+            for fill, circle, background in texts:
+                ratio = contrast(fill, circle, background)
                 if ratio < 4.5:
                     low.append((name, state, fill, circle, round(ratio, 2)))
         # A state must look different from rest, or hover/focus would be invisible.
         assert states["hover"][0][1] != states["rest"][0][1], name
     # The words in the middle of the cycle, on the page itself.
-    for fill, page in tab.evaluate("""() => [...document.querySelectorAll('#kb-cycle .kb-cycle-centre')]
+    for fill, background in tab.evaluate("""() => [...document.querySelectorAll('#kb-cycle .kb-cycle-centre')]
         .map(t => [getComputedStyle(t).fill, getComputedStyle(document.body).backgroundColor])"""):
-        ratio = contrast(fill, page, page)
+        ratio = contrast(fill, background, background)
         if ratio < 4.5:
-            low.append(("centre", "rest", fill, page, round(ratio, 2)))
-    context.close()
+            low.append(("centre", "rest", fill, background, round(ratio, 2)))
     assert not low, low
 
 
@@ -272,13 +275,13 @@ def test_a_printed_article_keeps_the_editorial_note(browser, base_url, tmp_path)
     assert note and " ".join(note.split()) in text
 
 
-def test_a_print_view_on_screen_has_a_way_back_a_print_button_and_short_lines(chromium, site, base_url):
+def test_a_print_view_on_screen_has_a_way_back_a_print_button_and_short_lines(page, site, base_url):
     # Behaviour and layout, the same in both palettes (the accessibility test
     # checks each page's colours in both).
     themes = sorted(p.parent.name for p in (site / "print").glob("*/index.html"))
     assert themes
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
+    tab = page
+    tab.set_viewport_size({"width": 1280, "height": 900})
     for theme in themes:
         tab.goto(base_url + f"print/{theme}/")
         # Print: the button calls the browser's print.
@@ -301,7 +304,6 @@ def test_a_print_view_on_screen_has_a_way_back_a_print_button_and_short_lines(ch
         back.click()
         tab.wait_for_url(f"**/themes/{theme}/")
         assert tab.locator("h1").first.is_visible()
-    context.close()
 
 
 @pytest.fixture(scope="module")
@@ -474,12 +476,9 @@ ENTRY_POINTS = {
 }
 
 
-def test_the_404_page_offers_search_and_the_main_pages(chromium, site, host):
+def test_the_404_page_offers_search_and_the_main_pages(phone, site, host):
     # Behaviour, the same in both palettes (colours: the accessibility test).
-    context = chromium.new_context(**PHONE)
-    tab = context.new_page()
-    requested = []
-    tab.on("request", lambda r: requested.append(r.url))
+    tab = phone
     response = tab.goto(host + "articles/is-cx-new/")
     assert response.status == 404
     assert tab.locator("h1").first.inner_text() == "Page not found"
@@ -505,8 +504,7 @@ def test_the_404_page_offers_search_and_the_main_pages(chromium, site, host):
     tab.goto(host + "a/b/c/missing/")
     tab.locator(".kb-404-entries").get_by_role("link", name="Glossary", exact=True).click()
     tab.wait_for_url(host + "glossary/")
-    context.close()
-    assert all(r.startswith(host) for r in requested)
+    assert all(r.startswith(host) for r in tab.requested_urls)
 
 
 # -- Transcription repairs (kb/transcription.py) -------------------------------------
