@@ -6,6 +6,7 @@ import time
 import urllib.request
 
 import pytest
+from early import early
 
 from kb.devtools import copy_project, free_port, mkdocs_serve
 
@@ -64,10 +65,11 @@ def edit_and_repair(project, mode: list[str]) -> None:
         assert not any("Traceback" in line or "KeyError" in line for line in log), "".join(log)[-3000:]
 
 
-@pytest.fixture(scope="module")
+@early
 def outcomes(tmp_path_factory):
     """Both previews run at once (each is one `mkdocs serve` process, mostly
-    on one core): {mode: None, or the exception it ended with}."""
+    on one core), in the background while the browser tests run:
+    {mode: None, or the exception it ended with}."""
     from concurrent.futures import ThreadPoolExecutor
 
     def run(name):
