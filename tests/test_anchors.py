@@ -147,10 +147,10 @@ def test_moving_a_page_without_a_redirect_is_reported(sources):
     assert registry_check(moved, {f"articles/{old}.md": f"articles/{new}.md"})[0] == []
 
 
-def test_a_moved_page_with_a_redirect_keeps_old_links_working(edited_site, browser):
+def test_a_moved_page_with_a_redirect_keeps_old_links_working(edited_site, page):
     old, new = MOVED
     _, base = edited_site
-    tab = browser.new_page()
+    tab = page
     tab.goto(f"{base}articles/{old}/#p-but-if-you-do-it")
     tab.wait_for_url(f"{base}articles/{new}/#p-but-if-you-do-it")
     tab.wait_for_function(
@@ -158,7 +158,6 @@ def test_a_moved_page_with_a_redirect_keeps_old_links_working(edited_site, brows
         " const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }",
         timeout=5000,
     )
-    tab.close()
 
 
 def test_every_page_has_link_preview_meta(site, port):

@@ -255,19 +255,17 @@ def test_an_unknown_passage_is_explained_and_offers_the_page_top(page, base_url)
     page.wait_for_function("() => scrollY === 0 && !document.querySelector('.kb-lost')")
 
 
-def test_an_alias_lands_on_its_passage(edited_site, chromium):
+def test_an_alias_lands_on_its_passage(edited_site, page):
     # A paragraph whose opening words were rewritten keeps its old id as an
     # alias (README, "Links that never rot"): the edited copy has one.
     site, base = edited_site
     html = (site / ALIASED / "index.html").read_text(encoding="utf-8")
     passage_id = re.search(rf'<p\b[^>]*\bid="(p-[^"]+)"[^>]*><span class="kb-alias" id="{ALIAS}">', html).group(1)
-    page = chromium.new_page()
     href = f"{base}{ALIASED}#{ALIAS}"
     page.goto(href)
     page.wait_for_function(LANDED, arg=[href, passage_id])
     assert page.locator(".kb-lost").count() == 0
     assert page.evaluate(IN_VIEW, passage_id)["ok"]
-    page.close()
 
 
 # -- the copy-link control ------------------------------------------------------------
@@ -333,11 +331,9 @@ def a_sentence(page) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
-def test_a_quote_link_copied_here_highlights_the_same_sentence_cold_elsewhere(chromium, base_url, device):
-    kwargs = dict(PHONE) if device == "phone" else {}
-    writer = chromium.new_context(**kwargs)
-    writer.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
-    page = writer.new_page()
+def test_a_quote_link_copied_here_highlights_the_same_sentence_cold_elsewhere(request, chromium, base_url, device):
+    page = request.getfixturevalue("phone" if device == "phone" else "page")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
     open_page(page, base_url + ARTICLE)
     passage_id, sentence = a_sentence(page)
     assert page.evaluate(SELECT, [passage_id, sentence])
@@ -366,9 +362,9 @@ def test_a_quote_link_copied_here_highlights_the_same_sentence_cold_elsewhere(ch
         assert sentence in text and meta["author"] in text and meta["title"].replace("?", "") in text, (kind, text)
     assert url in copied["text/plain"]
     assert f'href="{url.replace("&", "&amp;")}"' in copied["text/html"]
-    writer.close()
 
-    reader = chromium.new_context(**kwargs)
+    # A colleague's browser: nothing of the writer's in it.
+    reader = chromium.new_context(**(PHONE if device == "phone" else {}))
     cold = reader.new_page()
     cold.goto(url)
     cold.wait_for_function("id => document.getElementById(id).hasAttribute('data-kb-quote')", arg=passage_id)
@@ -437,19 +433,15 @@ def test_a_link_to_another_articles_passage_previews_it(page, base_url, how):
     assert page.console_errors == []
 
 
-def test_previews_stay_silent_offline(site, browser):
-    tab = browser.new_page()
-    errors = []
-    tab.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    tab.on("pageerror", lambda e: errors.append(str(e)))
+def test_previews_stay_silent_offline(site, page):
+    tab = page
     tab.goto((site / "articles" / "is-customer-experience-new" / "index.html").as_uri())
     tab.wait_for_function("() => document.documentElement.hasAttribute('data-kb-landed')")
     tab.locator(".kb-backlinks a").first.focus()
     tab.locator(".kb-backlinks a").first.hover()
     # Offline there is no fetch at all: the state says so, no error is logged.
     assert tab.evaluate("() => !document.querySelector('.kb-preview')")
-    assert errors == []
-    tab.close()
+    assert tab.console_errors == []
 
 
 def test_a_tap_on_a_glossary_term_shows_its_definition_on_a_phone(phone, base_url):

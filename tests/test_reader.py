@@ -246,13 +246,11 @@ def glossary_definitions() -> dict[str, str]:
     return found
 
 
-def test_a_printed_article_keeps_its_byline_and_prints_terms_plainly(browser, base_url, tmp_path):
+def test_a_printed_article_keeps_its_byline_and_prints_terms_plainly(page, base_url, tmp_path):
     path = next(p for p in ARTICLES if front_matter(p).get("author"))
     meta = front_matter(path)
-    tab = browser.new_page()
-    text = pdf_text(tab, base_url + f"articles/{path.stem}/", tmp_path / "a.pdf")
-    terms_on_page = tab.locator("article a.kb-term").count()
-    tab.close()
+    text = pdf_text(page, base_url + f"articles/{path.stem}/", tmp_path / "a.pdf")
+    terms_on_page = page.locator("article a.kb-term").count()
     assert meta["author"] in text
     assert "Last updated" in text
     assert "Suggest an edit" not in text
@@ -265,13 +263,11 @@ def test_a_printed_article_keeps_its_byline_and_prints_terms_plainly(browser, ba
         assert "[" + term not in text
 
 
-def test_a_printed_article_keeps_the_editorial_note(browser, base_url, tmp_path):
+def test_a_printed_article_keeps_the_editorial_note(page, base_url, tmp_path):
     path = next(p for p in ARTICLES if front_matter(p).get("title_editorial"))
-    tab = browser.new_page()
-    tab.goto(base_url + f"articles/{path.stem}/")
-    note = tab.locator(".kb-editorial-note").first.inner_text().strip()
-    text = pdf_text(tab, tab.url, tmp_path / "a.pdf")
-    tab.close()
+    page.goto(base_url + f"articles/{path.stem}/")
+    note = page.locator(".kb-editorial-note").first.inner_text().strip()
+    text = pdf_text(page, page.url, tmp_path / "a.pdf")
     assert note and " ".join(note.split()) in text
 
 
@@ -415,11 +411,10 @@ def edit_site(edit_build):
     server.shutdown()
 
 
-def test_suggest_an_edit_links_to_the_source_and_asks_no_other_host(browser, edit_site):
+def test_suggest_an_edit_links_to_the_source_and_asks_no_other_host(page, edit_site):
     site_dir, url = edit_site
-    tab = browser.new_page()
-    requested = []
-    tab.on("request", lambda r: requested.append(r.url))
+    tab = page
+    requested = tab.requested_urls
     path = ARTICLES[0]
     tab.goto(url + f"articles/{path.stem}/")
     link = tab.get_by_role("link", name="Suggest an edit to this page")
@@ -432,7 +427,6 @@ def test_suggest_an_edit_links_to_the_source_and_asks_no_other_host(browser, edi
     )
     tab.goto(url + "print/culture/")  # generated: there is no source to edit
     assert tab.locator(".kb-edit-link").count() == 0
-    tab.close()
     assert requested and all(r.startswith(url) for r in requested), [r for r in requested if not r.startswith(url)]
 
 

@@ -29,34 +29,26 @@ def offline_site(tmp_path_factory) -> Path:
     return unpacked / build_offline.FOLDER
 
 
-def test_the_offline_edition_navigates_and_searches_from_the_file_system(browser, offline_site):
-    tab = browser.new_page()
-    errors, foreign = [], []
-    tab.on("pageerror", lambda e: errors.append(str(e)))
-    tab.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    tab.on("request", lambda r: r.url.startswith("file://") or foreign.append(r.url))
-    try:
-        tab.goto((offline_site / "index.html").as_uri())
-        tab.get_by_role("link", name="Glossary").first.click()
-        tab.wait_for_url("**/glossary.html")
-        assert tab.title().startswith("Glossary")
-        tab.locator(".md-search__input").first.click()
-        tab.keyboard.type("Disney Institute")
-        first = tab.locator(".md-search-result__item a").first
-        first.wait_for(timeout=10000)
-        assert "can-we-afford-to-miss-customer-experience.html" in first.get_attribute("href")
-        first.click()
-        tab.wait_for_url("**/can-we-afford-to-miss-customer-experience.html*")
-        assert "Disney Institute" in tab.locator("article").inner_text()
-    finally:
-        tab.close()
-    assert errors == [] and foreign == []
+def test_the_offline_edition_navigates_and_searches_from_the_file_system(page, offline_site):
+    tab = page
+    tab.goto((offline_site / "index.html").as_uri())
+    tab.get_by_role("link", name="Glossary").first.click()
+    tab.wait_for_url("**/glossary.html")
+    assert tab.title().startswith("Glossary")
+    tab.locator(".md-search__input").first.click()
+    tab.keyboard.type("Disney Institute")
+    first = tab.locator(".md-search-result__item a").first
+    first.wait_for(timeout=10000)
+    assert "can-we-afford-to-miss-customer-experience.html" in first.get_attribute("href")
+    first.click()
+    tab.wait_for_url("**/can-we-afford-to-miss-customer-experience.html*")
+    assert "Disney Institute" in tab.locator("article").inner_text()
+    assert tab.console_errors == []
+    assert [u for u in tab.requested_urls if not u.startswith("file://")] == []
 
 
-def test_a_printed_article_has_its_full_text_and_no_navigation(browser, base_url, tmp_path):
-    tab = browser.new_page()
-    text = pdf_text(tab, base_url + "articles/can-we-afford-to-miss-customer-experience/", tmp_path / "a.pdf")
-    tab.close()
+def test_a_printed_article_has_its_full_text_and_no_navigation(page, base_url, tmp_path):
+    text = pdf_text(page, base_url + "articles/can-we-afford-to-miss-customer-experience/", tmp_path / "a.pdf")
     # Dotted terms print as plain words; their definitions come once, at the end.
     authors_text = text.split("Terms used", 1)[0]
     seed = next(s for s in SEEDS if "Can We Afford" in s.read_text(encoding="utf-8"))
@@ -71,18 +63,17 @@ def test_a_printed_article_has_its_full_text_and_no_navigation(browser, base_url
         assert chrome not in text, chrome
 
 
-def test_the_theme_print_view_has_every_article_of_the_theme_each_on_new_pages(browser, site, base_url, tmp_path):
+def test_the_theme_print_view_has_every_article_of_the_theme_each_on_new_pages(page, site, base_url, tmp_path):
     expected = sorted(m["title"] for m in articles().values() if "omnichannel" in m["themes"])
     page_html = (site / "print" / "omnichannel" / "index.html").read_text(encoding="utf-8")
     titles = re.findall(r'<section class="kb-print-article"><h1>(.*?)</h1>', page_html)
     assert sorted(t.replace("&#x27;", "'") for t in titles) == expected
-    tab = browser.new_page()
+    tab = page
     tab.goto(base_url + "themes/omnichannel/")
     tab.get_by_role("link", name=re.compile("Print this theme")).click()
     tab.wait_for_url("**/print/omnichannel/")
     pdf = tmp_path / "theme.pdf"
     text = pdf_text(tab, tab.url, pdf)
-    tab.close()
     pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     assert int(re.search(r"Pages:\s+(\d+)", pages).group(1)) >= len(expected)
     for title in expected:
