@@ -103,15 +103,10 @@ def mkdocs_serve(project: Path, port: int, *args: str):
             server.kill()
 
 
-def launch_chromium(playwright, profile_dir: Path | None = None):
-    """Headless Debian Chromium; a persistent context in a fresh profile
-    folder when `profile_dir` is given, otherwise a browser."""
+def launch_chromium(playwright):
+    """Headless Debian Chromium, in a fresh temporary profile (Playwright's)."""
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
-    if profile_dir is not None:
-        return playwright.chromium.launch_persistent_context(
-            str(profile_dir), executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
-        )
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
 
 

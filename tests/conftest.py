@@ -62,20 +62,21 @@ def playwright():
 
 
 @pytest.fixture(scope="session")
-def browser(playwright, tmp_path_factory):
-    """A desktop browser context with a fresh profile (one per session)."""
-    context = launch_chromium(playwright, tmp_path_factory.mktemp("chromium-profile"))
-    yield context
-    context.close()
-
-
-@pytest.fixture(scope="session")
 def chromium(playwright):
-    """A browser for tests that need contexts of their own (phones, a second
-    reader, dark mode): `chromium.new_context(**PHONE)`."""
+    """The session's one Chromium (Playwright gives it a fresh temporary
+    profile); tests that need a context of their own (a second reader, the
+    tour's lanes) make it here: `chromium.new_context(**PHONE)`."""
     instance = launch_chromium(playwright)
     yield instance
     instance.close()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    """The desktop browser context the `page` tab lives in (one per session)."""
+    context = chromium.new_context()
+    yield context
+    context.close()
 
 
 @pytest.fixture(scope="session")
