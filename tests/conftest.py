@@ -8,6 +8,7 @@ started headless with the flags that keep it from contacting any other host.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from early import early, start
@@ -98,27 +99,38 @@ def _recording(tab):
     """`tab`, recording its console errors and requested URLs, its size
     remembered as the default the lenders below restore."""
     tab.default_viewport = tab.viewport_size
+    tab.cdp = tab.context.new_cdp_session(tab)
     tab.on("console", lambda m: m.type == "error" and tab.console_errors.append(m.text))
     tab.on("pageerror", lambda e: tab.console_errors.append(str(e)))
     tab.on("request", lambda r: tab.requested_urls.append(r.url))
     return tab
 
 
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return "file://"
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else None
+
+
 def _lend(tab):
     """Lend `tab` to one test as if fresh (a new browser context per test cost
     about 1 core-second each: a renderer to start and every script compiled
     cold): blank, at its default size, light, the pointer in the corner,
-    nothing recorded, the storage of the origin it was left on cleared
-    (Material keeps the chosen palette in localStorage)."""
+    nothing recorded, no permission granted, and no local or session storage
+    on any origin the test visited (Material keeps the chosen palette in
+    localStorage, and writes it on every page load)."""
     tab.console_errors = []
     tab.requested_urls = []
     if tab.viewport_size != tab.default_viewport:
         tab.set_viewport_size(tab.default_viewport)
     yield tab
-    if tab.url.startswith("http://127.0.0.1:"):
-        tab.evaluate("() => { sessionStorage.clear(); localStorage.clear(); }")
-    tab.goto("about:blank")
-    tab.emulate_media(color_scheme="light")
+    tab.goto("about:blank")  # first: no page is left to write to storage
+    for origin in {_origin(url) for url in tab.requested_urls} - {None}:
+        # Both kinds: this clears the tab's sessionStorage of the origin too.
+        tab.cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "local_storage"})
+    tab.context.clear_permissions()
+    tab.emulate_media(media="null", color_scheme="light")
     tab.mouse.move(0, 0)
 
 

@@ -13,7 +13,7 @@ import re
 from urllib.request import urlopen
 
 import pytest
-from test_features_browser import glossary_definitions
+from test_features_browser import EMPTY_CLIPBOARD, glossary_definitions
 
 from conftest import ALIAS, ALIASED, PHONE
 from test_indexes import articles
@@ -123,6 +123,7 @@ def contexts(device_pages, chromium, base_url):
             page.cdp = context.new_cdp_session(page)
             device_pages[device] = page
         page = device_pages[device]
+        page.errors = []  # this test's
         if rate > 1:
             page.cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
             throttled.append(page)
@@ -226,8 +227,8 @@ def test_a_cold_load_lands_below_the_header(contexts, base_url, device):
         assert_landed(page, href, ids[len(ids) * 2 // 3])
 
 
-def test_a_passage_on_the_same_page_lands_and_keeps_its_url(page, base_url):
-    page.context.add_init_script(QUIET_INIT)
+def test_a_passage_on_the_same_page_lands_and_keeps_its_url(contexts, base_url):
+    page = contexts("desktop", 1)
     open_page(page, base_url + "glossary/")
     page.evaluate("document.querySelector('a.kb-letters, .kb-letters a').setAttribute('data-test-pick', '')")
     href = page.locator("[data-test-pick]").evaluate("a => a.href")
@@ -274,6 +275,7 @@ def test_an_alias_lands_on_its_passage(edited_site, page):
 def test_the_copy_mark_is_a_24px_target_its_tooltip_goes_and_the_toast_covers_no_text(browser, page, base_url):
     browser.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
     open_page(page, base_url + ARTICLE)
+    page.evaluate(EMPTY_CLIPBOARD)
     passage = page.locator("p[id^='p-']").nth(3)
     passage_id = passage.get_attribute("id")
     mark = passage.locator("a.kb-anchor")
@@ -335,6 +337,7 @@ def test_a_quote_link_copied_here_highlights_the_same_sentence_cold_elsewhere(re
     page = request.getfixturevalue("phone" if device == "phone" else "page")
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
     open_page(page, base_url + ARTICLE)
+    page.evaluate(EMPTY_CLIPBOARD)
     passage_id, sentence = a_sentence(page)
     assert page.evaluate(SELECT, [passage_id, sentence])
     bar = page.locator(".kb-quotebar[data-visible]")

@@ -168,9 +168,15 @@ def test_a_paragraph_link_followed_with_instant_navigation_lands_too(page, base_
     assert page.evaluate("performance.getEntriesByType('navigation')[0].name").endswith("themes/measurement/")
 
 
+# The clipboard is the browser's, shared by every tab and test: emptied
+# before each copy, so that what is read back was copied by this test.
+EMPTY_CLIPBOARD = "() => navigator.clipboard.writeText('')"
+
+
 def test_the_copy_control_puts_the_passage_url_on_the_clipboard(browser, page, base_url):
     browser.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
     page.goto(base_url + ARTICLE)
+    page.evaluate(EMPTY_CLIPBOARD)
     passage = page.locator("#p-there-is-some-truth-to")
     passage.hover()
     control = passage.locator("a.kb-anchor")
@@ -188,8 +194,12 @@ def test_the_copy_control_puts_the_passage_url_on_the_clipboard(browser, page, b
 def test_the_copy_control_is_reachable_by_keyboard(browser, page, base_url):
     browser.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
     page.goto(base_url + ARTICLE)
+    page.evaluate(EMPTY_CLIPBOARD)
     page.locator("#p-there-is-some-truth-to a.kb-anchor").focus()
     focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
     assert focused == "Copy link to this passage"
     page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelector('#p-there-is-some-truth-to a.kb-anchor').hasAttribute('data-copied')"
+    )
     assert page.evaluate("navigator.clipboard.readText()").endswith("#p-there-is-some-truth-to")
