@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from tour import DARK_TOGGLE, SCHEME
 
 from kb.htmltext import visible_text
 
@@ -114,8 +115,8 @@ def test_a_lent_tab_comes_back_as_if_fresh(_phone_tab, base_url):
     tab = next(lender)
     size = dict(tab.viewport_size)
     tab.goto(base_url)
-    tab.locator("label.md-header__button[for^='__palette']:visible").click()  # dark, saved
-    tab.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    tab.locator(DARK_TOGGLE).click()  # dark, saved
+    tab.wait_for_function(f"() => ({SCHEME})() === 'slate'")
     tab.evaluate("() => sessionStorage.setItem('kb-test', '1')")
     tab.context.grant_permissions(["clipboard-read"], origin=base_url.rstrip("/"))
     # The system turns dark with the page still open: Material saves the
@@ -135,7 +136,7 @@ def test_a_lent_tab_comes_back_as_if_fresh(_phone_tab, base_url):
         tab.goto(base_url)
         assert tab.evaluate("() => sessionStorage.getItem('kb-test')") is None
         # The saved dark palette is forgotten: the page follows the system again.
-        assert tab.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == "default"
+        assert tab.evaluate(SCHEME) == "default"
         permission = "() => navigator.permissions.query({name: 'clipboard-read'}).then(p => p.state)"
         assert tab.evaluate(permission) != "granted"
     finally:

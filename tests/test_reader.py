@@ -18,6 +18,7 @@ from urllib.request import urlopen
 import pytest
 import yaml
 from early import early
+from tour import SCHEME
 
 from kb.devtools import ROOT, QuietHandler, build_site, copy_project, pdf_text, serve
 from kb.htmltext import built_pages, page_urls
@@ -34,7 +35,7 @@ def in_scheme(tab, url: str, scheme: str) -> None:
     """Open `url` with the system set to `scheme`; check Material followed it."""
     tab.emulate_media(color_scheme=scheme)
     tab.goto(url)
-    assert tab.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == PALETTE[scheme]
+    assert tab.evaluate(SCHEME) == PALETTE[scheme]
 
 
 def front_matter(path: Path) -> dict:
