@@ -1,0 +1,69 @@
+"""kb.jsbundle: CommonJS modules -> one classic script, with Python alone."""
+
+import subprocess
+
+import pytest
+
+from kb.jsbundle import BundleError, bundle
+
+
+def _write(folder, files):
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _run(code: str) -> str:
+    """The bundle run as a classic script in Node (no module system)."""
+    script = "var out = []; var console = { log: function (x) { out.push(String(x)); } };\n" + code
+    script += "\nprocess.stdout.write(out.join('|'));"
+    return subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True).stdout
+
+
+def test_modules_run_in_dependency_order_once_each(tmp_path):
+    _write(
+        tmp_path,
+        {
+            "index.js": 'var a = require("./lib/a"); var b = require("./lib/b.js");\nconsole.log(a.name + b.name);\n',
+            "lib/a.js": '/*! keep me: licence */\nvar shared = require("./shared");\nmodule.exports = { name: "A" + shared.count() };\n',
+            "lib/b.js": 'var shared = require("./shared");\nexports.name = "B" + shared.count();\n',
+            "lib/shared.js": "var n = 0;\nmodule.exports = { count: function () { return ++n; } };\n",
+        },
+    )
+    made = bundle(tmp_path / "index.js")
+    assert set(made.modules) == {"index.js", "lib/a.js", "lib/b.js", "lib/shared.js"}
+    assert _run(made.code) == "A1B2"  # shared.js evaluated once: its counter is shared
+    assert _run(made.debug) == "A1B2"
+    assert "keep me: licence" in made.code
+    assert len(made.code) < len(made.debug)
+
+
+def test_a_cycle_behaves_as_in_commonjs(tmp_path):
+    _write(
+        tmp_path,
+        {
+            "index.js": 'var a = require("./a"); console.log(a.fromB);\n',
+            "a.js": 'exports.early = "e"; var b = require("./b"); exports.fromB = b.seen;\n',
+            "b.js": 'var a = require("./a"); exports.seen = a.early;\n',
+        },
+    )
+    assert _run(bundle(tmp_path / "index.js").code) == "e"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('var x = require("lodash");\n', "index.js:1: require('lodash') is not a relative path"),
+        ('\n\nvar x = require("./missing");\n', "index.js:3: require('./missing'): no such module"),
+        ('var name = "./a";\nvar x = require(name);\n', "index.js:2: require() with something other than"),
+        ('var x = require("../outside");\n', "index.js:1: require('../outside') leaves"),
+    ],
+)
+def test_a_require_that_cannot_be_resolved_names_file_line_and_fix(tmp_path, source, expected):
+    _write(tmp_path / "src", {"index.js": source, "a.js": ""})
+    _write(tmp_path, {"outside.js": ""})
+    with pytest.raises(BundleError) as error:
+        bundle(tmp_path / "src" / "index.js")
+    assert expected in str(error.value)
+    assert "Fix:" in str(error.value)
