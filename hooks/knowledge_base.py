@@ -10,7 +10,8 @@ MkDocs converts every page first and renders templates afterwards, with
     on_page_content   the page's record is complete
     on_env            site index collected, placeholders rendered, anchors checked
     on_page_context   the article header and footer data, for the templates
-    on_post_build     search index, stylesheets trimmed, anchors manifest, link check
+    on_post_build     search index, stylesheets trimmed, anchors manifest, link check,
+                      the files for AI assistants (llms.txt, Markdown twins, passages)
 
 Under `mkdocs serve --dirty` (the fast preview), MkDocs converts only the
 pages that changed; the build takes the others from the previous build.
@@ -120,7 +121,11 @@ def on_post_build(config: MkDocsConfig) -> None:
     kb_search.on_post_build(config, kb.definitions.discipline_names, kb.definitions.theme_titles)
     # Stylesheets cut to the rules the built pages and scripts can use (issue 16).
     trimcss.on_post_build(config)
-    errors, summary = kb.finish(Path(config.site_dir), config.site_url or "")
+    # llms.txt, Markdown twins, passages.jsonl: the site for AI assistants
+    # (issue 24); before the link check, which follows the pages' links to them.
+    errors = kb.write_for_assistants(Path(config.site_dir), config.site_url or "")
+    more, summary = kb.finish(Path(config.site_dir), config.site_url or "")
+    errors += more
     for error in errors:
         log.error(error)
     log.info(summary)

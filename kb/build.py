@@ -24,7 +24,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from . import anchors, cards, checks, collect, frontmatter, published, render, site_links
+from . import anchors, assistants, cards, checks, collect, frontmatter, published, render, site_links
 from . import articles as articles_mod
 from . import disciplines as disciplines_mod
 from . import glossary as glossary_mod
@@ -55,6 +55,7 @@ class Build:
     # everything else from it.
     previous: Build | None = None
     rebuilt: set[str] = field(default_factory=set)  # src_uris converted in this build
+    dates: dict = field(default_factory=dict)  # src_uri -> date of the last change (git)
 
     def __post_init__(self) -> None:
         self.context = PassageContext(problems=self.problems)
@@ -220,6 +221,18 @@ class Build:
         )
         published.robots(site_dir, site_url, PRINT_DIR)
         return errors, f"{len(report.external)} external link(s), listed in {EXTERNAL_LINKS_REPORT}"
+
+    def write_for_assistants(self, site_dir: Path, site_url: str) -> list[str]:
+        """llms.txt, llms-full.txt, each article's Markdown twin and the
+        passages as data (kb/assistants.py), from this build's records."""
+        if self.index is None:
+            return []
+        missing = assistants.write(site_dir, self.index, site_url or "/", self.dates)
+        return [
+            f"docs/{src}: the passage #{pid} could not be placed in the article's Markdown twin "
+            f"({assistants.__name__}). Fix: report it with the article; the page itself is fine."
+            for src, pid in missing
+        ]
 
 
 def _html_path(url: str) -> str:
