@@ -126,7 +126,9 @@ class Site:
         if "#" in ref:
             path, _, fragment = ref.partition("#")
             fragment = unquote(fragment.split(":~:")[0])
-            path = self.relative(path) if "://" in path else urlsplit(path).path.lstrip("/")
+            path = unquote(urlsplit(self.relative(path)).path).lstrip("/")
+            # the hosted address, this server's or a copy's: the path from articles/ on
+            path = path[path.index("articles/") :] if "articles/" in path else path
             record = self.by_url.get(f"{path}#{fragment}")
             if record is None:
                 raise LookupError(f"no passage at '{ref}'. Fix: use a URL from search or passages.jsonl.")
@@ -185,7 +187,8 @@ def text_fragment(url: str, text: str) -> str:
     start, end = (" ".join(words), "") if len(words) <= 10 else (" ".join(words[:5]), " ".join(words[-5:]))
 
     def encode(part: str) -> str:
-        return quote(part, safe="").replace("-", "%2D")
+        # as the page's encodeURIComponent, and '-' too (it separates a directive's parts)
+        return quote(part, safe="!~*'()").replace("-", "%2D")
 
     return url + ":~:text=" + encode(start) + ("," + encode(end) if end else "")
 
