@@ -4,7 +4,7 @@ so that `python -m kb mcp` ranks exactly as the site's search box does.
 
     ranker = Ranker.for_site(site_path)   # site_path("search/…") -> a file of the built site
     ranker.search("omnichannel promise")  # [Hit(location, score, snippet), …], best first
-    ranker.terms("Measuring journeys")    # the engine's search terms: ['measur', 'journei']
+    ranker.terms("Measuring journeys")    # the engine's terms and their weight: {'measur': 2.1, …}
     ranker.close()
 """
 
@@ -33,8 +33,11 @@ function kbSearch(query) {
   return JSON.stringify(out);
 }
 function kbTerms(text) {
+  var seen = {};
   return JSON.stringify(words(text).filter(function (x) { return !x.joined && !STOP[x.w]; })
-    .map(function (x) { return stem(x.w); }));
+    .map(function (x) { return stem(x.w); })
+    .filter(function (s) { return seen[s] ? false : (seen[s] = true); })
+    .map(function (s) { return [s, kbEngine.idf(s)]; }));
 }
 """
 
@@ -79,8 +82,11 @@ class Ranker:
         rows = json.loads(self._js.call("kbSearch", query))
         return [Hit(location, float(score), _plain(snippet)) for location, score, snippet in rows]
 
-    def terms(self, text: str) -> list[str]:
-        return json.loads(self._js.call("kbTerms", text))
+    def terms(self, text: str) -> dict[str, float]:
+        """The engine's search terms of `text` (stop words dropped, stemmed),
+        each with its weight in the index (inverse document frequency: a word
+        the index lacks weighs most)."""
+        return dict(json.loads(self._js.call("kbTerms", text)))
 
     def close(self) -> None:
         self._js.close()

@@ -35,6 +35,7 @@ from .devtools import ROOT
 
 ANSWER_STYLES = ("plain", "markdown", "apa", "mla", "chicago", "bibtex")
 NOT_ANSWERED = "Not answered in this knowledge base."
+ANSWERED = 0.5  # the share of a question's weight a sentence must cover
 _SENTENCE = re.compile(r"(?<=[.!?…])[”’\"')\]]*\s+(?=[A-Z“‘\"'(\[0-9])")
 
 
@@ -235,22 +236,25 @@ def cite(site: Site, ref: str, style: str = "plain", quote_text: str | None = No
 
 
 def answer(site: Site, ranker: engine.Ranker, question: str, limit: int = 3) -> dict:
-    """Extractive: the sentences of the best passages that share the most of
-    the question's words; never a sentence that is not in the articles."""
+    """Extractive: sentences of the best passages, ranked by how much of the
+    question's weight they cover (each word weighted by its rarity in the
+    index, so that "customer" counts for little and a word the articles never
+    use for much); never a sentence that is not in the articles. Nothing
+    covers half the question: not answered."""
     if not (question or "").strip():
         raise ValueError("the question is empty. Fix: ask a question in words.")
-    hits = search(site, ranker, question, limit=5)
-    wanted = set(ranker.terms(question))
+    wanted = ranker.terms(question)
+    total = sum(wanted.values())
     found = []
-    for hit in hits:
+    for rank, hit in enumerate(search(site, ranker, question, limit=5) if total else []):
         record = site.by_url[site.relative(hit["url"])]
         for sentence in _SENTENCE.split(record["text"]):
-            shared = wanted & set(ranker.terms(sentence))
+            shared = set(wanted) & set(ranker.terms(sentence))
             if shared:
-                found.append((len(shared), -len(found), sentence.strip(), record, sorted(shared)))
-    found.sort(reverse=True)
-    needed = max(1, round(len(wanted) * 0.5)) if len(wanted) > 1 else 1
-    chosen = [f for f in found if f[0] >= needed][: max(1, min(int(limit), 10))]
+                found.append((sum(wanted[t] for t in shared) / total, -rank, sentence.strip(), record, sorted(shared)))
+    found.sort(key=lambda f: (f[0], f[1]), reverse=True)
+    best = found[0][0] if found else 0.0
+    chosen = [f for f in found if f[0] >= max(ANSWERED, 0.6 * best)][: max(1, min(int(limit), 10))]
     if not chosen:
         return {"answered": False, "answer": NOT_ANSWERED, "sentences": []}
     return {
@@ -264,8 +268,9 @@ def answer(site: Site, ranker: engine.Ranker, question: str, limit: int = 3) -> 
                 "article": record["article"]["title"],
                 "author": record["article"]["author"],
                 "matched": shared,
+                "coverage": round(coverage, 2),
             }
-            for _, _, sentence, record, shared in chosen
+            for coverage, _, sentence, record, shared in chosen
         ],
     }
 
