@@ -10,7 +10,7 @@ MkDocs converts every page first and renders templates afterwards, with
     on_page_content   the page's record is complete
     on_env            site index collected, placeholders rendered, anchors checked
     on_page_context   the article header and footer data, for the templates
-    on_post_build     search index, stylesheets trimmed, anchors manifest, link check
+    on_post_build     search index, stylesheets trimmed, anchors manifest, feeds, link check
 
 Under `mkdocs serve --dirty` (the fast preview), MkDocs converts only the
 pages that changed; the build takes the others from the previous build.
@@ -30,7 +30,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from kb import anchors, build, navigation, render, sources, trimcss
+from kb import anchors, build, feeds, navigation, render, sources, trimcss
 from kb import search as kb_search
 
 log = logging.getLogger("mkdocs.plugins.knowledge_base")
@@ -63,6 +63,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if file.src_uri not in readable:
             files.remove(file)  # unreadable: reported, and left out so the rest still builds
     sources.check_layout([f.src_uri for f in files], kb.problems)
+    if note := kb.read_history(Path(config.docs_dir)):
+        log.info(f"Last updated: {note}")
     kb.start(readable)
     for src_uri, markdown in kb.generated_pages().items():
         files.append(File.generated(config, src_uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV))
@@ -78,7 +80,6 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     kb.begin_page(page.file.src_uri, page.meta, page.file.content_string, page.title)
     build.escape_meta(page.meta)
     build.search_meta(page.meta)
-    build.feed_meta(page.file.src_uri, page.meta)
     build.lightbox_off(page.meta)
     return kb.prepare_markdown(page.file.src_uri, markdown)
 
@@ -90,6 +91,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     build.cache_templates(env, Path(config.config_file_path).parent)
+    env.globals["kb_feeds"] = feeds.links(config.site_name)  # announced in every page's head (main.html)
     pages = [f.page for f in files.documentation_pages() if f.page is not None]
     composed = kb.compose({p.file.src_uri: (p.url, p.content) for p in pages}, render.Templates(env))
     for page in pages:
@@ -99,6 +101,9 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
             continue
         page.content = composed[page.file.src_uri]
         page.meta["glightbox"] = build.needs_lightbox(page.content)
+    for page in pages:  # the sitemap's <lastmod>: the source's last commit, not the build's date
+        page.kb_updated = (kb.updated(page.file.src_uri) or {}).get("iso")
+        page.update_date = page.kb_updated or page.update_date  # MkDocs wants a date for sitemap.xml.gz
     navigation.link_neighbours({p.file.src_uri: p for p in pages}, kb.index.articles)
     if config.use_directory_urls and kb.settings["check_registry"]:
         # The registry records the hosted site's URLs; the offline edition
@@ -111,6 +116,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
     context["kb"] = kb.extras(page.file.src_uri)  # read by overrides/partials/article-*.html
+    context["kb_updated"] = kb.updated(page.file.src_uri)  # read by overrides/partials/source-file.html
     return context
 
 
