@@ -9,7 +9,8 @@ MkDocs converts every page first and renders templates afterwards, with
     on_page_markdown  front matter checked and escaped; placeholders added
     on_page_content   the page's record is complete
     on_env            site index collected, placeholders rendered, anchors checked
-    on_page_context   the article header and footer data, for the templates
+    on_page_context   the article header and footer data, for the templates;
+                      the menu's few articles around this page (kb/navigation.py)
     on_post_build     search index, stylesheets trimmed, anchors manifest, feeds, link check
 
 Under `mkdocs serve --dirty` (the fast preview), MkDocs converts only the
@@ -27,7 +28,7 @@ from pathlib import Path
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation
+from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
 
 from kb import anchors, build, feeds, navigation, render, sources, trimcss
@@ -35,6 +36,7 @@ from kb import search as kb_search
 
 log = logging.getLogger("mkdocs.plugins.knowledge_base")
 kb = build.Build()
+menus: list[navigation.ArticlesMenu] = []  # the Articles section of the menu, set page by page
 logging.getLogger("mkdocs.commands.build").addFilter(build.DirtyBuildNotice())
 
 
@@ -72,7 +74,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    navigation.articles_out_of_sidebar(nav.items)
+    menus[:] = navigation.articles_out_of_sidebar(nav.items)  # sections for now; menus in on_env
     return nav
 
 
@@ -104,7 +106,12 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     for page in pages:  # the sitemap's <lastmod>: the source's last commit, not the build's date
         page.kb_updated = (kb.updated(page.file.src_uri) or {}).get("iso")
         page.update_date = page.kb_updated or page.update_date  # MkDocs wants a date for sitemap.xml.gz
-    navigation.link_neighbours({p.file.src_uri: p for p in pages}, kb.index.articles)
+    by_src = {p.file.src_uri: p for p in pages}
+    navigation.link_neighbours(by_src, kb.index.articles)
+    ordered = [by_src[src] for src in kb.index.articles if src in by_src]
+    menus[:] = [navigation.ArticlesMenu(section, ordered, Link) for section in menus]
+    for menu in menus:
+        menu.show(None)  # for the templates rendered before the pages (404.html)
     if config.use_directory_urls and kb.settings["check_registry"]:
         # The registry records the hosted site's URLs; the offline edition
         # (.html URLs, opened from disk) is a different address space.
@@ -117,6 +124,8 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
     context["kb"] = kb.extras(page.file.src_uri)  # read by overrides/partials/article-*.html
     context["kb_updated"] = kb.updated(page.file.src_uri)  # read by overrides/partials/source-file.html
+    for menu in menus:
+        menu.show(page)
     return context
 
 
