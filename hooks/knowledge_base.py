@@ -50,6 +50,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             config.site_name,
             config.site_description,
             Path(config.config_file_path).parent,
+            offline=_offline_edition(config),
         ),
         previous=build.last_build(config.config_file_path),
     )
@@ -140,6 +141,12 @@ def on_post_build(config: MkDocsConfig) -> None:
         log.error(error)
     log.info(summary)
     build.remember(config.config_file_path, kb)
+
+
+def _offline_edition(config: MkDocsConfig) -> bool:
+    """This build is the offline edition (Material's offline plugin is on)."""
+    plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
+    return bool(plugin and plugin.config.enabled)
 
 
 def _redirect_maps(config: MkDocsConfig) -> dict[str, str]:

@@ -69,6 +69,7 @@ class Build:
         """`sources`: src_uri -> text of every Markdown page."""
         if self.settings.get("deploy"):
             published.check_deploy_address(self.settings.get("site_url") or "", self.problems)
+        published.check_offline_zip(self.settings.get("offline_zip"), self.problems)
         self.definitions = collect.read_definitions(sources, self.problems)
         self.context.glossary = self.definitions.glossary
         self.context.disciplines = self.definitions.discipline_names
@@ -227,6 +228,7 @@ class Build:
         only = None
         if self.index is not None and self.rebuilt != set(self.index.urls):
             only = {_html_path(self.index.urls[src]) for src in self.rebuilt}
+        published.offline_zip(site_dir, self.settings.get("offline_zip"))
         report = site_links.check(site_dir, site_url, only)
         errors = [
             f"site/{page}: the link '{url}' is broken: {why}. Fix: correct the link in the page's "
@@ -279,14 +281,21 @@ def settings(
     site_name: str | None = None,
     site_description: str | None = None,
     project_dir: Path | None = None,
+    offline: bool = False,
 ) -> dict:
-    """The build's settings, from mkdocs.yml."""
+    """The build's settings, from mkdocs.yml. `offline`: this build is the
+    offline edition (Material's offline plugin is on)."""
 
     def flag(value) -> bool:
         return str(value).lower() not in ("false", "0", "no", "off", "none", "")
 
+    zip_path = extra.get("kb_offline_zip")
+    if zip_path and project_dir is not None:
+        zip_path = project_dir / zip_path
     return {
-        "offline_edition_url": extra.get("offline_edition_url"),
+        "offline_edition_url": extra.get("offline_edition_url") or None,
+        "offline_zip": Path(zip_path) if zip_path and not offline else None,
+        "offline": offline,
         "check_registry": flag(extra.get("kb_check_registry", True)),
         "deploy": flag(extra.get("kb_deploy", False)),
         "site_url": site_url,

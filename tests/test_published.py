@@ -1,10 +1,14 @@
-"""True dates and valid feeds, from the git history (kb/gitdates.py, kb/feeds.py).
+"""The site as the deploy workflow publishes it: true dates and valid feeds
+from the git history (kb/gitdates.py, kb/feeds.py), and the offline edition
+offered for download.
 
 A scratch copy of the project is made a real git repository with back-dated
-commits (GIT_AUTHOR_DATE / GIT_COMMITTER_DATE), then built with a `git` on
+commits (GIT_AUTHOR_DATE / GIT_COMMITTER_DATE), then built, as the workflow
+does, with the offline edition's zip (KB_OFFLINE_ZIP) and with a `git` on
 PATH that records how it is called: "Last updated" under each page, the
 sitemap's <lastmod>, and both feeds (read with feedparser, as a feed reader
-does, and as XML) must carry the dates of that history, from one `git log`.
+does, and as XML) must carry the dates of that history, from one `git log`;
+the home page must offer the zip, and the download must be that zip.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from kb import feeds, gitdates
 from kb.articles import Article
 from kb.devtools import ROOT, build_site, copy_project, free_port, serve
 from kb.htmltext import page_urls
+from kb.published import OFFLINE_ZIP
 
 UTC = dt.UTC
 GIT = shutil.which("git")
@@ -75,8 +80,9 @@ def git_recorder(folder: Path) -> tuple[Path, Path]:
 
 
 @early
-def history_build(tmp_path_factory):
-    """(project, site folder, port, git calls, build result) of the back-dated copy."""
+def published_build(tmp_path_factory, offline_zip):
+    """(project, site folder, port, git calls, build result) of the back-dated
+    copy, built with the offline edition."""
     work = tmp_path_factory.mktemp("history")
     project = copy_project(work / "project")
     docs = project / "docs"
@@ -95,14 +101,18 @@ def history_build(tmp_path_factory):
     git(project, "commit", "-qm", "A note outside docs", date=OUTSIDE)
     shim, calls = git_recorder(work / "bin")
     port = free_port()
-    env = {"SITE_URL": f"http://127.0.0.1:{port}/", "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}"}
+    env = {
+        "SITE_URL": f"http://127.0.0.1:{port}/",
+        "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}",
+        "KB_OFFLINE_ZIP": str(offline_zip),
+    }
     result = build_site(project, work / "site", env)
     return project, work / "site", port, calls.read_text().split("\n")[:-1] if calls.exists() else [], result
 
 
 @pytest.fixture(scope="module")
-def history(history_build):
-    project, site, port, calls, result = history_build
+def history(published_build):
+    project, site, port, calls, result = published_build
     assert result.returncode == 0, result.stderr[-3000:]
     return project, site, port, calls
 
@@ -173,15 +183,15 @@ def test_the_sitemap_dates_each_page_by_its_source(history):
 
 
 @pytest.fixture(scope="module")
-def history_site(history):
+def published_site(history):
     project, site, port, _ = history
     server = serve(site, port)
     yield f"http://127.0.0.1:{port}/"
     server.shutdown()
 
 
-def test_a_reader_sees_when_the_article_last_changed(page, history_site):
-    page.goto(history_site + f"articles/{A}/")
+def test_a_reader_sees_when_the_article_last_changed(page, published_site):
+    page.goto(published_site + f"articles/{A}/")
     facts = page.locator(".kb-page-facts .kb-updated")
     assert " ".join(facts.inner_text().split()) == "Last updated 10 February 2022"
     assert facts.locator("time").get_attribute("datetime") == "2022-02-10"
@@ -454,3 +464,53 @@ def test_every_page_announces_both_feeds(site):
             ("CX Knowledge Base: new articles", feeds.CREATED),
             ("CX Knowledge Base: updated articles", feeds.UPDATED),
         ], path
+
+
+# -- the offline edition -----------------------------------------------------------------------
+
+
+def test_the_home_page_offers_the_offline_edition_as_a_download(page, published_site, offline_zip, tmp_path):
+    """On the hosted site the offline edition is one click away: the zip
+    published with the site, the same bytes the offline build wrote."""
+    page.goto(published_site)
+    block = page.locator(".kb-offline")
+    assert "make offline" not in block.inner_text()
+    with page.expect_download() as download:
+        block.get_by_role("link", name="Download the offline edition").click()
+    saved = tmp_path / "downloaded.zip"
+    download.value.save_as(saved)
+    assert saved.read_bytes() == offline_zip.read_bytes()
+    assert f"{offline_zip.stat().st_size / 1_000_000:.1f} MB" in block.inner_text()
+
+
+def test_a_build_without_the_zip_says_where_the_offline_edition_is(site):
+    from kb.htmltext import visible_text
+
+    text = visible_text((site / "index.html").read_text(encoding="utf-8"))
+    assert "make offline" not in text
+    assert "offered for download here on the published site" in text
+    assert not (site / OFFLINE_ZIP).exists()
+
+
+def test_the_deploy_workflow_publishes_the_offline_edition_with_the_site():
+    """What CI runs cannot be run here: check that the deploy build makes the
+    zip first and hands it to the site build."""
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["build-pages"]["steps"]
+    build = next(step for step in steps if "mkdocs build" in step.get("run", ""))
+    commands = [line.strip() for line in build["run"].splitlines()]
+    assert commands.index("python -m kb offline") < next(
+        i for i, c in enumerate(commands) if c.startswith("mkdocs build")
+    )
+    assert build["env"]["KB_OFFLINE_ZIP"] == "dist/" + OFFLINE_ZIP
+    assert "OFFLINE_EDITION_URL" not in str(workflow.get("env", {})), "no link to a release that may not exist"
+
+
+def test_a_missing_offline_zip_fails_the_build_with_the_fix():
+    from kb import published
+    from kb.problems import Problems
+
+    problems = Problems()
+    published.check_offline_zip(Path("/nonexistent/cx.zip"), problems)
+    (problem,) = problems
+    assert "KB_OFFLINE_ZIP" in problem.what and "python -m kb offline" in problem.fix
