@@ -12,6 +12,7 @@ MkDocs converts every page first and renders templates afterwards, with
     on_page_context   the article header and footer data, for the templates;
                       the menu's few articles around this page (kb/navigation.py)
     on_post_build     search index, stylesheets trimmed, anchors manifest, feeds, link check
+    on_serve          (mkdocs serve) a failed rebuild shown on the page (kb/preview.py)
 
 Under `mkdocs serve --dirty` (the fast preview), MkDocs converts only the
 pages that changed; the build takes the others from the previous build.
@@ -31,7 +32,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
 
-from kb import anchors, build, feeds, navigation, render, sources, trimcss
+from kb import anchors, build, feeds, navigation, preview, render, sources, trimcss
 from kb import search as kb_search
 
 log = logging.getLogger("mkdocs.plugins.knowledge_base")
@@ -66,7 +67,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if file.src_uri not in readable:
             files.remove(file)  # unreadable: reported, and left out so the rest still builds
     sources.check_layout([f.src_uri for f in files], kb.problems)
-    if note := kb.read_history(Path(config.docs_dir)):
+    before = build.last_build(config.config_file_path)  # `mkdocs serve`: say it once, not at every save
+    if (note := kb.read_history(Path(config.docs_dir))) and (before is None or before.history.note != note):
         log.info(f"Last updated: {note}")
     kb.start(readable)
     for src_uri, markdown in kb.generated_pages().items():
@@ -118,7 +120,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         # (.html URLs, opened from disk) is a different address space.
         kb.check_registry(Path(config.config_file_path).parent / anchors.REGISTRY_FILE, _redirect_maps(config))
     for problem in kb.problems:
-        log.error(str(problem))
+        log.error(str(problem), extra={"kb_problem": problem})  # the preview shows it (kb/preview.py)
     return env
 
 
@@ -128,6 +130,13 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
     for menu in menus:
         menu.show(page)
     return context
+
+
+def on_serve(server, config: MkDocsConfig, builder):
+    # A failed rebuild shows on the page being previewed, and the next good
+    # save brings the page back (kb/preview.py); MkDocs alone hangs the reload.
+    preview.attach(server, builder)
+    return server
 
 
 def on_post_build(config: MkDocsConfig) -> None:

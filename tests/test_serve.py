@@ -1,7 +1,9 @@
-"""`mkdocs serve` survives a bad edit: it reports it, then serves the fix."""
+"""`mkdocs serve` survives a bad edit: it reports it, in the terminal and on
+the page being previewed (kb/preview.py), then serves the fix."""
 
 from __future__ import annotations
 
+import re
 import time
 import urllib.request
 
@@ -45,11 +47,13 @@ def edit_and_repair(project, mode: list[str]) -> None:
 
         article.write_text(original.replace("themes: [omnichannel,", "themes: [omnichanel,"), encoding="utf-8")
         wait_for(lambda: any("unknown theme 'omnichanel'" in line for line in log), 30, "the error report")
-        wait_for(
-            lambda: any("An error happened during the rebuild" in line for line in log),
-            30,
-            "the server to report the failed rebuild",
-        )
+        wait_for(lambda: any("The rebuild failed" in line for line in log), 30, "the server to report it")
+        # While it is broken, pages are served at once (MkDocs alone made them
+        # wait for a good build), each with the problem at the top.
+        for path in (URL_PATH, ""):
+            panel = fetch(base + path, timeout=10).split('class="kb-build-error"', 1)[1].split("</section>", 1)[0]
+            assert f"<code>{ARTICLE}</code>, line " in panel and "unknown theme &#x27;omnichanel&#x27;" in panel
+            assert "<strong>Fix:</strong> use one of: culture" in panel
 
         article.write_text(
             original.replace(
@@ -59,6 +63,7 @@ def edit_and_repair(project, mode: list[str]) -> None:
         )
         wait_for(lambda: "Can We Afford It? (repaired)" in fetch(base + URL_PATH, timeout=10), 60, "the repaired page")
         assert server.poll() is None, "the server stopped"
+        assert 'class="kb-build-error"' not in fetch(base + URL_PATH)
         # The page still has its generated parts (header, related articles).
         page = fetch(base + URL_PATH)
         assert 'class="kb-article-header' in page and 'class="kb-related' in page
@@ -89,3 +94,45 @@ def test_serve_reports_a_bad_edit_and_serves_the_repaired_page(outcomes, mode):
     pages are converted), show a bad edit's error and then the repair."""
     if outcomes[mode] is not None:
         raise outcomes[mode]
+
+
+# -- in the browser ----------------------------------------------------------------------------
+
+
+def test_the_previewed_page_shows_a_bad_save_and_comes_back_on_the_fix(page, tmp_path):
+    """A reader's view of `mkdocs serve`: the page open in the browser reloads
+    by itself on a bad save and shows the problem (file, line, fix), then
+    reloads again on the fixing save and shows the content. Nothing of it is
+    an inline script (a Content-Security-Policy without 'unsafe-inline'
+    would block one)."""
+    project = copy_project(tmp_path / "project")
+    article = project / ARTICLE
+    original = article.read_text(encoding="utf-8")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    with mkdocs_serve(project, port) as (server, log):
+        wait_for(lambda: "Can We Afford" in fetch(base + URL_PATH), 60, "the first build")
+        page.goto(base + URL_PATH)
+        served = fetch(base + URL_PATH)
+        inline = [s for s in re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", served, re.S)]
+        assert not [s for s in inline if "livereload" in s], "the reload script is a same-origin file"
+        assert page.locator(".kb-build-error").count() == 0
+
+        article.write_text(original.replace("themes: [omnichannel,", "themes: [omnichanel,"), encoding="utf-8")
+        panel = page.locator(".kb-build-error")
+        panel.wait_for(timeout=60_000)  # the page reloaded by itself
+        text = " ".join(panel.inner_text().split())
+        line = 1 + original.split("\n").index(next(x for x in original.split("\n") if x.startswith("themes:")))
+        assert f"{ARTICLE}, line {line}" in text, text
+        assert "unknown theme 'omnichanel'." in text and "Fix: use one of: culture" in text, text
+        assert page.get_by_role("alert").count() == 1
+        assert page.locator("article h1").first.is_visible(), "the last build's page is still below"
+        assert panel.evaluate("e => getComputedStyle(e).borderLeftStyle") == "solid", "its stylesheet loaded"
+
+        article.write_text(
+            original.replace("title: Can We Afford to Miss", "title: Repaired, Can We Afford to Miss"), encoding="utf-8"
+        )
+        page.locator(".kb-build-error").wait_for(state="detached", timeout=60_000)
+        page.get_by_role("heading", name=re.compile("^Repaired, Can We Afford")).wait_for()
+        assert server.poll() is None
+    assert not any("Traceback" in line for line in log), "".join(log)[-3000:]
