@@ -47,13 +47,14 @@ def edit_and_repair(project, mode: list[str]) -> None:
 
         article.write_text(original.replace("themes: [omnichannel,", "themes: [omnichanel,"), encoding="utf-8")
         wait_for(lambda: any("unknown theme 'omnichanel'" in line for line in log), 30, "the error report")
-        wait_for(lambda: any("The rebuild failed" in line for line in log), 30, "the server to report it")
         # While it is broken, pages are served at once (MkDocs alone made them
         # wait for a good build), each with the problem at the top.
+        wait_for(lambda: 'class="kb-build-error"' in fetch(base + URL_PATH, timeout=10), 30, "the page to show it")
         for path in (URL_PATH, ""):
             panel = fetch(base + path, timeout=10).split('class="kb-build-error"', 1)[1].split("</section>", 1)[0]
             assert f"<code>{ARTICLE}</code>, line " in panel and "unknown theme &#x27;omnichanel&#x27;" in panel
             assert "<strong>Fix:</strong> use one of: culture" in panel
+        assert any("The rebuild failed" in line for line in log), "the terminal says so too"
 
         article.write_text(
             original.replace(
@@ -113,9 +114,6 @@ def test_the_previewed_page_shows_a_bad_save_and_comes_back_on_the_fix(page, tmp
     with mkdocs_serve(project, port) as (server, log):
         wait_for(lambda: "Can We Afford" in fetch(base + URL_PATH), 60, "the first build")
         page.goto(base + URL_PATH)
-        served = fetch(base + URL_PATH)
-        inline = [s for s in re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", served, re.S)]
-        assert not [s for s in inline if "livereload" in s], "the reload script is a same-origin file"
         assert page.locator(".kb-build-error").count() == 0
 
         article.write_text(original.replace("themes: [omnichannel,", "themes: [omnichanel,"), encoding="utf-8")
@@ -128,6 +126,9 @@ def test_the_previewed_page_shows_a_bad_save_and_comes_back_on_the_fix(page, tmp
         assert page.get_by_role("alert").count() == 1
         assert page.locator("article h1").first.is_visible(), "the last build's page is still below"
         assert panel.evaluate("e => getComputedStyle(e).borderLeftStyle") == "solid", "its stylesheet loaded"
+        served = fetch(base + URL_PATH)
+        inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", served, re.S)
+        assert not [s for s in inline if "livereload" in s or "kb-build-error" in s], "no inline script of the preview"
 
         article.write_text(
             original.replace("title: Can We Afford to Miss", "title: Repaired, Can We Afford to Miss"), encoding="utf-8"
