@@ -137,3 +137,79 @@ def test_the_previewed_page_shows_a_bad_save_and_comes_back_on_the_fix(page, tmp
         page.get_by_role("heading", name=re.compile("^Repaired, Can We Afford")).wait_for()
         assert server.poll() is None
     assert not any("Traceback" in line for line in log), "".join(log)[-3000:]
+
+
+# -- kb/preview.py, function level -------------------------------------------------------------
+
+
+def test_a_failed_rebuild_is_kept_and_shown_escaped_and_the_next_good_one_clears_it():
+    import logging
+    from types import SimpleNamespace
+
+    from mkdocs.livereload import _SCRIPT_TEMPLATE
+
+    from kb import preview
+    from kb.problems import Problem
+
+    hostile = Problem("docs/articles/x.md", 5, "unknown theme '<img src=x onerror=alert(1)>'.", "use <b>one</b>.")
+    state = {"fail": True}
+
+    def builder(config=None):
+        if state["fail"]:
+            logging.getLogger("mkdocs.plugins.knowledge_base").error(str(hostile), extra={"kb_problem": hostile})
+            logging.getLogger("mkdocs.plugins.knowledge_base").error(
+                "site/y/index.html: the link 'z' is broken. Fix: mend it."
+            )
+            raise RuntimeError("Aborted with 2 errors in strict mode!")
+
+    server = SimpleNamespace(mount_path="/", builder=builder, _visible_epoch=7)
+    view = preview.Preview(server)
+    build = view.guarded(builder)
+    build()  # does not raise: the server goes on and serves the report
+    assert view.errors == [
+        preview.Report("unknown theme '<img src=x onerror=alert(1)>'.", "docs/articles/x.md", 5, "use <b>one</b>."),
+        preview.Report("the link 'z' is broken.", "site/y/index.html", None, "mend it."),
+    ]
+    script = _SCRIPT_TEMPLATE.substitute(epoch=123, request_id=456).encode()
+    page = b'<html><body class="x">\n<p>content</p><script>' + script + b"</script></body></html>"
+    shown = view.rewrite(page).decode()
+    assert shown.index("kb-build-error") < shown.index("<p>content</p>")
+    assert "<img" not in shown and "&lt;img src=x onerror=alert(1)&gt;" in shown and "&lt;b&gt;one&lt;/b&gt;" in shown
+    assert "<code>docs/articles/x.md</code>, line 5" in shown and "<code>site/y/index.html</code></p>" in shown
+    assert '<script src="/.kb-preview/livereload.js" data-epoch="123" data-request="456"></script>' in shown
+    assert "var livereload" not in shown, "MkDocs' inline script is swapped for the file"
+    # An error page MkDocs gave no reload script gets one, to come back by itself.
+    assert 'data-epoch="7"' in view.rewrite(b"404 Not Found").decode()
+
+    state["fail"] = False
+    build()
+    assert view.errors == [] and "kb-build-error" not in view.rewrite(page).decode()
+
+
+def test_the_preview_serves_its_two_files_and_rewrites_html_only():
+    from types import SimpleNamespace
+
+    from kb import preview
+
+    view = preview.Preview(SimpleNamespace(mount_path="/site/"))
+    view.errors = [preview.Report("broken")]
+
+    def app(environ, start_response):
+        kind = "text/html" if environ["PATH_INFO"].endswith("/") else "application/octet-stream"
+        start_response("200 OK", [("Content-Type", kind), ("Content-Length", "22")])
+        return [b"<body>", b"<p>page</p></body>"]
+
+    served = view.middleware(app)
+    answers = {}
+
+    def call(path):
+        body = b"".join(served({"PATH_INFO": path}, lambda s, h: answers.update({path: (s, dict(h))})))
+        return answers[path], body
+
+    (status, headers), body = call("/site/page/")
+    assert b"kb-build-error" in body and headers["Content-Length"] == str(len(body))
+    (status, headers), body = call("/site/file.bin")
+    assert body == b"<body><p>page</p></body>" and headers["Content-Length"] == "22"
+    for name, kind in preview.ASSETS.items():
+        (status, headers), body = call("/site/.kb-preview/" + name)
+        assert status == "200 OK" and headers["Content-Type"] == kind and body
