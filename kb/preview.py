@@ -45,6 +45,7 @@ _MKDOCS_RELOAD = re.compile(
 _BODY = re.compile(rb"<body\b[^>]*>", re.I)
 # "docs/articles/x.md:5: what. Fix: fix" (kb/problems.py) or "site/x/index.html: ..." (link check)
 _WHERE = re.compile(r"^(?P<file>[\w./-]+\.\w+)(?::(?P<line>\d+))?: (?P<rest>.*)$", re.S)
+_YAML_MARK = re.compile(r'in "(?P<file>[^"]+)", line (?P<line>\d+)')
 
 log = logging.getLogger("mkdocs.plugins.knowledge_base.preview")
 
@@ -70,6 +71,8 @@ class Report:
         file = line = None
         if found := _WHERE.match(text.strip()):
             file, line, text = found["file"], found["line"] and int(found["line"]), found["rest"]
+        elif found := _YAML_MARK.search(text):  # a YAML error (mkdocs.yml): where the parser stopped
+            file, line = _relative(found["file"]), int(found["line"])
         what, _, fix = text.partition(" Fix: ")
         return cls(what.strip(), file, line, fix.strip() or None)
 
@@ -104,7 +107,7 @@ class Preview:
                 builder(*args, **kwargs)
             except Exception as error:  # reported in the page, and the preview goes on
                 reports = [Report.of(r) for r in collect.records if r.levelno >= logging.ERROR]
-                reports = reports or [Report.of(r) for r in collect.records] or [Report.from_text(_message(error))]
+                reports = reports or [Report.of(r) for r in collect.records] or [Report.from_text(str(error))]
                 with self._lock:
                     self.errors = _unique(reports)
                 log.error(
@@ -220,6 +223,13 @@ def attach(server, builder: Callable | None = None) -> Preview:
     server.builder = preview.guarded(getattr(server, "builder", None) or builder)
     server.set_app(preview.middleware(server.get_app()))
     return preview
+
+
+def _relative(path: str) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return path
 
 
 def _message(error: BaseException) -> str:

@@ -213,3 +213,16 @@ def test_the_preview_serves_its_two_files_and_rewrites_html_only():
     for name, kind in preview.ASSETS.items():
         (status, headers), body = call("/site/.kb-preview/" + name)
         assert status == "200 OK" and headers["Content-Type"] == kind and body
+
+
+def test_a_broken_mkdocs_yml_is_reported_with_its_line():
+    from kb import preview
+
+    message = (
+        "MkDocs encountered an error parsing the configuration file: while parsing a flow sequence\n"
+        '  in "/elsewhere/mkdocs.yml", line 4, column 12\n'
+        "expected ',' or ']', but got ':'"
+    )
+    report = preview.Report.from_text(message)
+    assert (report.file, report.line) == ("/elsewhere/mkdocs.yml", 4)
+    assert report.what == message and report.fix is None
