@@ -16,12 +16,14 @@ Rules, chosen rather than fallen into:
   a change of its text: the date goes on back through the old name.
 - Merge commits are not read on their own: the commits they bring in are.
 - Uncommitted edits (a preview in progress) do not change the date: the
-  page shows the date it will show when published until it is committed.
+  page shows its last commit's date until the edit is committed; a file
+  never committed has no date yet.
 - Where there is no history to read, pages get no date rather than a wrong
-  one, and `History.note` says why (the build logs it): a copy that is not a
-  git repository, no `git` program, a file never committed. In a shallow
-  clone the commit at the cut looks as if it added every file: files whose
-  newest change is that commit get no date (`fetch-depth: 0` in CI avoids it).
+  one, and `History.note` says why (the build logs it once): a copy that is
+  not a git repository, no `git` program, git refusing the repository. In a
+  shallow clone the commit at the cut looks as if it added every file: files
+  whose newest change is that commit get no date, and the note counts them
+  (`fetch-depth: 0` in CI avoids it).
 - Generated pages (the print views) have no source and get no date.
 
 Nothing here imports MkDocs.
