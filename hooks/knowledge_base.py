@@ -9,9 +9,11 @@ MkDocs converts every page first and renders templates afterwards, with
     on_page_markdown  front matter checked and escaped; placeholders added
     on_page_content   the page's record is complete
     on_env            site index collected, placeholders rendered, anchors checked
-    on_page_context   the article header and footer data, for the templates
-    on_post_build     search index, stylesheets trimmed, anchors manifest, link check,
+    on_page_context   the article header and footer data, for the templates;
+                      the menu's few articles around this page (kb/navigation.py)
+    on_post_build     search index, stylesheets trimmed, anchors manifest, feeds, link check,
                       the files for AI assistants (llms.txt, Markdown twins, passages)
+    on_serve          (mkdocs serve) a failed rebuild shown on the page (kb/preview.py)
 
 Under `mkdocs serve --dirty` (the fast preview), MkDocs converts only the
 pages that changed; the build takes the others from the previous build.
@@ -28,14 +30,15 @@ from pathlib import Path
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation
+from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
 
-from kb import anchors, build, navigation, render, sources, trimcss
+from kb import anchors, build, feeds, navigation, preview, render, sources, trimcss
 from kb import search as kb_search
 
 log = logging.getLogger("mkdocs.plugins.knowledge_base")
 kb = build.Build()
+menus: list[navigation.ArticlesMenu] = []  # the Articles section of the menu, set page by page
 logging.getLogger("mkdocs.commands.build").addFilter(build.DirtyBuildNotice())
 
 
@@ -49,6 +52,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             config.site_name,
             config.site_description,
             Path(config.config_file_path).parent,
+            offline=_offline_edition(config),
         ),
         previous=build.last_build(config.config_file_path),
     )
@@ -64,6 +68,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if file.src_uri not in readable:
             files.remove(file)  # unreadable: reported, and left out so the rest still builds
     sources.check_layout([f.src_uri for f in files], kb.problems)
+    before = build.last_build(config.config_file_path)  # `mkdocs serve`: say it once, not at every save
+    if (note := kb.read_history(Path(config.docs_dir))) and (before is None or before.history.note != note):
+        log.info(f"Last updated: {note}")
     kb.start(readable)
     for src_uri, markdown in kb.generated_pages().items():
         files.append(File.generated(config, src_uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV))
@@ -71,7 +78,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    navigation.articles_out_of_sidebar(nav.items)
+    menus[:] = navigation.articles_out_of_sidebar(nav.items)  # sections for now; menus in on_env
     return nav
 
 
@@ -79,7 +86,6 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     kb.begin_page(page.file.src_uri, page.meta, page.file.content_string, page.title)
     build.escape_meta(page.meta)
     build.search_meta(page.meta)
-    build.feed_meta(page.file.src_uri, page.meta)
     build.lightbox_off(page.meta)
     return kb.prepare_markdown(page.file.src_uri, markdown)
 
@@ -91,6 +97,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     build.cache_templates(env, Path(config.config_file_path).parent)
+    env.globals["kb_feeds"] = feeds.links(config.site_name)  # announced in every page's head (main.html)
     pages = [f.page for f in files.documentation_pages() if f.page is not None]
     composed = kb.compose({p.file.src_uri: (p.url, p.content) for p in pages}, render.Templates(env))
     for page in pages:
@@ -100,19 +107,37 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
             continue
         page.content = composed[page.file.src_uri]
         page.meta["glightbox"] = build.needs_lightbox(page.content)
-    navigation.link_neighbours({p.file.src_uri: p for p in pages}, kb.index.articles)
+    for page in pages:  # the sitemap's <lastmod>: the source's last commit, not the build's date
+        page.kb_updated = (kb.updated(page.file.src_uri) or {}).get("iso")
+        page.update_date = page.kb_updated or page.update_date  # MkDocs wants a date for sitemap.xml.gz
+    by_src = {p.file.src_uri: p for p in pages}
+    navigation.link_neighbours(by_src, kb.index.articles)
+    ordered = [by_src[src] for src in kb.index.articles if src in by_src]
+    menus[:] = [navigation.ArticlesMenu(section, ordered, Link) for section in menus]
+    for menu in menus:
+        menu.show(None)  # for the templates rendered before the pages (404.html)
     if config.use_directory_urls and kb.settings["check_registry"]:
         # The registry records the hosted site's URLs; the offline edition
         # (.html URLs, opened from disk) is a different address space.
         kb.check_registry(Path(config.config_file_path).parent / anchors.REGISTRY_FILE, _redirect_maps(config))
     for problem in kb.problems:
-        log.error(str(problem))
+        log.error(str(problem), extra={"kb_problem": problem})  # the preview shows it (kb/preview.py)
     return env
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
     context["kb"] = kb.extras(page.file.src_uri)  # read by overrides/partials/article-*.html
+    context["kb_updated"] = kb.updated(page.file.src_uri)  # read by overrides/partials/source-file.html
+    for menu in menus:
+        menu.show(page)
     return context
+
+
+def on_serve(server, config: MkDocsConfig, builder):
+    # A failed rebuild shows on the page being previewed, and the next good
+    # save brings the page back (kb/preview.py); MkDocs alone hangs the reload.
+    preview.attach(server, builder)
+    return server
 
 
 def on_post_build(config: MkDocsConfig) -> None:
@@ -130,6 +155,12 @@ def on_post_build(config: MkDocsConfig) -> None:
         log.error(error)
     log.info(summary)
     build.remember(config.config_file_path, kb)
+
+
+def _offline_edition(config: MkDocsConfig) -> bool:
+    """This build is the offline edition (Material's offline plugin is on)."""
+    plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
+    return bool(plugin and plugin.config.enabled)
 
 
 def _redirect_maps(config: MkDocsConfig) -> dict[str, str]:

@@ -52,8 +52,16 @@ class Article:
     source: str | None = None
     published: dt.date | None = None
     title_editorial: bool = False
+    added: dt.date | None = None  # the day it joined the knowledge base (the feed's date without 'published')
     source_url: str | None = None
     transcription: tuple[str, ...] = ()
+
+
+def _day(value) -> dt.date | None:
+    """A YAML date (or date and time) as a day."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
 
 
 def front_matter_line(raw: str, key: str) -> int | None:
@@ -208,6 +216,7 @@ def validate(src_uri: str, meta: dict, raw: str, allowed_themes: list[str], prob
         source=meta.get("source"),
         published=published,
         title_editorial=editorial,
+        added=_day(meta.get("added")),
         source_url=source_url,
         transcription=tuple(transcription),
     )

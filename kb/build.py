@@ -8,8 +8,8 @@ calls, in the order MkDocs calls it. Nothing here imports MkDocs.
     compose(pages, templates)    collect the site index, run site-wide checks,
                                  render every placeholder (kb/collect.py, kb/render.py)
     extras(src_uri)              what an article's templates show
-    finish(site_dir, site_url)   after writing: the anchors manifest and the
-                                 link check of the published HTML
+    finish(site_dir, site_url)   after writing: the anchors manifest, the
+                                 feeds and the link check of the published HTML
 
 Every problem found on the way is collected in `problems`; the hook logs them
 as errors, so `mkdocs build --strict` fails and names them all.
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from . import anchors, assistants, cards, checks, collect, frontmatter, published, render, site_links
+from . import anchors, assistants, cards, checks, collect, feeds, frontmatter, gitdates, published, render, site_links
 from . import articles as articles_mod
 from . import disciplines as disciplines_mod
 from . import glossary as glossary_mod
@@ -55,7 +55,7 @@ class Build:
     # everything else from it.
     previous: Build | None = None
     rebuilt: set[str] = field(default_factory=set)  # src_uris converted in this build
-    dates: dict = field(default_factory=dict)  # src_uri -> date of the last change (git)
+    history: gitdates.History = field(default_factory=gitdates.History)  # when each source last changed
 
     def __post_init__(self) -> None:
         self.context = PassageContext(problems=self.problems)
@@ -69,9 +69,22 @@ class Build:
         """`sources`: src_uri -> text of every Markdown page."""
         if self.settings.get("deploy"):
             published.check_deploy_address(self.settings.get("site_url") or "", self.problems)
+        published.check_offline_zip(self.settings.get("offline_zip"), self.problems)
         self.definitions = collect.read_definitions(sources, self.problems)
         self.context.glossary = self.definitions.glossary
         self.context.disciplines = self.definitions.discipline_names
+
+    def read_history(self, docs_dir: Path) -> str | None:
+        """When each source last changed (one `git log`, kb/gitdates.py);
+        returns why some dates are missing, if they are."""
+        self.history = gitdates.read(docs_dir)
+        return self.history.note
+
+    def updated(self, src_uri: str) -> dict | None:
+        """A page's "Last updated" (its source's last commit), or None (a
+        generated page, or no history: kb/gitdates.py says when)."""
+        date = self.history.updated_date(src_uri)
+        return {"iso": date.isoformat(), "label": render.date_label(date)} if date else None
 
     def generated_pages(self) -> dict[str, str]:
         """src_uri -> Markdown of the "print this theme" page of each theme."""
@@ -202,10 +215,20 @@ class Build:
         if self.index is not None:
             anchors.dump(site_dir / anchors.REGISTRY_FILE, checks.published_anchors(self.index))
             cards.write(site_dir, self._cards(), self.settings.get("site_name") or "", self.settings.get("cache"))
+            feeds.write(
+                site_dir,
+                site_url,
+                self.settings.get("site_name") or "",
+                self.index.articles,
+                self.index.urls,
+                self.definitions.theme_titles,
+                self.history,
+            )
         # A preview build writes only the pages it converted: check those.
         only = None
         if self.index is not None and self.rebuilt != set(self.index.urls):
             only = {_html_path(self.index.urls[src]) for src in self.rebuilt}
+        published.offline_zip(site_dir, self.settings.get("offline_zip"))
         report = site_links.check(site_dir, site_url, only)
         errors = [
             f"site/{page}: the link '{url}' is broken: {why}. Fix: correct the link in the page's "
@@ -227,7 +250,8 @@ class Build:
         passages as data (kb/assistants.py), from this build's records."""
         if self.index is None:
             return []
-        missing = assistants.write(site_dir, self.index, site_url or "/", self.dates)
+        dates = {src: self.history.updated_date(src) for src in self.index.articles}
+        missing = assistants.write(site_dir, self.index, site_url or "/", {k: v for k, v in dates.items() if v})
         return [
             f"docs/{src}: the passage #{pid} could not be placed in the article's Markdown twin "
             f"({assistants.__name__}). Fix: report it with the article; the page itself is fine."
@@ -270,14 +294,21 @@ def settings(
     site_name: str | None = None,
     site_description: str | None = None,
     project_dir: Path | None = None,
+    offline: bool = False,
 ) -> dict:
-    """The build's settings, from mkdocs.yml."""
+    """The build's settings, from mkdocs.yml. `offline`: this build is the
+    offline edition (Material's offline plugin is on)."""
 
     def flag(value) -> bool:
         return str(value).lower() not in ("false", "0", "no", "off", "none", "")
 
+    zip_path = extra.get("kb_offline_zip")
+    if zip_path and project_dir is not None:
+        zip_path = project_dir / zip_path
     return {
-        "offline_edition_url": extra.get("offline_edition_url"),
+        "offline_edition_url": extra.get("offline_edition_url") or None,
+        "offline_zip": Path(zip_path) if zip_path and not offline else None,
+        "offline": offline,
         "check_registry": flag(extra.get("kb_check_registry", True)),
         "deploy": flag(extra.get("kb_deploy", False)),
         "site_url": site_url,
@@ -305,15 +336,6 @@ def escape_meta(meta: dict) -> None:
     for key, value in meta.items():
         if isinstance(value, str) and not isinstance(value, Markup):
             meta[key] = escape(value)
-
-
-def feed_meta(src_uri: str, meta: dict) -> None:
-    """The feed's date for an article: first publication where known, else
-    the day it joined the knowledge base (mkdocs.yml, rss plugin)."""
-    if articles_mod.is_article(src_uri):
-        date = meta.get("published") or meta.get("added")
-        if date is not None:
-            meta["feed_date"] = date
 
 
 def search_meta(meta: dict) -> None:

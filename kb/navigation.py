@@ -1,4 +1,4 @@
-"""The sidebar stays short at any size: articles are not listed in it.
+"""The sidebar stays short at any size: it never lists every article.
 
 Material renders the whole navigation into every page; with every article in
 the sidebar, a site of N articles writes N links into each of its N pages
@@ -9,24 +9,72 @@ article still shows where it sits (the Articles section is marked current,
 and the breadcrumb names it) and links to the previous and next article in
 the one order used everywhere: by title.
 
-Works on MkDocs' navigation objects by duck typing; no MkDocs import.
+The Articles section is not empty, though: on a phone, the menu opens on the
+section of the page being read, and an empty "Articles" panel is a dead end.
+It lists a window of at most `WINDOW` articles in title order (on an
+article, centred on it, so the reader sees where they are, with its table of
+contents; elsewhere the first ones) and a last entry, "All N articles",
+leading to the index. Its size is the same at 5 articles and at 10,000.
+
+Works on MkDocs' navigation objects by duck typing; no MkDocs import (the
+hook hands in MkDocs' `Link` class).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from markupsafe import Markup
 
 from .articles import is_article
 
+WINDOW = 5  # articles the Articles section of the menu lists on any page
 
-def articles_out_of_sidebar(items: list) -> None:
+
+def articles_out_of_sidebar(items: list) -> list:
     """Remove article pages from every section of the navigation tree (the
-    pages keep their parent, so breadcrumbs and the current section work)."""
+    pages keep their parent, so breadcrumbs and the current section work).
+    Returns the sections they were taken from."""
+    emptied = []
     for item in items:
         children = getattr(item, "children", None)
         if children:
-            item.children = [c for c in children if not _is_article_page(c)]
-            articles_out_of_sidebar(item.children)
+            kept = [c for c in children if not _is_article_page(c)]
+            if len(kept) < len(children):
+                emptied.append(item)
+            item.children = kept
+            emptied += articles_out_of_sidebar(item.children)
+    return emptied
+
+
+class ArticlesMenu:
+    """What the Articles section lists, page by page: MkDocs renders the one
+    navigation tree into every page in turn, so `show(page)` sets the
+    section's entries before each page is rendered (and `show(None)` for
+    pages that are not articles)."""
+
+    def __init__(self, section, articles: Sequence, make_link: Callable[[str, str], object]):
+        self.section = section
+        self.articles = list(articles)  # article pages, in title order
+        self.position = {id(page): i for i, page in enumerate(self.articles)}
+        self.fixed = [c for c in section.children if not _is_article_page(c)]  # the index page
+        index = next((c for c in self.fixed if getattr(c, "is_index", False)), None)
+        self.everything = None
+        if index is not None and self.articles:
+            count = len(self.articles)
+            label = f"All {count} article{'s' if count != 1 else ''}"
+            # A class for kb.css: it must not read as one more article's title.
+            self.everything = make_link(Markup('<span class="kb-all-articles">{}</span>').format(label), index.url)
+            self.everything.parent = section
+
+    def window(self, page) -> list:
+        """At most WINDOW articles in title order, `page` among them when it is one."""
+        at = self.position.get(id(page))
+        start = 0 if at is None else max(0, min(at - WINDOW // 2, len(self.articles) - WINDOW))
+        return self.articles[start : start + WINDOW]
+
+    def show(self, page) -> None:
+        self.section.children = [*self.fixed, *self.window(page), *([self.everything] if self.everything else [])]
 
 
 def link_neighbours(pages: Mapping[str, object], order: Iterable[str]) -> None:

@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from . import cards
+from . import cards, published
 from . import disciplines as disciplines_mod
 from . import related as related_mod
 from . import themes as themes_mod
@@ -44,6 +44,7 @@ MATRIX_COLUMNS = 24  # articles shown as columns of a matrix
 APPEARS_IN = 12  # articles listed under a glossary entry
 DISCIPLINE_PASSAGES = 60  # passages listed under a discipline
 PRINT_ARTICLES = 40  # articles printed in full in a theme's print view
+OFFLINE_FOLDER = "cx-knowledge-base"  # what the offline edition's zip unpacks to (kb/tools/build_offline.py)
 
 
 class Templates:
@@ -390,7 +391,21 @@ def theme_print(ctx: BlockContext) -> str | None:
 
 @block("offline-edition", "where to get the offline edition of the site")
 def offline_edition(ctx: BlockContext) -> str:
-    return ctx.render("offline-edition", url=ctx.index.settings.get("offline_edition_url"))
+    """A download link: to the zip published with the site (KB_OFFLINE_ZIP),
+    or to a copy kept elsewhere (OFFLINE_EDITION_URL); in the offline edition
+    itself, that this is it; else, that the published site has it."""
+    settings = ctx.index.settings
+    url, size = settings.get("offline_edition_url"), None
+    if settings.get("offline_zip") is not None and settings["offline_zip"].is_file():
+        url = url or ctx.link(published.OFFLINE_ZIP)
+        size = settings["offline_zip"].stat().st_size
+    return ctx.render(
+        "offline-edition",
+        url=url,
+        size_mb=f"{size / 1_000_000:.1f}" if size else None,
+        reading_it=bool(settings.get("offline")),
+        folder=OFFLINE_FOLDER,
+    )
 
 
 _EDITORIAL_NOTE = re.compile(rf'<p hidden="hidden" id="{EDITORIAL_NOTE}">[^<]*</p>')

@@ -161,6 +161,17 @@ def phone(_phone_tab):
     yield from _lend(_phone_tab)
 
 
+@early
+def offline_zip(tmp_path_factory) -> Path:
+    """The offline edition's zip, built from a copy of the project as the
+    deploy workflow builds it (`python -m kb offline`)."""
+    from kb.devtools import copy_project
+    from kb.tools import build_offline
+
+    root = tmp_path_factory.mktemp("offline")
+    return build_offline.build_offline(copy_project(root / "project"), root / "dist")
+
+
 # A copy of the project edited the way pages change over time, built once for
 # the tests that need it: an article moved to a new address with a redirect
 # from the old one (mkdocs.yml redirect_maps), and a paragraph in another

@@ -11,7 +11,8 @@ from pathlib import Path
 from early import early
 
 from kb import transcription
-from kb.devtools import copy_project, pdf_text
+from kb.devtools import pdf_text
+from kb.htmltext import visible_text
 from kb.tools import build_offline
 
 from test_content import SEEDS
@@ -19,12 +20,9 @@ from test_indexes import articles
 
 
 @early
-def offline_site(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("offline")
-    project = copy_project(root / "project")
-    archive = build_offline.build_offline(project, root / "dist")
-    unpacked = root / "unpacked"
-    with zipfile.ZipFile(archive) as zipped:
+def offline_site(tmp_path_factory, offline_zip) -> Path:
+    unpacked = tmp_path_factory.mktemp("unpacked")
+    with zipfile.ZipFile(offline_zip) as zipped:
         zipped.extractall(unpacked)
     return unpacked / build_offline.FOLDER
 
@@ -45,6 +43,13 @@ def test_the_offline_edition_navigates_and_searches_from_the_file_system(page, o
     assert "Disney Institute" in tab.locator("article").inner_text()
     assert tab.console_errors == []
     assert [u for u in tab.requested_urls if not u.startswith("file://")] == []
+
+
+def test_the_offline_editions_home_page_says_it_is_the_offline_edition(offline_site):
+    """It does not offer itself for download, nor tell its reader to build it."""
+    text = visible_text((offline_site / "index.html").read_text(encoding="utf-8"))
+    assert "You are reading the offline edition" in text
+    assert "make offline" not in text and "Download the offline edition" not in text
 
 
 def test_a_printed_article_has_its_full_text_and_no_navigation(page, base_url, tmp_path):

@@ -5,6 +5,9 @@
 Writes dist/cx-knowledge-base-offline.zip. Unzip it anywhere and open
 cx-knowledge-base/index.html in a browser: pages, links and search work with
 no server and no network (Material's offline plugin, enabled only here).
+The deploy workflow builds it before the site and publishes it with the site
+(KB_OFFLINE_ZIP=dist/cx-knowledge-base-offline.zip mkdocs build): the home
+page links to it.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ import shutil
 from pathlib import Path
 
 from kb.devtools import ROOT, build_site
+from kb.published import OFFLINE_ZIP
+from kb.render import OFFLINE_FOLDER
 
-ZIP_NAME = "cx-knowledge-base-offline"
-FOLDER = "cx-knowledge-base"
+ZIP_NAME = OFFLINE_ZIP.removesuffix(".zip")
+FOLDER = OFFLINE_FOLDER
 
 
 def build_offline(project: Path = ROOT, dist: Path | None = None) -> Path:
@@ -23,7 +28,8 @@ def build_offline(project: Path = ROOT, dist: Path | None = None) -> Path:
     site = dist / FOLDER
     if site.exists():
         shutil.rmtree(site)
-    result = build_site(project, site, {"OFFLINE": "true"})
+    # Not a zip inside the zip: the edition never carries an older copy of itself.
+    result = build_site(project, site, {"OFFLINE": "true", "KB_OFFLINE_ZIP": ""})
     if result.returncode != 0:
         raise SystemExit(f"the offline build failed:\n{result.stderr[-3000:]}")
     archive = shutil.make_archive(str(dist / ZIP_NAME), "zip", root_dir=dist, base_dir=FOLDER)
