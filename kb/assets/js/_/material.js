@@ -1,8 +1,8 @@
 // Material's page script, as the components meet it: its observables of the
 // page shown (`document$`: the first page, then each page instant navigation
 // swaps in) and of followed URLs (`location$`), when they exist. Without
-// them (the offline edition opened from file://, Material not loaded), the
-// first page still comes, once. Each watch returns a function that stops it.
+// them (Material not loaded) the first page still comes, once. Each watch
+// returns a function that stops it.
 "use strict";
 
 function observable(win, name) {
@@ -15,15 +15,20 @@ function stopper(subscription) {
 }
 
 // fn(document) for the page shown now and every page swapped in after.
+// Material's document$ gives the first page at DOMContentLoaded (after this
+// deferred script has run) and replays it to a late subscriber. Without it
+// (Material not loaded) the first page comes at DOMContentLoaded, or at once
+// if that is past; should document$ never emit, it comes at the load event.
 function watchDocument(win, fn) {
-  var doc = win.document, seen = false;
-  function once() { if (!seen) { seen = true; fn(doc); } }
+  var doc = win.document, state = { seen: false };
+  function first() { if (!state.seen) { state.seen = true; fn(doc); } }
   var document$ = observable(win, "document$");
-  var subscription = document$ && document$.subscribe(function (page) { seen = true; fn(page || doc); });
-  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", once);
-  else once();
+  var subscription = document$ && document$.subscribe(function (page) { state.seen = true; fn(page || doc); });
+  var wait = document$ ? (doc.readyState === "complete" ? null : "load") : (doc.readyState === "loading" ? "DOMContentLoaded" : null);
+  var target = wait === "load" ? win : doc;
+  if (wait) target.addEventListener(wait, first); else first();
   return function () {
-    doc.removeEventListener("DOMContentLoaded", once);
+    if (wait) target.removeEventListener(wait, first);
     stopper(subscription)();
   };
 }

@@ -7,13 +7,16 @@
 
 var filterState = require("./state");
 
+function field(form, name) {
+  return form.querySelector('[name="' + name + '"]');
+}
+
 // next(state) whenever the form changes, and once at the start.
 function watchFilters(form, next) {
   function read() {
-    var el = form.elements;
-    next(filterState.fromValues({
-      theme: el.theme.value, discipline: el.discipline.value, author: el.author.value, words: el.words.value
-    }));
+    var values = {};
+    filterState.NAMES.concat("words").forEach(function (name) { values[name] = field(form, name).value; });
+    next(filterState.fromValues(values));
   }
   function submit(event) { event.preventDefault(); }
   form.addEventListener("input", read);
@@ -39,7 +42,7 @@ function mountFilters(root, search) {
   });
   var preset = filterState.fromSearch(search);
   filterState.NAMES.forEach(function (name) {
-    if (preset[name] && form.elements[name]) form.elements[name].value = preset[name];
+    if (preset[name]) field(form, name).value = preset[name];
   });
   var component = { ref: root, state: { filters: null, shown: items.length } };
   component.unmount = watchFilters(form, function (filters) {
