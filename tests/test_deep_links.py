@@ -283,7 +283,7 @@ def test_the_copy_mark_is_a_24px_target_its_tooltip_goes_and_the_toast_covers_no
     mark.hover()
     box = mark.bounding_box()
     assert box["width"] >= 24 and box["height"] >= 24, box
-    tip = page.locator(".md-tooltip2--active")
+    tip = page.locator(".kb-tip[data-visible]", has_text="Copy link to this passage")
     tip.wait_for()
     mark.click()
     page.wait_for_function(
