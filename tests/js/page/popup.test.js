@@ -32,3 +32,16 @@ test("one box per id, made on first use, at the end of the body", () => {
   assert.equal(document.body.lastElementChild, a);
   assert.equal(a.getAttribute("role"), "tooltip");
 });
+
+test("describedBy adds and takes away one id, keeping the others", () => {
+  const { document } = page('<a id="a" aria-describedby="kb-editorial-note">x</a><a id="b">y</a>');
+  const a = document.getElementById("a"), b = document.getElementById("b");
+  popup.describedBy(a, "kb-tip", true);
+  popup.describedBy(a, "kb-tip", true);
+  assert.equal(a.getAttribute("aria-describedby"), "kb-editorial-note kb-tip");
+  popup.describedBy(a, "kb-tip", false);
+  assert.equal(a.getAttribute("aria-describedby"), "kb-editorial-note");
+  popup.describedBy(b, "kb-preview", true);
+  popup.describedBy(b, "kb-preview", false);
+  assert.equal(b.hasAttribute("aria-describedby"), false);
+});

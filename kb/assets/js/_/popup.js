@@ -39,4 +39,13 @@ function box(doc, id, attrs) {
   return el;
 }
 
-module.exports = { placement: placement, place: place, box: box };
+// Add (or take away) an overlay's id in `el`'s aria-describedby, keeping
+// whatever else describes it (an editors' link keeps its note).
+function describedBy(el, id, add) {
+  var ids = (el.getAttribute("aria-describedby") || "").split(" ").filter(function (x) { return x && x !== id; });
+  if (add) ids.push(id);
+  if (ids.length) el.setAttribute("aria-describedby", ids.join(" "));
+  else el.removeAttribute("aria-describedby");
+}
+
+module.exports = { placement: placement, place: place, box: box, describedBy: describedBy };

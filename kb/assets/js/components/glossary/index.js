@@ -68,11 +68,11 @@ function mountGlossary(doc, deps) {
     if (!tapped) more.setAttribute("tabindex", "-1"); // the term itself is the keyboard's way there
     box.appendChild(dom.make(doc, "p")).appendChild(more);
     if (tapped) {
-      term.removeAttribute("aria-describedby");
+      popup.describedBy(term, BOX, false);
       term.setAttribute("aria-expanded", "true");
       term.setAttribute("aria-controls", BOX);
     } else {
-      term.setAttribute("aria-describedby", BOX);
+      popup.describedBy(term, BOX, true);
     }
     box.setAttribute("data-visible", "");
     popup.place(box, term);
@@ -81,7 +81,7 @@ function mountGlossary(doc, deps) {
 
   function hide(term) {
     if (term.hasAttribute("aria-expanded")) term.setAttribute("aria-expanded", "false");
-    term.removeAttribute("aria-describedby");
+    popup.describedBy(term, BOX, false);
     if (state.term !== term) return;
     state.term = null;
     var box = doc.getElementById(BOX);

@@ -55,7 +55,7 @@ function mountPreviews(doc, deps) {
       box.appendChild(dom.make(doc, "p", { "class": "kb-preview-title" }, preview.title));
       if (preview.byline) box.appendChild(dom.make(doc, "p", { "class": "kb-preview-meta" }, preview.byline));
       box.appendChild(dom.make(doc, "blockquote", { "class": "kb-preview-text" }, preview.text));
-      link.setAttribute("aria-describedby", BOX);
+      popup.describedBy(link, BOX, true);
       box.setAttribute("data-visible", "");
       box.setAttribute("data-for", link.href);
       popup.place(box, link);
@@ -63,7 +63,7 @@ function mountPreviews(doc, deps) {
   }
 
   function hide(link) {
-    if (link) link.removeAttribute("aria-describedby");
+    if (link) popup.describedBy(link, BOX, false);
     if (state.link === link) state.link = null;
     var box = doc.getElementById(BOX);
     if (box) box.removeAttribute("data-visible");

@@ -30,13 +30,6 @@ function watchTooltips(doc, next) {
   return watch;
 }
 
-function describedBy(el, add) {
-  var ids = (el.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id && id !== BOX; });
-  if (add) ids.push(BOX);
-  if (ids.length) el.setAttribute("aria-describedby", ids.join(" "));
-  else el.removeAttribute("aria-describedby");
-}
-
 function mountTooltips(doc, deps) {
   var state = { control: null };
 
@@ -47,7 +40,7 @@ function mountTooltips(doc, deps) {
     }
     var tip = popup.box(doc, BOX, { "class": "kb-tip", role: "tooltip" });
     tip.textContent = control.getAttribute("data-kb-title");
-    describedBy(control, true);
+    popup.describedBy(control, BOX, true);
     tip.setAttribute("data-visible", "");
     popup.place(tip, control, 4);
     state.control = control;
@@ -58,7 +51,7 @@ function mountTooltips(doc, deps) {
       control.setAttribute("title", control.getAttribute("data-kb-title"));
       control.removeAttribute("data-kb-title");
     }
-    describedBy(control, false);
+    popup.describedBy(control, BOX, false);
     if (state.control !== control) return;
     state.control = null;
     var tip = doc.getElementById(BOX);
