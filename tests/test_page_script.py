@@ -253,3 +253,46 @@ def test_every_page_loads_the_page_script_once(site):
         html = path.read_text(encoding="utf-8")
         if "md-content__inner" in html:
             assert len(re.findall(r'<script src="[^"]*assets/kb\.js" defer[ =">]', html)) == 1, path
+
+
+# -- the build step ----------------------------------------------------------------------------
+
+
+def _hook():
+    import importlib.util
+
+    from kb.devtools import ROOT
+
+    spec = importlib.util.spec_from_file_location("kb_hook_under_test", ROOT / "hooks" / "knowledge_base.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _config(tmp_path):
+    from mkdocs.config.defaults import MkDocsConfig
+
+    (tmp_path / "docs").mkdir()
+    config = MkDocsConfig(config_file_path=str(tmp_path / "mkdocs.yml"))
+    config.load_dict({"site_name": "x", "docs_dir": str(tmp_path / "docs"), "site_dir": str(tmp_path / "site")})
+    errors, warnings = config.validate()
+    assert not errors, errors
+    config.plugins._current_plugin = None  # as during a build's events (File.generated reads it)
+    return config
+
+
+def test_the_build_adds_the_page_script_and_refuses_a_file_it_would_hide(tmp_path, caplog):
+    from mkdocs.structure.files import File, Files
+
+    hook, config = _hook(), _config(tmp_path)
+    files = Files([])
+    hook._add_page_script(files, config)
+    added = sorted(f.src_uri for f in files)
+    assert added == ["assets/kb-extras.debug.js", "assets/kb-extras.js", "assets/kb.debug.js", "assets/kb.js"]
+    assert "kb-extras.js" in files.get_file_from_path("assets/kb.js").content_string
+
+    stale = Files([File("assets/kb.js", config.docs_dir, config.site_dir, True)])
+    with caplog.at_level("ERROR"):
+        hook._add_page_script(stale, config)
+    assert "docs/assets/kb.js: the page script is generated from kb/assets/js" in caplog.text
+    assert "Fix: remove it" in caplog.text
