@@ -75,6 +75,9 @@ test("touch does not hover", async () => {
 
 test("replay: what the reader was on when the feature came; unwatch stops it all", () => {
   const { document, seen, watch, fire, $ } = setUp();
+  const clicks = [];
+  watch.also("click", (event) => clicks.push(event.target.id));
+  fire($("#plain"), "click");
   watch.replay({ over: $("#other"), type: "mouse" });
   watch.replay({ over: $("#host b"), type: "touch" }); // a touch rests on nothing
   assert.deepEqual(seen, ["open other hover"]);
@@ -82,7 +85,9 @@ test("replay: what the reader was on when the feature came; unwatch stops it all
   assert.deepEqual(seen, ["open other hover", "close other"]);
   fire($("#host"), "focusin");
   fire(document, "keydown", { key: "Escape" });
+  fire($("#plain"), "click");
   assert.equal(seen.length, 2);
+  assert.deepEqual(clicks, ["plain"], "the extra listener went with the rest");
 });
 
 test("the pointer's kind comes from the last press; what it is over, from the last move", () => {

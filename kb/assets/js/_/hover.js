@@ -84,6 +84,11 @@ function watchHover(doc, options, next) {
     state: state,
     open: open,
     close: close,
+    // One more listener on the document (capture), gone with the rest.
+    also: function (type, fn) {
+      on.push([type, fn]);
+      doc.addEventListener(type, fn, true);
+    },
     // What the reader was on when the feature came (see _/later.js): the
     // focused element, else what the pointer rests on.
     replay: function (pointer) {

@@ -39,6 +39,12 @@ function box(doc, id, attrs) {
   return el;
 }
 
+// The box with this id hidden (it stays in the page for the next time).
+function hide(doc, id) {
+  var el = doc.getElementById(id);
+  if (el) el.removeAttribute("data-visible");
+}
+
 // Add (or take away) an overlay's id in `el`'s aria-describedby, keeping
 // whatever else describes it (an editors' link keeps its note).
 function describedBy(el, id, add) {
@@ -48,4 +54,4 @@ function describedBy(el, id, add) {
   else el.removeAttribute("aria-describedby");
 }
 
-module.exports = { placement: placement, place: place, box: box, describedBy: describedBy };
+module.exports = { placement: placement, place: place, box: box, hide: hide, describedBy: describedBy };

@@ -46,9 +46,7 @@ function watchGlossary(doc, deps, next) {
     event.stopPropagation();
     watch.open(term, "tap");
   }
-  doc.addEventListener("click", tap, true);
-  var unwatch = watch.unwatch;
-  watch.unwatch = function () { doc.removeEventListener("click", tap, true); unwatch(); };
+  watch.also("click", tap);
   return watch;
 }
 
@@ -84,8 +82,7 @@ function mountGlossary(doc, deps) {
     popup.describedBy(term, BOX, false);
     if (state.term !== term) return;
     state.term = null;
-    var box = doc.getElementById(BOX);
-    if (box) box.removeAttribute("data-visible");
+    popup.hide(doc, BOX);
   }
 
   var watch = watchGlossary(doc, deps, function (kind, term, how) {

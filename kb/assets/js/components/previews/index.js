@@ -65,8 +65,7 @@ function mountPreviews(doc, deps) {
   function hide(link) {
     if (link) popup.describedBy(link, BOX, false);
     if (state.link === link) state.link = null;
-    var box = doc.getElementById(BOX);
-    if (box) box.removeAttribute("data-visible");
+    popup.hide(doc, BOX);
   }
 
   var watch = watchPreviews(doc, function (kind, link) {

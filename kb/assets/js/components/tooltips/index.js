@@ -21,12 +21,9 @@ function host(node) {
 // close when the control is clicked.
 function watchTooltips(doc, next) {
   var watch = hover.watchHover(doc, { box: BOX, delay: 400, host: host, keyboardOnly: true }, next);
-  function click(event) {
+  watch.also("click", function (event) {
     if (watch.state.host && watch.state.host.contains(event.target)) watch.close();
-  }
-  doc.addEventListener("click", click, true);
-  var unwatch = watch.unwatch;
-  watch.unwatch = function () { doc.removeEventListener("click", click, true); unwatch(); };
+  });
   return watch;
 }
 
@@ -54,8 +51,7 @@ function mountTooltips(doc, deps) {
     popup.describedBy(control, BOX, false);
     if (state.control !== control) return;
     state.control = null;
-    var tip = doc.getElementById(BOX);
-    if (tip) tip.removeAttribute("data-visible");
+    popup.hide(doc, BOX);
   }
 
   var watch = watchTooltips(doc, function (kind, control) {
