@@ -1,5 +1,5 @@
 // The knowledge base's page script (bundled by kb/jsbundle.py into
-// assets/kb.js, loaded with `defer` on every page). Shaped like Material's
+// assets/kb.js, loaded with `async` on every page). Shaped like Material's
 // own front end: patches/ hold the global patches, each with the reason it
 // must exist; components/ hold the features, each a watch.../mount... pair:
 // watchX(el, ..., next) watches `el` and says what happened; mountX(el,
@@ -48,7 +48,7 @@ function extrasUrl(doc) {
   return new URL(EXTRAS, script ? script.src : doc.baseURI).href;
 }
 
-function start(win) {
+function start(win, extras) {
   var doc = win.document;
   var nav = history.createNavigation(win.location.href);
   var deps = {
@@ -70,7 +70,18 @@ function start(win) {
       });
     });
   });
-  later.loadOnUse(win, deps, extrasUrl(doc));
+  later.loadOnUse(win, deps, extras);
 }
 
-start(window);
+// Loaded `async` (mkdocs.yml), this script runs in a task of its own as soon
+// as it arrives, and mounts in another once the page is parsed (Material's
+// script, which it builds on, has run by then). A deferred script would run
+// in the task that fires DOMContentLoaded, where Material mounts its own
+// components: one long task, longer (total blocking time).
+var extras = extrasUrl(document); // document.currentScript is this script only now
+function soon(fn) { setTimeout(fn, 0); }
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", function () { soon(function () { start(window, extras); }); });
+} else {
+  soon(function () { start(window, extras); });
+}

@@ -55,7 +55,10 @@ function builtArticles() {
     .filter((entry) => entry.isDirectory())
     .map((entry) => path.join(folder, entry.name, "index.html"))
     .filter((file) => fs.existsSync(file))
-    .map((file) => ({ file, ...page(fs.readFileSync(file, "utf8")) }));
+    .map((file) => {
+      const parsed = page(fs.readFileSync(file, "utf8"));
+      return { file, document: parsed.document, window: parsed.window };
+    });
 }
 
 // An event with the given properties (linkedom's events take few options).

@@ -15,8 +15,8 @@ function stopper(subscription) {
 }
 
 // fn(document) for the page shown now and every page swapped in after.
-// Material's document$ gives the first page at DOMContentLoaded (after this
-// deferred script has run) and replays it to a late subscriber. Without it
+// Material's document$ gives the first page at DOMContentLoaded and replays
+// it to a late subscriber (the page script mounts after it). Without it
 // (Material not loaded) the first page comes at DOMContentLoaded, or at once
 // if that is past; should document$ never emit, it comes at the load event.
 function watchDocument(win, fn) {
