@@ -62,3 +62,13 @@ BROWSER_TESTED = {
     "components/quote-links/index.js": "test_deep_links.py::test_a_quote_link_copied_here_highlights_the_same_sentence_cold_elsewhere",
     "components/tooltips/index.js": "test_page_script.py::test_a_control_shows_its_label_on_hover_and_on_keyboard_focus",
 }
+
+
+def test_no_page_script_module_is_over_300_lines_and_history_is_patched_in_patches_only():
+    for path in MODULES.rglob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        name = path.relative_to(MODULES).as_posix()
+        assert text.count("\n") <= 300, f"{name}: {text.count(chr(10))} lines; split it"
+        if not name.startswith("patches/"):
+            assert not re.search(r"history\.(replaceState|pushState)\s*=", text), f"{name} patches history"
+            assert not re.search(r"\bwindow\.\w+\s*=|\bwin\.\w+\s*=", text), f"{name} sets a global"

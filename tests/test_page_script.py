@@ -296,3 +296,11 @@ def test_the_build_adds_the_page_script_and_refuses_a_file_it_would_hide(tmp_pat
         hook._add_page_script(stale, config)
     assert "docs/assets/kb.js: the page script is generated from kb/assets/js" in caplog.text
     assert "Fix: remove it" in caplog.text
+
+
+def test_the_trimmed_stylesheet_keeps_what_only_the_extras_build(site):
+    """kb/trimcss.py reads the scripts the pages load, and the ones they
+    name: kb-extras.js, named by kb.js, builds these at run time."""
+    css = (site / "assets" / "kb.css").read_text(encoding="utf-8")
+    for name in ("kb-definition", "kb-tip", "kb-quotebar", "kb-preview-text", "kb-toast", "kb-lost"):
+        assert f".{name}" in css, name
