@@ -12,7 +12,7 @@ offline edition (file://, where module scripts do not load) all get them:
 
 Each comes minified, and unminified beside it for debugging
 (assets/kb.debug.js, assets/kb-extras.debug.js; no page loads those).
-mkdocs.yml loads kb.js (`extra_javascript`, with `async`).
+mkdocs.yml loads kb.js (`extra_javascript`, with `defer`).
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ def open_ready(tab, url: str) -> None:
 # -- what the site carries ------------------------------------------------------------------
 
 
-def test_the_page_script_is_generated_async_and_has_unminified_copies(site):
+def test_the_page_script_is_generated_deferred_and_has_unminified_copies(site):
     assets = site / "assets"
     for name in ("kb.js", "kb-extras.js"):
         code = (assets / name).read_text(encoding="utf-8")
@@ -38,7 +38,7 @@ def test_the_page_script_is_generated_async_and_has_unminified_copies(site):
             assert banned not in debug, (name, banned)
     assert EXTRAS in (assets / "kb.js").read_text(encoding="utf-8"), "kb.js names the script it fetches"
     html = (site / ARTICLE / "index.html").read_text(encoding="utf-8")
-    assert re.search(r"<script src=\"\.\./\.\./assets/kb\.js\" async></script>", html)
+    assert re.search(r"<script src=\"\.\./\.\./assets/kb\.js\" defer></script>", html)
     assert EXTRAS not in html, "fetched on first use, never by the page itself"
 
 
@@ -252,7 +252,7 @@ def test_every_page_loads_the_page_script_once(site):
     for path in built_pages(site):
         html = path.read_text(encoding="utf-8")
         if "md-content__inner" in html:
-            assert len(re.findall(r'<script src="[^"]*assets/kb\.js" async[ =">]', html)) == 1, path
+            assert len(re.findall(r'<script src="[^"]*assets/kb\.js" defer[ =">]', html)) == 1, path
 
 
 # -- the build step ----------------------------------------------------------------------------

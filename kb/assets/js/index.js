@@ -1,5 +1,5 @@
 // The knowledge base's page script (bundled by kb/jsbundle.py into
-// assets/kb.js, loaded with `async` on every page). Shaped like Material's
+// assets/kb.js, loaded with `defer` on every page). Shaped like Material's
 // own front end: patches/ hold the global patches, each with the reason it
 // must exist; components/ hold the features, each a watch.../mount... pair:
 // watchX(el, ..., next) watches `el` and says what happened; mountX(el,
@@ -28,11 +28,12 @@ var filters = require("./components/filters");
 var EXTRAS = "kb-extras.js";
 
 // Mounted once, on the document: they watch it by delegation, so the pages
-// instant navigation swaps in need nothing more.
+// instant navigation swaps in need nothing more. Landing comes last: the
+// page says it has landed (data-kb-landed) once everything is listening.
 var ONCE = [
-  function (deps) { return landing.mountLanding(deps.win, deps); },
   function (deps) { return copyLink.mountCopyLink(deps.win.document, deps); },
-  function (deps) { return skipLink.mountSkipLink(deps.win.document, deps); }
+  function (deps) { return skipLink.mountSkipLink(deps.win.document, deps); },
+  function (deps) { return landing.mountLanding(deps.win, deps); }
 ];
 
 // Mounted on each element of the page shown that matches their selector,
@@ -59,7 +60,7 @@ function start(win, extras) {
     pointer: pointer.watchPointer(doc)
   };
   lightbox.patchLightbox(doc);
-  ONCE.forEach(function (mount) { mount(deps); });
+  later.loadOnUse(win, deps, extras);
   var mounted = PER_PAGE.map(function () { return new WeakSet(); });
   material.watchDocument(win, function () {
     PER_PAGE.forEach(function (entry, i) {
@@ -70,16 +71,17 @@ function start(win, extras) {
       });
     });
   });
-  later.loadOnUse(win, deps, extras);
+  // One component per task, in order: none makes a long task of the start.
+  ONCE.forEach(function (mount) { soon(function () { mount(deps); }); });
 }
 
-// Loaded `async` (mkdocs.yml), this script runs in a task of its own as soon
-// as it arrives, and mounts in another once the page is parsed (Material's
-// script, which it builds on, has run by then). A deferred script would run
-// in the task that fires DOMContentLoaded, where Material mounts its own
-// components: one long task, longer (total blocking time).
-var extras = extrasUrl(document); // document.currentScript is this script only now
 function soon(fn) { setTimeout(fn, 0); }
+
+// Loaded with `defer` (mkdocs.yml), this script runs once the page is
+// parsed, in the task that fires DOMContentLoaded, where Material mounts its
+// own components: mounting ours there too made that long task longer (total
+// blocking time). So it mounts in tasks of its own, after it.
+var extras = extrasUrl(document); // document.currentScript is this script only now
 if (document.readyState === "loading") {
   document.addEventListener("DOMContentLoaded", function () { soon(function () { start(window, extras); }); });
 } else {
