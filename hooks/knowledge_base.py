@@ -4,16 +4,19 @@ MkDocs converts every page first and renders templates afterwards, with
 `on_env` in between. The build uses that gap (see kb/build.py):
 
     on_config         a fresh kb.build.Build; its Markdown extension is added
-    on_files          definitions read from the sources; print views added
+    on_files          definitions read from the sources; print views and the
+                      page script (kb/pagescript.py) added
     on_nav            articles out of the sidebar (kb/navigation.py)
     on_page_markdown  front matter checked and escaped; placeholders added
     on_page_content   the page's record is complete
     on_env            site index collected, placeholders rendered, anchors checked
     on_page_context   the article header and footer data, for the templates;
-                      the menu's few articles around this page (kb/navigation.py)
+                      the menu's few articles around this page (kb/navigation.py);
+                      the skip link pointed at the page title
     on_post_build     search index, stylesheets trimmed, anchors manifest, feeds, link check,
                       the files for AI assistants (llms.txt, Markdown twins, passages)
-    on_serve          (mkdocs serve) a failed rebuild shown on the page (kb/preview.py)
+    on_serve          (mkdocs serve) a failed rebuild shown on the page (kb/preview.py);
+                      the page script's modules watched
 
 Under `mkdocs serve --dirty` (the fast preview), MkDocs converts only the
 pages that changed; the build takes the others from the previous build.
@@ -32,9 +35,11 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
 
-from kb import anchors, build, feeds, navigation, preview, render, sources, trimcss
+from kb import anchors, build, feeds, navigation, pagescript, preview, render, sources, trimcss
 from kb import search as kb_search
+from kb.jsbundle import BundleError
 
 log = logging.getLogger("mkdocs.plugins.knowledge_base")
 kb = build.Build()
@@ -74,7 +79,25 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     kb.start(readable)
     for src_uri, markdown in kb.generated_pages().items():
         files.append(File.generated(config, src_uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV))
+    _add_page_script(files, config)
     return files
+
+
+def _add_page_script(files: Files, config: MkDocsConfig) -> None:
+    """The page script, bundled from kb/assets/js into the site's assets."""
+    try:
+        scripts = pagescript.files()
+    except BundleError as error:
+        log.error(str(error))
+        return
+    for src_uri, code in scripts.items():
+        if files.get_file_from_path(src_uri) is not None:
+            log.error(
+                f"docs/{src_uri}: the page script is generated from kb/assets/js and would hide this file. "
+                "Fix: remove it and edit the modules under kb/assets/js (README, 'The page script')."
+            )
+            continue
+        files.append(File.generated(config, src_uri, content=code))
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -130,6 +153,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
     context["kb_updated"] = kb.updated(page.file.src_uri)  # read by overrides/partials/source-file.html
     for menu in menus:
         menu.show(page)
+    navigation.skip_to_title(page, lambda: AnchorLink(page.title, navigation.TITLE_ID, 1))
     return context
 
 
@@ -137,6 +161,8 @@ def on_serve(server, config: MkDocsConfig, builder):
     # A failed rebuild shows on the page being previewed, and the next good
     # save brings the page back (kb/preview.py); MkDocs alone hangs the reload.
     preview.attach(server, builder)
+    # The page script is bundled from kb/assets/js: a saved module rebuilds too.
+    server.watch(str(pagescript.SOURCE))
     return server
 
 

@@ -47,6 +47,41 @@ def build_site(
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
 
 
+def read_config(path: Path = ROOT / "mkdocs.yml") -> dict:
+    """mkdocs.yml as data, each `!ENV [NAME, default]` read as its default
+    (what a build with no such variable set gets)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def env(loader, node):
+        if isinstance(node, yaml.SequenceNode):
+            values = loader.construct_sequence(node)
+            return values[-1] if len(values) > 1 else None
+        return None
+
+    Loader.add_constructor("!ENV", env)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
+
+
+def material_theme(config: dict) -> dict:
+    """The Material settings of a site's `theme:` a bare Material site can
+    share (the fair peer of the benchmark and of the HTML check): its
+    features, fonts, language, and palette toggles, in Material's own
+    colours (no custom_dir, no icons or colours of ours)."""
+    theme = config.get("theme") or {}
+    shared: dict = {"name": "material"}
+    for key in ("language", "font", "features"):
+        if key in theme:
+            shared[key] = theme[key]
+    palette = theme.get("palette")
+    if palette:
+        schemes = palette if isinstance(palette, list) else [palette]
+        shared["palette"] = [{k: v for k, v in s.items() if k in ("media", "scheme", "toggle")} for s in schemes]
+    return shared
+
+
 def copy_project(destination: Path) -> Path:
     """A scratch copy of the project, for tests that break its input."""
     destination.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ the offline edition is opened, and what a Web Worker can run.
 `debug` is the same bundle unminified, published beside it for debugging.
 
 Only relative requires are allowed (there is no node_modules in a browser),
+resolved as Node resolves them (`./x` is x.js, or x/index.js for a folder),
 each written as a string literal so it can be resolved statically; anything
 else fails with the module, the line and the fix.
 """
@@ -74,6 +75,16 @@ def bundle(entry: Path, root: Path | None = None) -> Bundle:
     return Bundle(code=rjsmin.jsmin(debug, keep_bang_comments=True), debug=debug, modules=tuple(sources))
 
 
+def _resolve(target: Path) -> Path:
+    """As Node resolves a relative require: the file, the file with .js
+    added, or the folder's index.js."""
+    if target.suffix == ".js" and target.is_file():
+        return target
+    if target.is_dir() and (target / "index.js").is_file():
+        return target / "index.js"
+    return target.with_name(target.name + ".js") if target.suffix != ".js" else target
+
+
 def _module_id(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
@@ -100,9 +111,7 @@ def _collect(path: Path, root: Path, sources: dict[str, str]) -> None:
                 f"{path}:{line}: require({name!r}) is not a relative path. "
                 "Fix: the browser has no node_modules; require a module of this folder as './name'."
             )
-        target = (path.parent / name).resolve()
-        if target.suffix != ".js":
-            target = target.with_name(target.name + ".js")
+        target = _resolve((path.parent / name).resolve())
         if not target.is_relative_to(root):
             raise BundleError(f"{path}:{line}: require({name!r}) leaves {root}. Fix: keep the modules in one folder.")
         if not target.is_file():

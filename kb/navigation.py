@@ -16,6 +16,8 @@ article, centred on it, so the reader sees where they are, with its table of
 contents; elsewhere the first ones) and a last entry, "All N articles",
 leading to the index. Its size is the same at 5 articles and at 10,000.
 
+The skip link goes to the page's title (skip_to_title, below).
+
 Works on MkDocs' navigation objects by duck typing; no MkDocs import (the
 hook hands in MkDocs' `Link` class).
 """
@@ -94,3 +96,25 @@ def link_neighbours(pages: Mapping[str, object], order: Iterable[str]) -> None:
 def _is_article_page(item) -> bool:
     file = getattr(item, "file", None)
     return bool(getattr(item, "is_page", False) and file is not None and is_article(file.src_uri))
+
+
+# The id of the page title the template writes (overrides/partials/content.html).
+TITLE_ID = "__title"
+
+
+def skip_to_title(page, title_entry: Callable) -> None:
+    """Material's skip link ("Skip to content", the first stop of the Tab
+    key) goes to the first entry of the page's table of contents. On a page
+    whose title the template writes (every article: the title comes from
+    front matter), that was the first section heading, past the article's
+    opening paragraphs, and on an article without headings there was no
+    skip link at all. The title becomes the table's first entry, level 1
+    with the sections under it (as Material expects of a page that starts
+    with `# Title`: the sidebar still lists the sections), so the skip link
+    goes to the start of the article. `title_entry()` makes that entry (an
+    MkDocs AnchorLink to TITLE_ID)."""
+    if "<h1" in (page.content or ""):
+        return  # the page's own `# Title` already leads its table of contents
+    entry = title_entry()
+    entry.children = list(page.toc)
+    page.toc = type(page.toc)([entry])

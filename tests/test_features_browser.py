@@ -76,8 +76,9 @@ def test_the_theme_matrix_fits_a_phone(page, base_url):
 
 
 def tooltip_text(page) -> str:
-    tip = page.locator(".md-tooltip2--active .md-tooltip2__inner")
-    tip.wait_for(timeout=3000)
+    """The definition a term shows (the page script's glossary tooltips)."""
+    tip = page.locator(".kb-definition[data-visible]")
+    tip.wait_for(timeout=5000)
     return tip.inner_text()
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from early import early
 
-from kb.devtools import ROOT, build_site
+from kb.devtools import ROOT, build_site, material_theme, read_config
 from kb.htmltext import built_pages
 
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -80,21 +80,9 @@ ALLOWED = [
     ),
 ]
 
-# The Material features this site turns on (mkdocs.yml): a bare site with
-# them shows the errors marked needs_features.
-MATERIAL_FEATURES = [
-    "navigation.instant",
-    "navigation.tracking",
-    "navigation.sections",
-    "navigation.indexes",
-    "navigation.top",
-    "navigation.footer",
-    "search.suggest",
-    "search.highlight",
-    "search.share",
-    "content.tooltips",
-    "toc.follow",
-]
+# The Material features this site turns on (read from mkdocs.yml): a bare
+# site with them shows the errors marked needs_features.
+MATERIAL_FEATURES = material_theme(read_config())["features"]
 
 
 # One short run: the quick compiler alone (-XX:TieredStopAtLevel=1) halves

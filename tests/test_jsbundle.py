@@ -67,3 +67,20 @@ def test_a_require_that_cannot_be_resolved_names_file_line_and_fix(tmp_path, sou
         bundle(tmp_path / "src" / "index.js")
     assert expected in str(error.value)
     assert "Fix:" in str(error.value)
+
+
+def test_a_folder_is_required_as_node_requires_it_through_its_index(tmp_path):
+    _write(
+        tmp_path,
+        {
+            "index.js": 'var c = require("./components/copy");\nconsole.log(c.name);\n',
+            "components/copy/index.js": 'var h = require("../../_/help.js");\nmodule.exports = { name: "copy" + h.n };\n',
+            "_/help.js": "exports.n = 1;\n",
+        },
+    )
+    made = bundle(tmp_path / "index.js")
+    assert made.modules == ("_/help.js", "components/copy/index.js", "index.js")
+    assert _run(made.code) == "copy1"
+    # And as Node itself runs them:
+    node = subprocess.run(["node", str(tmp_path / "index.js")], capture_output=True, text=True, check=True)
+    assert node.stdout.strip() == "copy1"

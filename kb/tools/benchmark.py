@@ -2,7 +2,7 @@
 
     python -m kb benchmark                       # the five articles
     python -m kb benchmark --articles 995        # plus 995 synthetic ones (1000 in all)
-    python -m kb benchmark --lighthouse          # add Lighthouse scores (npm)
+    python -m kb benchmark --lighthouse          # add Lighthouse, article page, phone, gzip and uncompressed (npm)
     python -m kb benchmark --preview             # add the time `mkdocs serve --dirty` takes to show an edit
     python -m kb benchmark --only-ours --articles 9995 --runs 1   # 10,000 articles, this site alone
     python -m kb benchmark --json out.json       # also every figure as JSON
@@ -15,15 +15,18 @@ started), the whole site's bytes, an article page's HTML, a cold article-page
 load in Chromium (bytes over the wire, served gzipped as GitHub Pages does,
 and requests, third-party requests, search index fetched before search), time
 from typing to the first search result, the search evaluation (five articles)
-and optionally Lighthouse and preview times; then the budgets of the issue
-and whether each is met. Measured, never asserted: the tests time nothing.
+and optionally Lighthouse (kb/tools/lighthouse.py: paired runs, medians,
+served gzipped and uncompressed) and preview times; then the budgets of the
+issues and whether each is met. Measured, never asserted: the tests time
+nothing.
 
 This site is built as it is hosted: inside a git repository (one commit),
-so the last-updated dates are read from git. The bare site is `theme:
-material` with defaults, built from the same articles with our discipline
-marks removed. Everything is served from 127.0.0.1; requests the bare site
-makes to other hosts (web fonts) are counted, and fail here, since this
-machine reaches no other host.
+so the last-updated dates are read from git. The bare site is the fair peer:
+Material with this site's theme settings (its features, the light/dark
+toggle, system fonts; kb.devtools.material_theme), nothing else of ours, built
+from the same articles with our discipline marks removed. Everything is
+served from 127.0.0.1; requests to other hosts are counted (they fail here,
+since this machine reaches no other host).
 """
 
 from __future__ import annotations
@@ -33,7 +36,6 @@ import gzip
 import http.server
 import io
 import json
-import os
 import re
 import resource
 import shutil
@@ -46,13 +48,25 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kb.devtools import CHROMIUM, CHROMIUM_FLAGS, ROOT, build_site, copy_project, free_port, mkdocs_serve, serve
-from kb.tools import search_eval, synthetic
+import yaml
+
+from kb.devtools import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    ROOT,
+    build_site,
+    copy_project,
+    free_port,
+    material_theme,
+    mkdocs_serve,
+    read_config,
+    serve,
+)
+from kb.tools import lighthouse, search_eval, synthetic
 
 ARTICLE = "articles/is-customer-experience-new/"
 ARTICLE_SOURCE = "docs/articles/is-customer-experience-new.md"
 QUERIES = ["Disney Institute", "omnichannel promise", "emotional impulse", "quantitative measures", "Henry Ford"]
-LIGHTHOUSE_VERSION = "13.5.0"
 MARK_LINE = re.compile(r"^\s*\{[^}]*\}\s*$", re.M)
 TEXT = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
 
@@ -70,7 +84,7 @@ def make_projects(workdir: Path, articles: int, only_ours: bool = False) -> dict
         return {"ours": ours}
     bare = workdir / "bare"
     (bare / "docs" / "articles").mkdir(parents=True)
-    (bare / "mkdocs.yml").write_text("site_name: CX Knowledge Base\ntheme:\n  name: material\n", encoding="utf-8")
+    (bare / "mkdocs.yml").write_text(peer_config(), encoding="utf-8")
     for md in (ROOT / "docs" / "articles").glob("*.md"):
         if md.name != "index.md":
             (bare / "docs" / "articles" / md.name).write_text(
@@ -80,6 +94,14 @@ def make_projects(workdir: Path, articles: int, only_ours: bool = False) -> dict
     if articles:
         synthetic.write(articles, bare / "docs" / "articles", plain=True)
     return {"ours": ours, "bare": bare}
+
+
+def peer_config() -> str:
+    """The fair peer's mkdocs.yml: bare Material with this site's theme
+    settings (features, palette toggle, fonts), so the comparison is of what
+    this site adds, not of a configuration nobody would run."""
+    config = {"site_name": "CX Knowledge Base", "theme": material_theme(read_config(ROOT / "mkdocs.yml"))}
+    return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
 
 
 def build(project: Path, site: Path, site_url: str) -> tuple[float, float]:
@@ -108,6 +130,8 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
     page asks for twice (Material asks for sitemap.xml three times) is
     transferred once."""
 
+    compress = True
+
     def end_headers(self):
         self.send_header("Cache-Control", "max-age=600")
         super().end_headers()
@@ -119,7 +143,8 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
-        if "gzip" not in self.headers.get("Accept-Encoding", "") or path.suffix not in TEXT or not path.is_file():
+        accepted = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (self.compress and accepted) or path.suffix not in TEXT or not path.is_file():
             return super().send_head()
         body = gzip.compress(path.read_bytes(), 6)
         self.send_response(200)
@@ -130,46 +155,61 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
-def page_load(browser, url: str, site: Path) -> dict:
+class UncompressedHandler(GzipHandler):
+    """As GzipHandler, nothing compressed: the worst case Lighthouse is also
+    run on (a host that does not compress)."""
+
+    compress = False
+
+
+def wire_bytes(url: str, compressed: bool) -> int:
+    """Bytes one response takes over the wire from our server (status line,
+    headers, body as sent), asked for as a browser asks."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip" if compressed else "identity"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        body = response.read()  # urllib does not decompress: these are the bytes sent
+        head = len(f"HTTP/1.1 {response.status} {response.reason}\r\n") + 2
+        head += sum(len(k) + len(v) + 4 for k, v in response.getheaders())
+    return head + len(body)
+
+
+def page_load(browser, url: str, site: Path, compressed: bool = True) -> dict:
     """A cold load, everything fetched before the reader searches: fresh
-    context, nothing cached, until the network is idle. Over the wire as
-    served (bodies and headers); uncompressed from the files on disk; and
-    the search index among it (`search/*.json`, bodies)."""
+    context, nothing cached, until the network is idle. Every file the page
+    and its workers asked for (Material's search worker starts with the
+    page), each counted once (the server lets the browser cache it): over
+    the wire as our server sends it, and uncompressed from the files on disk;
+    and the search index among it (`search/*.json`)."""
     context = browser.new_context()
     page = context.new_page()
-    sizes, hosts, paths, index = [], [], [], []
-
-    def finished(request):
-        try:
-            s = request.sizes()  # -1 where nothing crossed the wire (the browser's cache)
-        except Exception:
-            return
-        sizes.append(max(0, s["responseBodySize"]) + max(0, s["responseHeadersSize"]))
-        if "/search/" in request.url and request.url.endswith(".json"):
-            index.append(max(0, s["responseBodySize"]))
+    hosts, urls = [], []
 
     def requested(request):
         parts = urlsplit(request.url)
         hosts.append(parts.hostname)
         if parts.hostname == "127.0.0.1":
-            paths.append(parts.path)
+            urls.append(request.url.split("#", 1)[0])
 
-    page.on("request", requested)
-    page.on("requestfinished", finished)
+    context.on("request", requested)
     page.goto(url)
     page.wait_for_load_state("networkidle")
     context.close()
-    raw = 0
-    for path in dict.fromkeys(paths):  # a file asked for twice is fetched once (cached)
+    wire = raw = index = 0
+    for address in dict.fromkeys(urls):  # a file asked for twice is fetched once (cached)
+        sent = wire_bytes(address, compressed)
+        wire += sent
+        path = urlsplit(address).path
+        if path.startswith("/search/") and path.endswith(".json"):
+            index += sent
         file = site / path.lstrip("/")
         file = file / "index.html" if file.is_dir() else file
         raw += file.stat().st_size if file.is_file() else 0
     return {
-        "cold_kb": sum(sizes) / 1024,
+        "cold_kb": wire / 1024,
         "cold_raw_kb": raw / 1024,
         "requests": len(hosts),
         "third_party": sum(h != "127.0.0.1" for h in hosts),
-        "index_on_load_kb": sum(index) / 1024,
+        "index_on_load_kb": index / 1024,
     }
 
 
@@ -210,45 +250,35 @@ def search_latency(browser, url: str) -> float:
     return statistics.median(valid) if valid else float("nan")
 
 
-def lighthouse(url: str, form_factor: str, runs: int = 1) -> dict:
-    """Lighthouse's category scores, each the median of `runs` runs (its
-    simulated throttling moves the performance score by several points
-    from one run to the next)."""
-    results = [_lighthouse_once(url, form_factor) for _ in range(runs)]
-    good = [r for r in results if "error" not in r]
-    if not good:
-        return results[0]
-    median = {k: statistics.median(r[k] for r in good if r.get(k) is not None) for k in good[0]}
-    return {**{k: round(v) for k, v in median.items()}, "runs": [r.get("performance") for r in good]}
+# Lighthouse runs: (result key, page, form factor, handler); the first two
+# are the issue's budgets (--lighthouse), the rest come with --lighthouse-all.
+LIGHTHOUSE_RUNS = [
+    ("lh_article_mobile", ARTICLE, "mobile", GzipHandler),
+    ("lh_article_mobile_uncompressed", ARTICLE, "mobile", UncompressedHandler),
+    ("lh_article_desktop", ARTICLE, "desktop", GzipHandler),
+    ("lh_home_mobile", "", "mobile", GzipHandler),
+    ("lh_home_desktop", "", "desktop", GzipHandler),
+]
 
 
-def _lighthouse_once(url: str, form_factor: str) -> dict:
-    binary = ROOT / "node_modules" / ".bin" / "lighthouse"
-    if not binary.exists():
-        subprocess.run(
-            ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--silent", f"lighthouse@{LIGHTHOUSE_VERSION}"],
-            cwd=ROOT,
-            check=True,
-        )
-    with tempfile.TemporaryDirectory() as profile:
-        flags = " ".join(["--headless=new", *CHROMIUM_FLAGS, f"--user-data-dir={profile}"])
-        cmd = [
-            str(binary),
-            url,
-            "--output=json",
-            "--quiet",
-            f"--chrome-flags={flags}",
-            "--only-categories=performance,accessibility,best-practices,seo",
-        ]
-        if form_factor == "desktop":
-            cmd.append("--preset=desktop")
-        result = subprocess.run(
-            cmd, capture_output=True, text=True, env={**os.environ, "CHROME_PATH": CHROMIUM}, timeout=300
-        )
-    if result.returncode != 0:
-        return {"error": result.stderr[-300:]}
-    categories = json.loads(result.stdout)["categories"]
-    return {k: round(v["score"] * 100) if v["score"] is not None else None for k, v in categories.items()}
+def lighthouse_side_by_side(sites: dict[str, Path], runs: int, every: bool) -> dict[str, dict]:
+    """name -> {result key: Lighthouse medians}, each page measured on both
+    sites in paired runs (kb/tools/lighthouse.py), served by its own server."""
+    out: dict[str, dict] = {name: {} for name in sites}
+    for key, path, form, handler in LIGHTHOUSE_RUNS if every else LIGHTHOUSE_RUNS[:2]:
+        servers = {name: serve(site, 0, handler) for name, site in sites.items()}
+        try:
+            urls = {name: f"http://127.0.0.1:{server.server_address[1]}/{path}" for name, server in servers.items()}
+            for name, medians in lighthouse.paired(urls, form, runs, log=_log).items():
+                out[name][key] = medians
+        finally:
+            for server in servers.values():
+                server.shutdown()
+    return out
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 def ratio(a: float, b: float) -> str:
@@ -349,6 +379,9 @@ def budgets(ours: dict, bare: dict, n: int) -> list[tuple[str, bool | None]]:
     if "lh_article_mobile" in ours:
         score = ours["lh_article_mobile"].get("performance")
         out.append(("Lighthouse mobile performance 95 or more on an article page", score is not None and score >= 95))
+    for key, mode in (("lh_article_mobile", "gzip"), ("lh_article_mobile_uncompressed", "uncompressed")):
+        if key in ours and key in bare:
+            out += lighthouse.budgets(ours[key], bare[key], mode)
     if "mrr10" in ours and "mrr10" in bare:
         out.append(
             (
@@ -392,6 +425,16 @@ def table(results: dict[str, dict], n: int, runs: int, gzipped: bool) -> str:
         a, b = ours[key], bare.get(key)
         r = ratio(a, b) if isinstance(a, (int, float)) and isinstance(b, (int, float)) and "%" not in fmt else ""
         lines.append(f"| {label} | {fmt_value(fmt, a)} | {fmt_value(fmt, b)} | {r} |")
+    for key, mode in (("lh_article_mobile", "gzip"), ("lh_article_mobile_uncompressed", "uncompressed")):
+        if key not in ours or "error" in ours[key]:
+            continue
+        a, b = ours[key], bare.get(key, {})
+        for label, figure, fmt in lighthouse.ROWS:
+            runs = len(a.get("runs", []))
+            lines.append(
+                f"| Lighthouse article mobile, {mode}, median of {runs}: {label} | "
+                f"{fmt_value(fmt, a.get(figure))} | {fmt_value(fmt, b.get(figure))} | |"
+            )
     lines += ["", "Budgets:", ""]
     for label, ok in budgets(ours, bare, n):
         lines.append(f"- {'not measured' if ok is None else 'met' if ok else 'MISSED'}: {label}")
@@ -425,8 +468,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=0, help="synthetic articles to add to the five")
     parser.add_argument("--runs", type=int, default=3, help="paired clean builds; the medians are reported")
-    parser.add_argument("--lighthouse", action="store_true", help="also run Lighthouse (npm, about a minute a page)")
-    parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs per page (median)")
+    parser.add_argument(
+        "--lighthouse",
+        action="store_true",
+        help="also run Lighthouse on an article page, phone, gzip and uncompressed (npm, about 20 s a run)",
+    )
+    parser.add_argument(
+        "--lighthouse-all", action="store_true", help="with --lighthouse: the home page and desktop too"
+    )
+    parser.add_argument("--lighthouse-runs", type=int, default=5, help="paired Lighthouse runs per page (medians)")
     parser.add_argument("--preview", action="store_true", help="also time `mkdocs serve --dirty` showing an edit")
     parser.add_argument("--no-gzip", action="store_true", help="serve uncompressed (default: gzip, as GitHub Pages)")
     parser.add_argument("--only-ours", action="store_true", help="skip the bare Material site (10,000 articles)")
@@ -485,7 +535,7 @@ def main(argv: list[str] | None = None) -> int:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
                 for name in projects:
                     base = f"http://127.0.0.1:{ports[name]}/"
-                    results[name].update(page_load(browser, base + ARTICLE, workdir / f"site-{name}"))
+                    results[name].update(page_load(browser, base + ARTICLE, workdir / f"site-{name}", gzipped))
                     results[name]["search_ms"] = search_latency(browser, base + ARTICLE)
                 if not args.no_search_eval and not args.articles:
                     # Quality is judged on the five real articles: synthetic ones
@@ -497,15 +547,9 @@ def main(argv: list[str] | None = None) -> int:
                         results[name].update(search_eval.Report(name, outcomes).metrics())
                 browser.close()
             if args.lighthouse:
-                for name in projects:
-                    base = f"http://127.0.0.1:{ports[name]}/"
-                    for label, path in (("home", ""), ("article", ARTICLE)):
-                        for form in ("mobile", "desktop"):
-                            results[name][f"lh_{label}_{form}"] = lighthouse(base + path, form, args.lighthouse_runs)
-                            print(
-                                f"lighthouse {name} {label} {form}: {results[name][f'lh_{label}_{form}']}",
-                                file=sys.stderr,
-                            )
+                sites = {name: workdir / f"site-{name}" for name in projects}
+                for name, found in lighthouse_side_by_side(sites, args.lighthouse_runs, args.lighthouse_all).items():
+                    results[name].update(found)
         finally:
             for server in servers.values():
                 server.shutdown()
