@@ -400,3 +400,33 @@ def test_the_server_never_reads_outside_the_site(site, tmp_path):
     (link / "glossary.json").symlink_to("/etc/passwd")
     with pytest.raises(mcp_server.SiteError, match="outside the site"):
         mcp_server.Site.open(link)
+
+
+# -- the page action, as a reader meets it ----------------------------------------------
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_copy_page_as_markdown_puts_the_twin_on_the_clipboard(page, phone, base_url, site, device):
+    tab = page if device == "desktop" else phone
+    tab.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
+    tab.goto(base_url + ARTICLE)
+    tab.evaluate("() => navigator.clipboard.writeText('')")
+    button = tab.locator("button.kb-copy-markdown")
+    assert button.get_attribute("aria-label") == "Copy page as Markdown"
+    link = tab.locator("a.kb-view-markdown")
+    # (instant navigation rewrites every href to an absolute address)
+    assert link.get_attribute("href") in ("index.md", base_url + ARTICLE + "index.md") and link.is_visible()
+    if device == "phone":
+        button.tap()
+    else:
+        button.click()
+    tab.locator(".kb-toast[data-visible]").wait_for()
+    assert tab.locator(".kb-toast").inner_text() == "Page copied as Markdown"
+    copied = tab.evaluate("() => navigator.clipboard.readText()")
+    assert copied == (site / ARTICLE / "index.md").read_text(encoding="utf-8")
+    assert copied.startswith("---\ntitle: Is Customer Experience New?\n")
+
+
+def test_pages_that_are_not_articles_have_no_markdown_action(page, base_url):
+    page.goto(base_url + "glossary/")
+    assert page.locator(".kb-copy-markdown, .kb-view-markdown").count() == 0
