@@ -101,15 +101,24 @@ def test_a_result_opens_the_passage_with_instant_navigation(page, base_url):
     assert page.console_errors == []
 
 
-def test_the_index_is_downloaded_only_when_search_is_used(page, base_url):
+def index_parts(urls: list[str]) -> list[str]:
+    """The index parts among requested URLs (search/<hash>/..., not the stub)."""
+    return [u for u in urls if re.search(r"/search/[0-9a-f]{10}/", u)]
+
+
+def test_the_index_is_downloaded_only_when_search_is_used_and_then_in_parts(page, base_url, site):
     page.goto(base_url + "articles/is-customer-experience-new/")
     page.wait_for_load_state("networkidle")
-    assert not [u for u in page.requested_urls if "passages.json" in u]
+    assert index_parts(page.requested_urls) == []
     page.keyboard.press("/")  # Material's shortcut still opens search
     page.wait_for_function("document.activeElement.matches('.md-search__input')")
     page.keyboard.type("oxygen")
     page.locator(".md-search-result__link[href*='#p-as-technology-evolved-and-the']").first.wait_for()
-    assert [u for u in page.requested_urls if "passages.json" in u]
+    fetched = {urlsplit(u).path for u in index_parts(page.requested_urls)}
+    assert any(u.endswith("/meta.json") for u in fetched)
+    assert any("/s/" in u for u in fetched) and any("/f/" in u for u in fetched)
+    every_part = [p for p in (site / "search").rglob("*.json") if p.parent != site / "search"]
+    assert len(fetched) < len(every_part) / 2, (len(fetched), len(every_part))
 
 
 @pytest.mark.parametrize(
