@@ -38,8 +38,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,7 +61,7 @@ VERSION = 2
 K1, B = 1.2, 0.6
 WEIGHT = {"text": 1.0, "head": 1.5, "title": 0.8, "meta": 3.0}
 # A shard is split by its next letter when its JSON would pass this size.
-SHARD_BYTES = 48_000
+SHARD_BYTES = 24_000
 # A stem found in more passages than this keeps the strongest postings only
 # (by BM25 impact); its document frequency stays exact for the ranking.
 MAX_POSTINGS = 2_500
@@ -438,4 +440,9 @@ def on_post_build(config, site_index) -> dict[str, int]:
         return {}
     offline = config.plugins.get("material/offline") or config.plugins.get("offline")
     inline = bool(offline and offline.config.enabled) or not config.use_directory_urls
-    return write(Path(config.site_dir), index_of_build(site_index), inline)
+    start = time.perf_counter()
+    written = write(Path(config.site_dir), index_of_build(site_index), inline)
+    written["seconds"] = time.perf_counter() - start
+    if stats := os.environ.get("KB_SEARCH_STATS"):  # python -m kb benchmark: the index's own build time
+        Path(stats).write_text(json.dumps(written), encoding="utf-8")
+    return written

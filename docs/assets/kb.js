@@ -904,3 +904,37 @@
     document.addEventListener("DOMContentLoaded", setUp);
   }
 })();
+
+// Search highlighting on the page a result opens (issue 28): Material's
+// search.highlight marks every occurrence of the query's words, inside longer
+// words too ("net" in "internet"). A mark with a letter or digit right before
+// or after it is taken off again, so only whole words stay highlighted.
+(function () {
+  "use strict";
+  var LETTER = /[\p{L}\p{N}]/u;
+
+  function edge(node, last) {
+    var text = node && node.nodeType === 3 ? node.data : "";
+    return last ? text.slice(-1) : text.slice(0, 1);
+  }
+
+  function keepWholeWords(root) {
+    var marks = root.querySelectorAll ? root.querySelectorAll("mark[data-md-highlight]") : [];
+    Array.prototype.forEach.call(marks, function (mark) {
+      if (!LETTER.test(edge(mark.previousSibling, true) + edge(mark.nextSibling, false))) return;
+      var parent = mark.parentNode;
+      parent.replaceChild(document.createTextNode(mark.textContent), mark);
+      parent.normalize();
+    });
+  }
+
+  new MutationObserver(function (records) {
+    records.forEach(function (record) {
+      Array.prototype.forEach.call(record.addedNodes, function (node) {
+        if (node.nodeType !== 1) return;
+        if (node.matches("mark[data-md-highlight]")) keepWholeWords(node.parentNode);
+        else keepWholeWords(node);
+      });
+    });
+  }).observe(document.documentElement, { childList: true, subtree: true });
+})();
