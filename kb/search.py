@@ -59,6 +59,9 @@ PRINT_DIR = "print/"
 VERSION = 2
 # Ranking constants shared with kb/assets/search/rank.js (written into meta.json).
 K1, B = 1.2, 0.6
+# A passage shorter than this share of the average counts as that long: a
+# title-like list item or a citation gains nothing from being short.
+SHORT = 0.5
 WEIGHT = {"text": 1.0, "head": 1.5, "title": 0.8, "meta": 3.0}
 # A shard is split by its next letter when its JSON would pass this size.
 SHARD_BYTES = 24_000
@@ -227,7 +230,7 @@ def build_index(
     length_of = {(p, n): length for p, n, length in lengths}
 
     def impact(p: int, n: int, tf: float) -> int:
-        norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * length_of[(p, n)] / avglen))
+        norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * max(length_of[(p, n)], SHORT * avglen) / avglen))
         return max(1, min(IMPACT_LEVELS, round(IMPACT_LEVELS * norm / (K1 + 1))))
 
     entries: dict[str, list] = {}
@@ -301,6 +304,7 @@ def build_index(
         "avglen": round(avglen, 4),
         "k1": K1,
         "b": B,
+        "short": SHORT,
         "levels": IMPACT_LEVELS,
         "weights": WEIGHT,
         "shards": keys,

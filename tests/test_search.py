@@ -174,3 +174,47 @@ def test_a_result_highlights_whole_words_only_on_the_page_it_opens(page, base_ur
     page.wait_for_function(f"() => ({_IN_WORD_MARKS})().length === 0", timeout=5000)
     assert "internet" in page.locator("article.md-content__inner").inner_text()
     assert page.locator("article mark[data-md-highlight]").count() >= 1
+
+
+@pytest.mark.parametrize("fault", ["missing", "damaged"])
+def test_an_index_part_that_fails_to_load_is_said_in_the_dialog_not_a_spinner(page, base_url, fault):
+    """Every part of the index but Material's stub answers 404, or is cut in
+    the middle: the dialog says search is unavailable, names the part and
+    says what to do, instead of waiting forever or saying "no results"."""
+
+    def fail(route):
+        if route.request.url.endswith("/search/search_index.json"):
+            return route.continue_()
+        if fault == "missing":
+            return route.fulfill(status=404, body="not here")
+        return route.fulfill(status=200, content_type="application/json", body='{"v": 2, "shards": [')
+
+    page.route("**/search/**", fail)
+    try:
+        page.goto(base_url + "articles/")
+        page.locator(".md-search__input").first.click()
+        page.keyboard.type("Disney Institute")
+        item = page.locator(".md-search-result__item").first
+        item.wait_for(timeout=30000)
+        text = item.inner_text()
+        assert "Search is unavailable" in text, text
+        assert ("missing (HTTP 404)" if fault == "missing" else "damaged") in text, text
+        assert re.search(r"search/[0-9a-f]{10}/meta\.json", text), text
+        assert "Reload the page" in text
+    finally:
+        page.unroute("**/search/**")
+
+
+def test_search_on_a_phone_finds_the_passage_and_opens_it(phone, base_url):
+    phone.goto(base_url + "articles/")
+    phone.locator("label.md-header__button[for=__search]").first.tap()
+    phone.wait_for_function("document.activeElement && document.activeElement.matches('.md-search__input')")
+    phone.keyboard.type("Henry Ford")
+    link = phone.locator(".md-search-result__link[href*='#p-the-days-of-henry-fords']").first
+    link.wait_for()
+    assert link.is_visible()
+    link.tap()
+    phone.wait_for_function("""() => { const el = document.getElementById('p-the-days-of-henry-fords');
+                                       if (!el) return false; const r = el.getBoundingClientRect();
+                                       return r.top >= 0 && r.bottom <= innerHeight; }""")
+    assert phone.console_errors == []

@@ -30,7 +30,8 @@ var LEAD = 4;            // a glossary or theme page whose name is the query
 var PAGES_SHOWN = 10;    // pages whose text is fetched, ranked exactly and shown
 var NEAR_PREFIX_SHARDS = 4;
 var PREFIX_ALTERNATIVES = 40;
-var SLOT = 4096;         // document key: page * SLOT + passage number
+var SLOT = 4096;
+var EXACT_FORM = 1.25;   // a passage with the word as typed, over one with only its stem         // document key: page * SLOT + passage number
 
 function Engine(store) {
   this.store = store;
@@ -169,6 +170,7 @@ function eachPart(clauses, fn) {
 /* The stems a typed word may match, each with a weight. */
 Engine.prototype.alternatives = function (w, last) {
   var alts = new Map(), self = this;
+  alts.forms = new Set([w]);  // the word as typed, and the words a typo most likely meant
   var put = function (s, weight) { if (!alts.has(s) || alts.get(s) < weight) alts.set(s, weight); };
   var exact = W.stem(w);
   if (this.stems.has(exact)) put(exact, 1);
@@ -188,7 +190,9 @@ Engine.prototype.alternatives = function (w, last) {
   if (!this.vocab.has(w) && alias === undefined && w.length >= 5) {
     var shards = [this.shardOf(w)].concat(this.typoShards(w));
     shards.filter(function (i, at) { return shards.indexOf(i) === at; }).forEach(function (i) {
-      (self.shardWords.get(i) || []).forEach(function (x) { if (W.editDistanceOne(w, x.w)) put(x.s, 0.7); });
+      (self.shardWords.get(i) || []).forEach(function (x) {
+        if (W.editDistanceOne(w, x.w)) { put(x.s, 0.7); alts.forms.add(x.w); }
+      });
     });
   }
   return alts;
@@ -202,9 +206,41 @@ Engine.prototype.resolve = function (clauses) {
         return part.exact !== undefined ? new Map([[part.exact, 1]]) : self.alternatives(part.word, part.last);
       });
     });
+    if (c.term !== undefined) c.idf = self.termIdf(c);
   });
   return clauses;
 };
+
+/*
+ * A glossary term counts the same however it is spelled: its spellings share
+ * one document frequency, the largest of theirs (as a search engine's synonym
+ * query does), so a rare spelling ("customer-experience" written joined) does
+ * not outweigh the common one, and a passage matching a spelling of several
+ * words gets one term's worth, not one per word.
+ */
+Engine.prototype.termIdf = function (clause) {
+  var self = this, df = 0;
+  clause.spellings.forEach(function (parts) {
+    var spelling = Infinity;
+    parts.forEach(function (alts) {
+      var most = 0;
+      alts.forEach(function (_, s) { var e = self.stems.get(s); if (e && e.df > most) most = e.df; });
+      spelling = Math.min(spelling, most);
+    });
+    if (spelling !== Infinity && spelling > df) df = spelling;
+  });
+  return Math.log(1 + (this.meta.docs - df + 0.5) / (df + 0.5));
+};
+
+/* The stems of a spelling of several words, one after another in `seq`. */
+function phraseIn(seq, parts) {
+  for (var i = 0; i + parts.length <= seq.length; i++) {
+    var k = 0;
+    while (k < parts.length && parts[k].has(seq[i + k])) k++;
+    if (k === parts.length) return true;
+  }
+  return false;
+}
 
 /* -- filters ----------------------------------------------------------------------- */
 
@@ -269,12 +305,13 @@ Engine.prototype.candidates = function (clauses, filter, queryKey) {
   var self = this, K1 = this.K1, B = this.B, levels = this.levels;
   var data = clauses.map(function (clause) {
     return clause.spellings.map(function (parts) {
+      var share = clause.idf !== undefined ? 1 / parts.length : 1;
       return parts.map(function (alts) {
         var text = new Map(), page = new Map();
         alts.forEach(function (weight, s) {
           var entry = self.postings(s);
           if (!entry) return;
-          var idf = self.idf(s), docs = entry.docs;
+          var idf = (clause.idf !== undefined ? clause.idf : self.idf(s)) * share, docs = entry.docs;
           for (var k = 0; k < docs.length; k += 2) {
             var value = weight * idf * (docs[k + 1] / levels) * (K1 + 1);
             var key = docs[k];
@@ -410,21 +447,24 @@ Engine.prototype.pageDocs = function (p, page) {
 
 Engine.prototype.exact = function (pages, clauses, filters, filter, queryKey) {
   var self = this, K1 = this.K1, B = this.B, avglen = this.meta.avglen;
+  var shortest = (this.meta.short || 0) * avglen;
   var wanted = wantedStems(clauses), ranked = [];
   pages.forEach(function (page) {
     page.docs.forEach(function (d) {
       if (!passes(d, page, filters, self.meta) || !allows(filter, d.key)) return;
       var score = 0, hit = [];
       clauses.forEach(function (clause, c) {
-        var best = -1;
+        var best = -1, term = clause.idf !== undefined;
         clause.spellings.forEach(function (parts) {
-          var sum = 0;
+          var sum = 0, share = term ? 1 / parts.length : 1, inText = 0;
           for (var i = 0; i < parts.length; i++) {
             var here = -1, bonus = -1;
             parts[i].forEach(function (weight, s) {
               var tf = d.tf.get(s);
               if (tf) {
-                var value = weight * self.idf(s) * tf * (K1 + 1) / (tf + K1 * (1 - B + B * d.len / avglen));
+                var dl = Math.max(d.len, shortest);
+                var idf = (term ? clause.idf : self.idf(s)) * share;
+                var value = weight * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avglen));
                 if (value > here) here = value;
               }
               var ptf = page.tf.get(s);
@@ -434,8 +474,17 @@ Engine.prototype.exact = function (pages, clauses, filters, filter, queryKey) {
               }
             });
             if (here < 0 && bonus < 0) return;
+            if (here >= 0) inText++;
             sum += Math.max(here, 0) + Math.max(bonus, 0);
           }
+          // A spelling of several words is a phrase: its words one after
+          // another in the passage or its heading (or all in the page's title).
+          if (parts.length > 1 && inText && !phraseIn(d.seq, parts) && !phraseIn(headSeq(d), parts)) {
+            if (inText === parts.length || !parts.every(function (alts) { return hasAny(page.tf, alts); })) return;
+          }
+          // The word as typed (not only its stem) in the passage: "wholesomeness"
+          // before "wholesome", "demographics" before "demographic".
+          if (!term && parts.length === 1 && parts[0].forms && hasForm(d, parts[0].forms)) sum *= EXACT_FORM;
           if (sum > best) best = sum;
         });
         if (best >= 0) { score += best; hit.push(c); }
@@ -463,6 +512,26 @@ Engine.prototype.exact = function (pages, clauses, filters, filter, queryKey) {
   ranked.sort(function (a, b) { return b[1] - a[1] || a[0].key - b[0].key; });
   return ranked;
 };
+
+function hasForm(d, forms) {
+  if (!d.forms) {
+    d.forms = new Set();
+    W.words(d.text + " " + d.head).forEach(function (x) { d.forms.add(x.w); });
+  }
+  for (var f of forms) if (d.forms.has(f)) return true;
+  return false;
+}
+
+function headSeq(d) {
+  if (d.headSeq === undefined) d.headSeq = W.plain(W.words(d.head)).map(function (x) { return W.stem(x.w); });
+  return d.headSeq;
+}
+
+function hasAny(map, alts) {
+  var found = false;
+  alts.forEach(function (_, s) { if (map.get(s)) found = true; });
+  return found;
+}
 
 function headKey(d) {
   if (d.headKey === undefined) d.headKey = W.joinedKey(d.head.replace(/\(.*\)/, ""));
