@@ -69,11 +69,15 @@ SHARD_BYTES = 24_000
 # (by BM25 impact); its document frequency stays exact for the ranking.
 MAX_POSTINGS = 2_500
 IMPACT_LEVELS = 31
+FORMS = 4
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 _H1 = re.compile(r'<h1[^>]*\sid="([^"]+)"')
 
-PAGE_SCHEMA = ["u", "t", "k", "a", "s", "th", "d"]
-DOC_SCHEMA = ["anchor", "heading", "text", "disciplines"]
+PAGE_SCHEMA = ["u", "t", "k", "a", "s", "th", "tt", "d"]
+DOC_SCHEMA = ["anchor", "heading", "text", "disciplines", "terms"]
+# A glossary term's own token in the index: the passages the build's glossary
+# matcher finds it in, under any spelling, as a phrase (kb/glossary.py).
+TERM_PREFIX = "#"
 STEM_SCHEMA = ["stem", "df", "pf", "words", "postings", "page_postings"]
 
 
@@ -90,9 +94,10 @@ class Page:
     themes: list[str] = field(default_factory=list)
     docs: list[list[str]] = field(default_factory=list)  # [anchor, heading, text, disciplines]
 
-    def record(self) -> dict:
+    def record(self, terms: list[list] | None = None, title_terms: list | None = None) -> dict:
+        docs = [[*d[:4], terms[n] if terms else []] for n, d in enumerate(self.docs)]
         return {"u": self.url, "t": self.title, "k": self.kind, "a": self.author, "s": self.source,
-                "th": self.themes, "d": self.docs}  # fmt: skip
+                "th": self.themes, "tt": title_terms or [], "d": docs}  # fmt: skip
 
 
 def pages_from_index(index) -> list[Page]:
@@ -183,48 +188,80 @@ def _title_stems(title: str) -> list[str]:
     return [stem(w) for w, joined in words(title) if not joined and w not in STOP]
 
 
+def _term_counts(glossary, text: str, weight: float) -> Counter:
+    counts: Counter = Counter()
+    if glossary is not None and glossary.terms and text:
+        for match in glossary.matcher.finditer(text):
+            counts[glossary.term_of(match).id] += weight
+    return counts
+
+
 def build_index(
     pages: list[Page],
-    synonyms: list[list[str]],
+    glossary,
     themes: dict[str, str],
     disciplines: dict[str, str],
     shard_bytes: int = SHARD_BYTES,
     max_postings: int = MAX_POSTINGS,
 ) -> Index:
-    """The index in parts, from the pages' records."""
+    """The index in parts, from the pages' records; `glossary` (kb.glossary.Glossary)
+    gives the synonym groups and finds its terms in the articles."""
+    synonyms = synonym_groups(glossary) if glossary is not None else []
+    term_ids = [t.id for t in glossary.terms] if glossary is not None else []
+    doc_terms: dict[int, list[list]] = {}  # page -> per passage [[term id, tf], ...]
+    title_terms: dict[int, list] = {}
     postings: dict[str, list[tuple[int, int, float]]] = {}  # stem -> (page, n, tf)
     lengths: list[tuple[int, int, int]] = []  # (page, n, length)
     page_postings: dict[str, list[tuple[int, int, int, int]]] = {}  # stem -> (page, ptf*10, title len, title count)
-    vocabulary: dict[str, Counter] = {}  # stem -> word -> passages
+    # stem -> its words in the order first met: a posting says which of the
+    # first FORMS of them its passage has (the word as typed ranks first).
+    forms: dict[str, dict[str, int]] = {}
+
+    def form(w: str) -> int:
+        known = forms.setdefault(stem(w), {})
+        return known.setdefault(w, len(known))
+
     for p, page in enumerate(pages):
         title_stems = _title_stems(page.title)
         ptf: Counter = Counter()
         for w, _ in words(page.title):
             ptf[stem(w)] += WEIGHT["title"]
-            vocabulary.setdefault(stem(w), Counter())[w] += 1
+            form(w)
         for w, _ in words(page.author + " " + page.source):
             ptf[stem(w)] += WEIGHT["meta"]
-            vocabulary.setdefault(stem(w), Counter())[w] += 1
+            form(w)
+        article = page.kind == "article"
+        if article:
+            in_title = _term_counts(glossary, page.title, WEIGHT["title"])
+            in_title.update(_term_counts(glossary, page.author + " " + page.source, WEIGHT["meta"]))
+            title_terms[p] = [[t, round(v, 2)] for t, v in sorted(in_title.items())]
+            for t, value in in_title.items():
+                ptf[TERM_PREFIX + t] += value
+            doc_terms[p] = []
         for s, value in ptf.items():
             page_postings.setdefault(s, []).append((p, round(value * 10), len(title_stems), title_stems.count(s)))
         for n, (_anchor, head, text, _disciplines) in enumerate(page.docs):
             tf: Counter = Counter()
-            seen: set[str] = set()
+            if article:
+                found = _term_counts(glossary, text, WEIGHT["text"])
+                found.update(_term_counts(glossary, head, WEIGHT["head"]))
+                doc_terms[p].append([[t, round(v, 2)] for t, v in sorted(found.items())])
+                for t, value in found.items():
+                    tf[TERM_PREFIX + t] += value
+            mask: Counter = Counter()
             text_words = words(text)
             for w, _ in text_words:
                 tf[stem(w)] += WEIGHT["text"]
-                if w not in seen:
-                    seen.add(w)
-                    vocabulary.setdefault(stem(w), Counter())[w] += 1
+                if (i := form(w)) < FORMS:
+                    mask[stem(w)] |= 1 << i
             for w, _ in words(head):
                 tf[stem(w)] += WEIGHT["head"]
-                if w not in seen:
-                    seen.add(w)
-                    vocabulary.setdefault(stem(w), Counter())[w] += 1
+                if (i := form(w)) < FORMS:
+                    mask[stem(w)] |= 1 << i
             length = sum(1 for _, joined in text_words if not joined) + 4
             lengths.append((p, n, length))
             for s, value in tf.items():
-                postings.setdefault(s, []).append((p, n, value))
+                postings.setdefault(s, []).append((p, n, value, mask[s]))
     doc_count = len(lengths)
     avglen = sum(length for *_, length in lengths) / max(1, doc_count)
     length_of = {(p, n): length for p, n, length in lengths}
@@ -235,10 +272,12 @@ def build_index(
 
     entries: dict[str, list] = {}
     for s in sorted(set(postings) | set(page_postings)):
-        docs = [(p, n, impact(p, n, tf)) for p, n, tf in postings.get(s, [])]
+        # The impact (5 bits) and which first forms the passage has (the
+        # bits above, flipped so the usual "the first form only" costs nothing).
+        docs = [(p, n, impact(p, n, tf) + (IMPACT_LEVELS + 1) * (m ^ 1)) for p, n, tf, m in postings.get(s, [])]
         df = len(docs)
         if df > max_postings:
-            docs = sorted(sorted(docs, key=lambda d: -d[2])[:max_postings])
+            docs = sorted(sorted(docs, key=lambda d: -(d[2] % (IMPACT_LEVELS + 1)))[:max_postings])
         flat, last = [], 0
         for p, n, q in docs:
             flat += [p - last, n, q]
@@ -247,8 +286,7 @@ def build_index(
         for p, value, tlen, tcount in page_postings.get(s, []):
             pflat += [p - last, value, tlen, tcount]
             last = p
-        ranked_words = sorted(vocabulary.get(s, Counter()).items(), key=lambda kv: (-kv[1], kv[0]))
-        entries[s] = [s, df, len(page_postings.get(s, [])), " ".join(w for w, _ in ranked_words),
+        entries[s] = [s, df, len(page_postings.get(s, [])), " ".join(forms.get(s, {})),
                       varints(flat), varints(pflat)]  # fmt: skip
 
     keys = _shard_keys(entries, shard_bytes)
@@ -296,7 +334,7 @@ def build_index(
             "page": PAGE_SCHEMA,
             "doc": DOC_SCHEMA,
             "stem": STEM_SCHEMA,
-            "posting": ["page+", "n", "impact"],
+            "posting": ["page+", "n", "impact + 32 * (forms present ^ 1)"],
             "page_posting": ["page+", "weight*10", "title stems", "in title"],
         },  # fmt: skip
         "docs": doc_count,
@@ -306,16 +344,19 @@ def build_index(
         "b": B,
         "short": SHORT,
         "levels": IMPACT_LEVELS,
+        "forms": FORMS,
         "weights": WEIGHT,
         "shards": keys,
         "kinds": kinds,
         "lead": lead,
         "synonyms": synonyms,
+        "terms": term_ids,
         "themes": themes,
         "disciplines": disciplines,
         "filters": sorted(filters),
     }
-    return Index(meta, shards, [page.record() for page in pages], filters)
+    fragments = [page.record(doc_terms.get(p), title_terms.get(p)) for p, page in enumerate(pages)]
+    return Index(meta, shards, fragments, filters)
 
 
 def _safe(name: str) -> str:
@@ -429,7 +470,7 @@ def index_of_build(site_index) -> Index:
     definitions = site_index.definitions
     return build_index(
         pages_from_index(site_index),
-        synonym_groups(definitions.glossary),
+        definitions.glossary,
         definitions.theme_titles,
         definitions.discipline_names,
     )

@@ -11,8 +11,9 @@ import subprocess
 
 import pytest
 
-from kb import pipeline, search
+from kb import glossary, pipeline, search
 from kb.devtools import ROOT
+from kb.problems import Problems
 from kb.search_text import stem, words
 
 FIXTURE = ROOT / "tests" / "js" / "search" / "fixture"
@@ -79,7 +80,20 @@ FIXTURE_PAGES = [
     ),
     search.Page("themes/journey/", "Customer journey", "theme", docs=[["", "Customer journey", "Journeys.", ""]]),
 ]
-FIXTURE_SYNONYMS = [["Net Promoter Score", "NPS", "net promoter"], ["touchpoint", "touch point"]]
+FIXTURE_GLOSSARY = """# Glossary
+
+## Net Promoter Score (NPS) { #nps }
+
+*Also:* net promoter
+
+A loyalty measure based on one question.
+
+## Touchpoint { #touchpoint }
+
+*Also:* touch point
+
+Any moment a customer meets the organisation.
+"""
 FIXTURE_THEMES = {"journey": "Customer journey", "culture": "Culture", "measurement": "Measuring CX"}
 FIXTURE_DISCIPLINES = {
     "measure": "CX Measure",
@@ -89,11 +103,15 @@ FIXTURE_DISCIPLINES = {
 }
 
 
+def fixture_glossary():
+    return glossary.parse(FIXTURE_GLOSSARY, Problems())
+
+
 def fixture_files() -> dict[str, str]:
     """The fixture's files (relative name -> text): the parts, as the site
     has them, and the inline form the offline edition gets."""
     index = search.build_index(
-        FIXTURE_PAGES, FIXTURE_SYNONYMS, FIXTURE_THEMES, FIXTURE_DISCIPLINES, shard_bytes=150, max_postings=3
+        FIXTURE_PAGES, fixture_glossary(), FIXTURE_THEMES, FIXTURE_DISCIPLINES, shard_bytes=150, max_postings=3
     )
     files = {"meta.json": search._dump(index.meta)}
     files.update({name: search._dump(part) for name, part in index.parts().items()})
@@ -183,7 +201,7 @@ def test_the_index_is_built_from_the_builds_passage_records():
 
 
 def test_shards_are_split_by_prefix_and_every_word_finds_its_stem():
-    index = search.build_index(FIXTURE_PAGES, FIXTURE_SYNONYMS, FIXTURE_THEMES, FIXTURE_DISCIPLINES, shard_bytes=150)
+    index = search.build_index(FIXTURE_PAGES, fixture_glossary(), FIXTURE_THEMES, FIXTURE_DISCIPLINES, shard_bytes=150)
     keys = index.meta["shards"]
     assert "" in keys and len(keys) > 3 and any(len(k) >= 2 for k in keys)
     position = {k: i for i, k in enumerate(keys)}
@@ -196,7 +214,7 @@ def test_shards_are_split_by_prefix_and_every_word_finds_its_stem():
 
 
 def test_common_stems_keep_their_strongest_postings_and_exact_frequency():
-    index = search.build_index(FIXTURE_PAGES, FIXTURE_SYNONYMS, FIXTURE_THEMES, FIXTURE_DISCIPLINES, max_postings=1)
+    index = search.build_index(FIXTURE_PAGES, fixture_glossary(), FIXTURE_THEMES, FIXTURE_DISCIPLINES, max_postings=1)
     entries = {e[0]: e for shard in index.shards for e in shard["s"]}
     internet = entries[stem("internet")]
     assert internet[1] == 2  # df: two passages say it

@@ -31,7 +31,9 @@ var PAGES_SHOWN = 10;    // pages whose text is fetched, ranked exactly and show
 var NEAR_PREFIX_SHARDS = 4;
 var PREFIX_ALTERNATIVES = 40;
 var SLOT = 4096;
-var EXACT_FORM = 1.25;   // a passage with the word as typed, over one with only its stem         // document key: page * SLOT + passage number
+var TERM = "#";          // a glossary term's token: kb/search.py TERM_PREFIX
+var EXACT_FORM = 1.25;
+var FORMS = 4;           // kb/search.py FORMS: the forms a posting marks   // a passage with the word as typed, over one with only its stem         // document key: page * SLOT + passage number
 
 function Engine(store) {
   this.store = store;
@@ -53,6 +55,7 @@ Engine.prototype.ready = function () {
       self.synonyms = table.synonyms;
       self.groups = table.groups;
       self.kinds = meta.kinds || {};
+      self.termIds = meta.terms || [];
       self.lead = new Map(Object.entries(meta.lead || {}));
       self.K1 = meta.k1; self.B = meta.b; self.levels = meta.levels;
       self.weights = meta.weights;
@@ -105,7 +108,7 @@ Engine.prototype.postings = function (s) {
     var docs = [], page = 0;
     for (var k = 0; k + 2 < flat.length; k += 3) {
       page += flat[k];
-      docs.push(page * SLOT + Math.min(flat[k + 1], SLOT - 1), flat[k + 2]);
+      docs.push(page * SLOT + Math.min(flat[k + 1], SLOT - 1), flat[k + 2]);  // impact + 32 * (forms ^ 1)
     }
     var pages = [];
     page = 0;
@@ -144,6 +147,9 @@ Engine.prototype.typoShards = function (w) {
 /* Every shard the query's words need, then those that only a first look shows. */
 Engine.prototype.loadFor = function (clauses) {
   var self = this, first = [];
+  clauses.forEach(function (c) {
+    if (c.term !== undefined && self.termIds[c.term]) first.push(self.shardOf(TERM + self.termIds[c.term]));
+  });
   eachPart(clauses, function (part) {
     if (part.exact !== undefined) first.push(self.shardOf(part.exact));
     else {
@@ -173,7 +179,13 @@ Engine.prototype.alternatives = function (w, last) {
   alts.forms = new Set([w]);  // the word as typed, and the words a typo most likely meant
   var put = function (s, weight) { if (!alts.has(s) || alts.get(s) < weight) alts.set(s, weight); };
   var exact = W.stem(w);
-  if (this.stems.has(exact)) put(exact, 1);
+  if (this.stems.has(exact)) {
+    put(exact, 1);
+    // A longer word or a near spelling never weighs more than the word typed:
+    // among 10,000 articles "culture" also begins "culture-protestant", rarer.
+    alts.exact = exact;
+    alts.cap = this.idf(exact);
+  }
   var alias = this.aliases.get(w);
   if (alias !== undefined && this.stems.has(alias)) put(alias, 1);
   if (last && w.length >= 2) {
@@ -206,17 +218,24 @@ Engine.prototype.resolve = function (clauses) {
         return part.exact !== undefined ? new Map([[part.exact, 1]]) : self.alternatives(part.word, part.last);
       });
     });
-    if (c.term !== undefined) c.idf = self.termIdf(c);
+    if (c.term !== undefined) {
+      var token = self.termIds[c.term] ? TERM + self.termIds[c.term] : null;
+      c.token = token && self.stems.has(token) ? token : undefined;
+      c.termId = c.token ? self.termIds[c.term] : undefined;
+      c.idf = c.token ? self.idf(c.token) : self.termIdf(c);
+    }
   });
   return clauses;
 };
 
 /*
- * A glossary term counts the same however it is spelled: its spellings share
- * one document frequency, the largest of theirs (as a search engine's synonym
- * query does), so a rare spelling ("customer-experience" written joined) does
- * not outweigh the common one, and a passage matching a spelling of several
- * words gets one term's worth, not one per word.
+ * A glossary term counts the same however it is spelled. In the articles it
+ * is found as the build found it: the glossary's own matcher (any spelling,
+ * as a phrase, plurals and hyphens too) wrote a token per term into the
+ * index, with its document frequency. Elsewhere (the glossary, theme pages)
+ * its spellings are matched word by word and share one document frequency,
+ * the largest of theirs (as a search engine's synonym query does), so a rare
+ * spelling does not outweigh the common one.
  */
 Engine.prototype.termIdf = function (clause) {
   var self = this, df = 0;
@@ -304,16 +323,18 @@ function allows(filter, key) {
 Engine.prototype.candidates = function (clauses, filter, queryKey) {
   var self = this, K1 = this.K1, B = this.B, levels = this.levels;
   var data = clauses.map(function (clause) {
-    return clause.spellings.map(function (parts) {
+    var spellings = clause.spellings.map(function (parts) {
       var share = clause.idf !== undefined ? 1 / parts.length : 1;
       return parts.map(function (alts) {
         var text = new Map(), page = new Map();
         alts.forEach(function (weight, s) {
           var entry = self.postings(s);
           if (!entry) return;
-          var idf = (clause.idf !== undefined ? clause.idf : self.idf(s)) * share, docs = entry.docs;
+          var idf = (clause.idf !== undefined ? clause.idf : wordIdf(self, alts, s)) * share, docs = entry.docs;
+          var typed = clause.idf === undefined && parts.length === 1 ? formBits(entry, alts.forms) : 0;
           for (var k = 0; k < docs.length; k += 2) {
-            var value = weight * idf * (docs[k + 1] / levels) * (K1 + 1);
+            var q = docs[k + 1] % (levels + 1), present = (Math.floor(docs[k + 1] / (levels + 1)) ^ 1);
+            var value = weight * idf * (q / levels) * (K1 + 1) * (present & typed ? EXACT_FORM : 1);
             var key = docs[k];
             if (!(text.get(key) >= value)) text.set(key, value);
           }
@@ -327,6 +348,21 @@ Engine.prototype.candidates = function (clauses, filter, queryKey) {
         return { text: text, page: page };
       });
     });
+    if (!clause.token) return spellings;
+    // The term's token for the articles; its words for the other pages.
+    spellings.forEach(function (parts) { parts.elsewhere = true; });
+    var text = new Map(), page = new Map(), entry = self.postings(clause.token);
+    for (var k = 0; k < entry.docs.length; k += 2) {
+      text.set(entry.docs[k], clause.idf * (entry.docs[k + 1] / levels) * (K1 + 1));
+    }
+    var pageIdf = self.pageIdf(clause.token);
+    for (k = 0; k < entry.pages.length; k += 4) {
+      var ptf = entry.pages[k + 1];
+      page.set(entry.pages[k], pageIdf * ptf * (K1 + 1) / (ptf + K1) * 0.5);
+    }
+    var token = [{ text: text, page: page }];
+    token.articles = true;
+    return [token].concat(spellings);
   });
   // Which passages to score: any that matched a part, and each page matched
   // by its title, author or source alone (its first passage stands for it).
@@ -348,9 +384,11 @@ Engine.prototype.candidates = function (clauses, filter, queryKey) {
   keys.forEach(function (key) {
     if (!allows(filter, key)) return;
     var p = Math.floor(key / SLOT), n = key % SLOT, score = 0, matched = 0;
+    var article = !self.kinds[p];
     data.forEach(function (spellings) {
       var best = -1;
       spellings.forEach(function (parts) {
+        if ((parts.elsewhere && article) || (parts.articles && !article)) return;
         var sum = 0;
         for (var i = 0; i < parts.length; i++) {
           var t = parts[i].text.get(key), x = parts[i].page.get(p);
@@ -431,6 +469,7 @@ Engine.prototype.pageDocs = function (p, page) {
   W.words(page.t).map(function (x) { return [x.w, weights.title]; })
     .concat(W.words(page.a + " " + page.s).map(function (x) { return [x.w, weights.meta]; }))
     .forEach(function (x) { var s = W.stem(x[0]); page.tf.set(s, (page.tf.get(s) || 0) + x[1]); });
+  page.tt = new Map(page.tt || []);
   page.titleStems = W.plain(W.words(page.t)).filter(function (x) { return !W.STOP[x.w]; })
     .map(function (x) { return W.stem(x.w); });
   page.docs = page.d.map(function (d, n) {
@@ -440,7 +479,8 @@ Engine.prototype.pageDocs = function (p, page) {
     W.words(d[1]).forEach(function (x) { add(x.w, weights.head); });
     var seq = W.plain(text).map(function (x) { return W.stem(x.w); });
     return { page: page, n: n, key: p * SLOT + n, anchor: d[0], head: d[1], text: d[2],
-             disciplines: d[3] ? d[3].split(" ") : [], len: seq.length + 4, seq: seq, tf: tf };  // fmt: skip
+             disciplines: d[3] ? d[3].split(" ") : [], terms: new Map(d[4] || []), len: seq.length + 4, seq: seq,
+             tf: tf };  // fmt: skip
   });
   return page;
 };
@@ -455,6 +495,18 @@ Engine.prototype.exact = function (pages, clauses, filters, filter, queryKey) {
       var score = 0, hit = [];
       clauses.forEach(function (clause, c) {
         var best = -1, term = clause.idf !== undefined;
+        if (clause.token && page.k === "article") {
+          var ttf = d.terms.get(clause.termId), ptf = page.tt.get(clause.termId);
+          if (ttf) {
+            var tdl = Math.max(d.len, shortest);
+            best = clause.idf * ttf * (K1 + 1) / (ttf + K1 * (1 - B + B * tdl / avglen));
+          }
+          if (ptf) best = Math.max(best, 0) + self.pageIdf(clause.token) * ptf * (K1 + 1) / (ptf + K1) * 0.5;
+          // The spelling typed ("empathetic", not only "empathy") in the passage.
+          if (ttf && hasForm(d, new Set([clause.words.join("")]))) best *= EXACT_FORM;
+          if (best >= 0) { score += best; hit.push(c); }
+          return;
+        }
         clause.spellings.forEach(function (parts) {
           var sum = 0, share = term ? 1 / parts.length : 1, inText = 0;
           for (var i = 0; i < parts.length; i++) {
@@ -463,7 +515,7 @@ Engine.prototype.exact = function (pages, clauses, filters, filter, queryKey) {
               var tf = d.tf.get(s);
               if (tf) {
                 var dl = Math.max(d.len, shortest);
-                var idf = (term ? clause.idf : self.idf(s)) * share;
+                var idf = (term ? clause.idf : wordIdf(self, parts[i], s)) * share;
                 var value = weight * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avglen));
                 if (value > here) here = value;
               }
@@ -512,6 +564,19 @@ Engine.prototype.exact = function (pages, clauses, filters, filter, queryKey) {
   ranked.sort(function (a, b) { return b[1] - a[1] || a[0].key - b[0].key; });
   return ranked;
 };
+
+/* The bits of the forms of a stem's entry that are the word as typed. */
+function formBits(entry, forms) {
+  var bits = 0;
+  if (!forms) return 0;
+  for (var i = 0; i < Math.min(entry.words.length, FORMS); i++) if (forms.has(entry.words[i])) bits |= 1 << i;
+  return bits;
+}
+
+function wordIdf(engine, alts, s) {
+  var idf = engine.idf(s);
+  return alts.cap !== undefined && s !== alts.exact ? Math.min(idf, alts.cap) : idf;
+}
 
 function hasForm(d, forms) {
   if (!d.forms) {
