@@ -33,7 +33,9 @@ var PREFIX_ALTERNATIVES = 40;
 var SLOT = 4096;
 var TERM = "#";          // a glossary term's token: kb/search.py TERM_PREFIX
 var EXACT_FORM = 1.25;
-var FORMS = 4;           // kb/search.py FORMS: the forms a posting marks   // a passage with the word as typed, over one with only its stem         // document key: page * SLOT + passage number
+var FORMS = 4;
+var LABEL_WORDS = 4;     // a passage this short is a label
+var LABEL = 0.5;           // kb/search.py FORMS: the forms a posting marks   // a passage with the word as typed, over one with only its stem         // document key: page * SLOT + passage number
 
 function Engine(store) {
   this.store = store;
@@ -153,7 +155,8 @@ Engine.prototype.loadFor = function (clauses) {
   eachPart(clauses, function (part) {
     if (part.exact !== undefined) first.push(self.shardOf(part.exact));
     else {
-      first.push(self.shardOf(part.word), self.shardOf(W.stem(part.word)));
+      var stem = W.stem(part.word);
+      first.push(self.shardOf(part.word), self.shardOf(stem), self.shardOf(W.stem(stem)));
       if (part.last && part.word.length >= 2) first = first.concat(self.prefixShards(part.word));
     }
   });
@@ -179,6 +182,10 @@ Engine.prototype.alternatives = function (w, last) {
   alts.forms = new Set([w]);  // the word as typed, and the words a typo most likely meant
   var put = function (s, weight) { if (!alts.has(s) || alts.get(s) < weight) alts.set(s, weight); };
   var exact = W.stem(w);
+  // The stemmer takes one suffix at a time: "accidental" -> "accident",
+  // while the text's "accident" -> "accid". The stem's own stem too, then.
+  var again = W.stem(exact);
+  if (again !== exact && this.stems.has(again)) put(again, 0.9);
   if (this.stems.has(exact)) {
     put(exact, 1);
     // A longer word or a near spelling never weighs more than the word typed:
@@ -551,6 +558,9 @@ Engine.prototype.exact = function (pages, clauses, filters, filter, queryKey) {
         score = 1;
       }
       if (page.k === "article") score *= pageTitleBonus(page, wanted);
+      // A label ("CX Strategy", an item of a list of names) is not an answer
+      // unless the query says all of it.
+      if (isLabel(d) && !d.seq.every(function (s) { return wanted.has(s) || W.STOP[s]; })) score *= LABEL;
       var kind = KIND[page.k] || KIND.page;
       if (page.k !== "article" && queryKey && (headKey(d) === queryKey || W.joinedKey(page.t) === queryKey ||
           isTermQuery(self, clauses, d))) kind = LEAD;
@@ -576,6 +586,11 @@ function formBits(entry, forms) {
 function wordIdf(engine, alts, s) {
   var idf = engine.idf(s);
   return alts.cap !== undefined && s !== alts.exact ? Math.min(idf, alts.cap) : idf;
+}
+
+/* A few words: a name, a heading repeated as a list item ("CX Live!"). */
+function isLabel(d) {
+  return d.seq.length <= LABEL_WORDS;
 }
 
 function hasForm(d, forms) {
