@@ -224,3 +224,23 @@ def test_search_on_a_phone_finds_the_passage_and_opens_it(phone, base_url):
                                        if (!el) return false; const r = el.getBoundingClientRect();
                                        return r.top >= 0 && r.bottom <= innerHeight; }""")
     assert phone.console_errors == []
+
+
+def test_the_filters_in_force_reach_the_page_for_its_dialog(page, base_url):
+    """What a filter chip in the dialog will be drawn from (the page's part,
+    issue 25): after each result the worker says which filters are in force,
+    their names, and the query that clears each, on the page's own channel."""
+    page.goto(base_url)
+    page.evaluate("""() => { window.kbSearch = [];
+        new BroadcastChannel('kb-search').onmessage = e => window.kbSearch.push(e.data); }""")
+    search(page, "theme:omnichannel customer")
+    page.wait_for_function("window.kbSearch.some(m => m.query === 'theme:omnichannel customer')")
+    message = page.evaluate("window.kbSearch.find(m => m.query === 'theme:omnichannel customer')")
+    assert message["type"] == "result" and message["total"] > 0
+    (chip,) = message["filters"]
+    assert (chip["key"], chip["ids"], chip["labels"], chip["query"]) == (
+        "theme",
+        ["omnichannel"],
+        ["Omnichannel"],
+        "customer",
+    )

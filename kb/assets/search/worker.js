@@ -21,8 +21,20 @@ var handler = new M.Handler(new URL("../../../", self.location.href).href, funct
   return fetch(url, options);
 });
 
+// The page cannot read Material's worker messages; the filters in force (for
+// the dialog's filter chips, drawn by the page) also go out on a channel of
+// this origin: {type: "result", query, filters, total} after every result.
+var channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("kb-search") : null;
+
 addEventListener("message", function (ev) {
-  handler.handle(ev.data).then(function (answer) { if (answer) postMessage(answer); }, function (error) {
+  handler.handle(ev.data).then(function (answer) {
+    if (!answer) return;
+    postMessage(answer);
+    if (channel && answer.type === M.RESULT && ev.data && typeof ev.data.data === "string") {
+      channel.postMessage({ type: "result", query: ev.data.data, filters: answer.data.filters || [],
+                            total: answer.data.total || 0 });  // fmt: skip
+    }
+  }, function (error) {
     console.warn(error);
   });
 });
