@@ -185,27 +185,37 @@ def evaluate(browser, base: str, queries: list[Query], landing: bool | int = Tru
     `landing`: open the top result and check it lands (True: for every
     query; an int n: for every n-th query, a sample that keeps the test
     suite fast; False: never). A top result on a wrong article never lands."""
+
+    def warm_up(tab):
+        tab.locator(".md-search__input").first.click()
+        tab.keyboard.type("customer")  # the index starts loading
+        tab.wait_for_selector(".md-search-result__item", timeout=30000)
+
+    return _run(browser, base, queries, landing, _RUN_QUERY, warm_up)
+
+
+def _run(browser, base: str, queries: list[Query], landing: bool | int, script: str, warm_up=None) -> list[Outcome]:
+    """Each query through `script` in one tab, the top result opened in another."""
     every = 1 if landing is True else int(landing)
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     tab = context.new_page()
     tab.goto(base + START_PAGE)
-    tab.locator(".md-search__input").first.click()
-    tab.keyboard.type("customer")  # warm-up: the index loads
-    tab.wait_for_selector(".md-search-result__item", timeout=30000)
+    if warm_up:
+        warm_up(tab)
     viewer = context.new_page()
     outcomes = []
     for q in queries:
         # The tab in front is the one at work: a tab in the background gets
         # no animation frames and slowed timers, which the query waits on.
         tab.bring_to_front()
-        answer = tab.evaluate(_RUN_QUERY, q.query)
+        answer = tab.evaluate(script, q.query)
         results = [relative(href, base) for href in answer["items"]]
         outcomes.append(_outcome(q, results, answer["latency"], viewer, base, every, len(outcomes)))
     context.close()
     return outcomes
 
 
-# Pagefind queried directly (its JavaScript API, defaults): each result's link
+# Pagefind queried directly (its JavaScript API): each result's link
 # is its best sub-result (a heading's anchor) where it has one, else the page.
 _PAGEFIND_QUERY = """async query => {
   if (!window.__pf) { window.__pf = await import('/pagefind/pagefind.js'); await window.__pf.init(); }
@@ -222,20 +232,8 @@ _PAGEFIND_QUERY = """async query => {
 
 def evaluate_pagefind(browser, base: str, queries: list[Query], landing: bool | int = True) -> list[Outcome]:
     """The same queries against Pagefind's index of the same site (made with
-    `python -m pagefind_bin --site SITE`), read the same way as `evaluate`."""
-    every = 1 if landing is True else int(landing)
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    tab = context.new_page()
-    tab.goto(base + START_PAGE)
-    viewer = context.new_page()
-    outcomes = []
-    for q in queries:
-        tab.bring_to_front()
-        answer = tab.evaluate(_PAGEFIND_QUERY, q.query)
-        results = [relative(href, base) for href in answer["items"]]
-        outcomes.append(_outcome(q, results, answer["latency"], viewer, base, every, len(outcomes)))
-    context.close()
-    return outcomes
+    `python -m kb.tools.search_bench`), read the same way as `evaluate`."""
+    return _run(browser, base, queries, landing, _PAGEFIND_QUERY)
 
 
 def _outcome(q: Query, results: list[str], latency, viewer, base: str, every: int, position: int) -> Outcome:
