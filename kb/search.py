@@ -36,6 +36,7 @@ a worker cannot fetch) gets the whole index inlined in that stub instead.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -266,9 +267,12 @@ def build_index(
     avglen = sum(length for *_, length in lengths) / max(1, doc_count)
     length_of = {(p, n): length for p, n, length in lengths}
 
+    shortest = SHORT * avglen
+
     def impact(p: int, n: int, tf: float) -> int:
-        norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * max(length_of[(p, n)], SHORT * avglen) / avglen))
-        return max(1, min(IMPACT_LEVELS, round(IMPACT_LEVELS * norm / (K1 + 1))))
+        length = length_of[(p, n)]
+        norm = tf / (tf + K1 * (1 - B + B * (length if length > shortest else shortest) / avglen))
+        return max(1, min(IMPACT_LEVELS, round(IMPACT_LEVELS * norm)))
 
     entries: dict[str, list] = {}
     for s in sorted(set(postings) | set(page_postings)):
@@ -402,12 +406,16 @@ def _shard_keys(entries: dict[str, list], limit: int) -> list[str]:
     return keys if "" in keys else ["", *keys]
 
 
-def index_hash(index: Index) -> str:
+def index_files(index: Index) -> dict[str, bytes]:
+    """Relative file name -> its bytes, the shared part first."""
+    parts = {"meta.json": index.meta, **index.parts()}
+    return {name: _dump(part).encode() for name, part in parts.items()}
+
+
+def index_hash(files: dict[str, bytes]) -> str:
     digest = hashlib.sha256()
-    digest.update(json.dumps(index.meta, sort_keys=True).encode())
-    for name, part in sorted(index.parts().items()):
-        digest.update(name.encode())
-        digest.update(json.dumps(part, ensure_ascii=False, separators=(",", ":")).encode())
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name])
     return digest.hexdigest()[:10]
 
 
@@ -427,17 +435,17 @@ def write(site: Path, index: Index, inline: bool) -> dict[str, int]:
     if inline:
         config["kb_index"] = index.inline()
     else:
-        name = index_hash(index)
+        files = index_files(index)
+        name = index_hash(files)
         root = folder / name
         for other in folder.iterdir():  # an earlier build's parts (mkdocs serve)
             if other.is_dir() and other.name != name:
                 shutil.rmtree(other)
-        for relative, part in [("meta.json", index.meta), *index.parts().items()]:
-            path = root / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            text = _dump(part)
-            path.write_text(text, encoding="utf-8")
-            written["index_bytes"] += len(text.encode())
+        for folder_name in {relative.rpartition("/")[0] for relative in files}:
+            (root / folder_name).mkdir(parents=True, exist_ok=True)
+        for relative, data in files.items():
+            (root / relative).write_bytes(data)
+            written["index_bytes"] += len(data)
             written["index_files"] += 1
         config["kb_index_url"] = f"{SEARCH_DIR}/{name}/meta.json"
     stub = _dump({"config": config, "docs": []})
@@ -468,12 +476,20 @@ def synonym_groups(glossary) -> list[list[str]]:
 
 def index_of_build(site_index) -> Index:
     definitions = site_index.definitions
-    return build_index(
-        pages_from_index(site_index),
-        definitions.glossary,
-        definitions.theme_titles,
-        definitions.discipline_names,
-    )
+    # Millions of small tuples and no cycles among them: the collector would
+    # walk the whole build's heap again and again (3x the time at 10,000 articles).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return build_index(
+            pages_from_index(site_index),
+            definitions.glossary,
+            definitions.theme_titles,
+            definitions.discipline_names,
+        )
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def on_post_build(config, site_index) -> dict[str, int]:

@@ -138,15 +138,20 @@ def american(w: str) -> str:
     return w
 
 
+_PARTS = re.compile(r"[-./]")
+_POSSESSIVE = re.compile(r"'s$")
+
+
 def words(text: str) -> list[tuple[str, bool]]:
     """(word, joined) in order: "touch-points" gives "touch", "points" and the
     joined "touchpoints"."""
     out: list[tuple[str, bool]] = []
     for match in _WORD.finditer(fold(text)):
         raw = match.group(0)
-        parts = re.split(r"[-./]", raw)
+        parts = _PARTS.split(raw) if ("-" in raw or "." in raw or "/" in raw) else (raw,)
         for part in parts:
-            part = re.sub(r"'s$", "", part, count=1).replace("'", "")
+            if "'" in part:
+                part = _POSSESSIVE.sub("", part, count=1).replace("'", "")
             if part:
                 out.append((american(part), False))
         if len(parts) > 1:
