@@ -9,9 +9,9 @@
 //
 // This script carries what a page needs at once: landing on a fragment,
 // lost-anchor notices, the table of contents mark, copy-link, the skip
-// link, the article filters. What waits for the reader to point, focus,
-// select or tap (previews, definitions, labels, quote links) is extras.js,
-// fetched on first use (_/later.js).
+// link, the article filters, whole-word search highlights. What waits for
+// the reader to point, focus, select or tap (previews, definitions, labels,
+// quote links) is extras.js, fetched on first use (_/later.js).
 "use strict";
 
 var material = require("./_/material");
@@ -24,6 +24,7 @@ var landing = require("./components/landing");
 var copyLink = require("./components/copy-link");
 var skipLink = require("./components/skip-link");
 var filters = require("./components/filters");
+var highlight = require("./components/highlight");
 
 var EXTRAS = "kb-extras.js";
 
@@ -33,6 +34,7 @@ var EXTRAS = "kb-extras.js";
 var ONCE = [
   function (deps) { return copyLink.mountCopyLink(deps.win.document, deps); },
   function (deps) { return skipLink.mountSkipLink(deps.win.document, deps); },
+  function (deps) { return highlight.mountHighlight(deps.win.document); },
   function (deps) { return landing.mountLanding(deps.win, deps); }
 ];
 
