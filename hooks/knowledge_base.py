@@ -167,9 +167,9 @@ def on_serve(server, config: MkDocsConfig, builder):
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    # Search by passage: kb/search.py rewrites Material's search index into
-    # passages and installs its own worker (issue 15).
-    kb_search.on_post_build(config, kb.definitions.discipline_names, kb.definitions.theme_titles)
+    # Search by passage: kb/search.py writes the index in parts from the
+    # build's passage records and installs its own worker (issues 15, 28).
+    kb_search.on_post_build(config, kb.index)
     # Stylesheets cut to the rules the built pages and scripts can use (issue 16).
     trimcss.on_post_build(config)
     # llms.txt, Markdown twins, passages.jsonl: the site for AI assistants

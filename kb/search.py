@@ -1,228 +1,509 @@
-"""Site search that finds the passage: a post-build step over the built site.
+"""Site search that finds the passage, fetched in parts: a post-build step.
 
 Material's search UI stays (the box, the `/` shortcut, the result list, the
-highlighting on the page it opens); what answers it changes:
+keyboard, the highlighting on the page it opens); what answers it changes.
 
-- the index: one document per passage (`articles/x/#p-...`) with the
-  authors' text only, one per glossary entry and per section of the other
-  pages, and each page's title, author, source, themes and disciplines; the
-  glossary's spellings (abbreviation, full name, every "Also:" variant) go
-  along as synonym groups: searchable, never displayed;
-- the worker: kb/search_worker.js replaces Material's lunr worker file. It
-  speaks Material's worker protocol and ranks with stemming, British and
-  American spellings, synonyms, prefix matching as you type, one-edit typo
-  tolerance, phrase proximity and filters (`theme:`, `discipline:`, `author:`);
-- loading: `search/search_index.json`, which Material's page script fetches
-  on every page load, becomes a stub of a few hundred bytes; the worker
-  fetches `search/passages.json` on the first query. The offline edition
-  (file://, where a worker cannot fetch) gets the index inlined instead.
+**From the build's records, not from built HTML.** Every document comes from
+the passages the Markdown extension recorded while converting each page
+(kb/passages.py `PageRecord`, collected into kb/collect.py's `SiteIndex`):
+one document per passage of an article (`articles/x/#p-...`, the authors'
+text only), one per section of the other pages, and each page's title,
+author, source and themes; the glossary's spellings (abbreviation, full name,
+every "Also:" variant) go along as synonym groups, searchable, never shown.
 
-Everything here reads and writes files in the built site; `on_post_build`
-is the hook's entry point.
+**In parts** (all under `search/<hash>/`, the hash of the whole index, so a
+new build never mixes with a cached old one):
+
+- `meta.json`, the small shared part: the record schemas (written once),
+  counts for the ranking, synonym groups, theme and discipline names, the
+  non-article pages, and the list of shards by term prefix;
+- `s/N.json`, one shard per term prefix (`a`, `co`, `con`...; a prefix whose
+  shard would be too large is split by its next letter): for each stem its
+  words, document frequency, and postings (page, passage, BM25 impact) and
+  page postings (title, author, source) as base-32 varint strings;
+- `f/N.json`, one fragment per page: its URL, title, kind, author, themes
+  and passages (anchor, heading, text, disciplines), for the results shown;
+- `x/NAME.json`, the pages of a theme or author and the passages of a
+  discipline, for `theme:`, `author:` and `discipline:` filters.
+
+The worker (kb/assets/search/, bundled into Material's worker file by
+kb/jsbundle.py) loads `meta.json` on the first query and then only the
+shards of the words typed and the fragments of the pages it shows. Material's
+`search/search_index.json`, fetched on every page load, becomes a stub of a
+few hundred bytes that names `meta.json`. The offline edition (file://, where
+a worker cannot fetch) gets the whole index inlined in that stub instead.
 """
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import json
+import os
 import re
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from selectolax.lexbor import LexborHTMLParser
+from . import glossary as glossary_mod
+from . import themes as themes_mod
+from .jsbundle import bundle
+from .search_text import STOP, stem, words
 
-from .glossary import parse as parse_glossary
-from .htmltext import built_pages, parsed_once
-from .problems import Problems
-
-INDEX_FILE = "search/passages.json"
 STUB_FILE = "search/search_index.json"
-WORKER_SOURCE = Path(__file__).with_name("search_worker.js")
+SEARCH_DIR = "search"
+WORKER_ENTRY = Path(__file__).with_name("assets") / "search" / "worker.js"
 WORKER_GLOB = "assets/javascripts/workers/search.*.min.js"
-# Decorations and generated blocks: never the authors' text.
-DROP = "[data-search-exclude], .kb-expansions, .headerlink, .kb-anchor, script, style, .kb-alias"
-SKIP_PREFIXES = ("print/", "search/", "assets/")
-HEADINGS = ("h1", "h2", "h3", "h4")
-_SPACES = re.compile(r"\s+")
+PRINT_DIR = "print/"
+VERSION = 2
+# Ranking constants shared with kb/assets/search/rank.js (written into meta.json).
+K1, B = 1.2, 0.6
+# A passage shorter than this share of the average counts as that long: a
+# title-like list item or a citation gains nothing from being short.
+SHORT = 0.5
+WEIGHT = {"text": 1.0, "head": 1.5, "title": 0.8, "meta": 3.0}
+# A shard is split by its next letter when its JSON would pass this size.
+SHARD_BYTES = 24_000
+# A stem found in more passages than this keeps the strongest postings only
+# (by BM25 impact); its document frequency stays exact for the ranking.
+MAX_POSTINGS = 2_500
+IMPACT_LEVELS = 31
+FORMS = 4
+_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+_H1 = re.compile(r'<h1[^>]*\sid="([^"]+)"')
+
+PAGE_SCHEMA = ["u", "t", "k", "a", "s", "th", "tt", "d"]
+DOC_SCHEMA = ["anchor", "heading", "text", "disciplines", "terms"]
+# A glossary term's own token in the index: the passages the build's glossary
+# matcher finds it in, under any spelling, as a phrase (kb/glossary.py).
+TERM_PREFIX = "#"
+STEM_SCHEMA = ["stem", "df", "pf", "words", "postings", "page_postings"]
 
 
-def text_of(node) -> str:
-    return _SPACES.sub(" ", node.text(separator="", strip=False)).strip()
+# -- the records -----------------------------------------------------------------
 
 
-def page_url(site: Path, path: Path, directory_urls: bool = True) -> str:
-    relative = path.relative_to(site).as_posix()
-    if directory_urls and (relative == "index.html" or relative.endswith("/index.html")):
-        return relative[: -len("index.html")]
-    return relative
+@dataclass
+class Page:
+    url: str
+    title: str
+    kind: str  # article | glossary | theme | page
+    author: str = ""
+    source: str = ""
+    themes: list[str] = field(default_factory=list)
+    docs: list[list[str]] = field(default_factory=list)  # [anchor, heading, text, disciplines]
+
+    def record(self, terms: list[list] | None = None, title_terms: list | None = None) -> dict:
+        docs = [[*d[:4], terms[n] if terms else []] for n, d in enumerate(self.docs)]
+        return {"u": self.url, "t": self.title, "k": self.kind, "a": self.author, "s": self.source,
+                "th": self.themes, "tt": title_terms or [], "d": docs}  # fmt: skip
 
 
-def page_kind(url: str, html: str) -> str:
-    if 'property="og:type" content="article"' in html:
-        return "article"
-    if url in ("glossary/", "glossary.html"):
-        return "glossary"
-    if url.startswith("themes/") and url not in ("themes/", "themes/index.html", "themes.html"):
-        return "theme"
-    return "page"
+def pages_from_index(index) -> list[Page]:
+    """Every searchable page of a build (kb.collect.SiteIndex), in URL order."""
+    pages = []
+    for src, url in sorted(index.urls.items(), key=lambda kv: _url_order(kv[1])):
+        if src.startswith(PRINT_DIR) or src not in index.records:
+            continue
+        record = index.records[src]
+        article = index.articles.get(src)
+        if article is not None:
+            page = Page(url, article.title, "article", article.author or "", article.source or "", list(article.themes))
+            for p in record.passages:
+                page.docs.append([p.id, p.section_title or "", p.text, " ".join(p.disciplines)])
+        else:
+            kind = "glossary" if src == glossary_mod.GLOSSARY_SRC else "theme" if themes_mod.theme_of(src) else "page"
+            page = Page(url, index.titles.get(src) or url, kind)
+            page.docs = _sections(record, index.contents.get(src, ""))
+        if page.docs:
+            pages.append(page)
+    return pages
 
 
-def read_page(url: str, html: str) -> dict | None:
-    """One built page -> its page record and its documents."""
-    tree = LexborHTMLParser(html)
-    article = tree.css_first("article.md-content__inner")
-    if article is None:
-        return None
-    kind = page_kind(url, html)
-    author = article.css_first(".kb-author")
-    source = article.css_first(".kb-source")
-    themes = [chip.attributes.get("data-theme") for chip in article.css(".kb-chip[data-theme]")]
-    page = {
-        "u": url,
-        "t": "",
-        "k": kind,
-        "a": text_of(author) if author and not text_of(author).startswith("Author not named") else "",
-        "s": re.sub(r"^first published on\s+", "", text_of(source)) if source else "",
-        "th": [t for t in themes if t],
-    }
-    for node in article.css(DROP):
-        node.decompose()
-    h1 = article.css_first("h1")
-    page["t"] = text_of(h1) if h1 else (text_of(tree.css_first("title")) if tree.css_first("title") else url)
+def _url_order(url: str) -> tuple:
+    return tuple((url + "index.html" if url.endswith("/") or not url else url).split("/"))
+
+
+def _sections(record, html: str) -> list[list[str]]:
+    """A page that is not an article: one document per heading, with the
+    text of the passages under it; the page's own top (its h1 and what comes
+    before the first heading) links to the page itself."""
+    h1 = _H1.search(html)
+    top = h1.group(1) if h1 else None
+    titles = dict(record.headings)
+    order: list[str | None] = [None] + [h for h, _ in record.headings if h != top]
+    texts: dict[str | None, list[str]] = {key: [] for key in order}
+    for passage in record.passages:
+        key = passage.section if passage.section in texts else None
+        texts[key].append(passage.text)
     docs = []
-    if kind == "article":
-        heading = ""
-        for node in article.css("h2[id], h3[id], h4[id], p[id^='p-'], li[id^='p-']"):
-            if node.tag in HEADINGS:
-                heading = text_of(node)
-                continue
-            text = text_of(node)
-            if text:
-                docs.append([node.id, heading, text, node.attributes.get("data-disciplines") or ""])
-    else:
-        # Sections: a heading with an id and the passages under it.
-        current: list | None = None
-        for node in article.css("h1, h2[id], h3[id], h4[id], p, li"):
-            if node.tag in HEADINGS:
-                current = [node.id or "", text_of(node), "", ""]
-                docs.append(current)
-            elif current is not None and (node.tag == "p" or node.id):
-                current[2] = (current[2] + " " + text_of(node)).strip()
-        docs = [d for d in docs if d[1] or d[2]]
-        for d in docs:
-            if d[0] and d[0] == (h1.id if h1 else None):
-                d[0] = ""
-    page["d"] = docs
-    return page
+    for key in order:
+        head = titles.get(top, "") if key is None else titles.get(key, "")
+        text = " ".join(texts[key])
+        if head or text:
+            docs.append(["" if key is None else key, head, text, ""])
+    return docs
 
 
-def synonym_groups(glossary_source: str) -> list[list[str]]:
-    """Every spelling of every glossary term: name, abbreviation, variants."""
-    glossary = parse_glossary(glossary_source, Problems())
-    return [list(dict.fromkeys(term.variants)) for term in glossary.terms]
+# -- the index -------------------------------------------------------------------
+
+
+def varints(values) -> str:
+    """Non-negative integers as base-32 varints, one character per 5 bits
+    (the last character of each number is one of the first 32)."""
+    out = []
+    for v in values:
+        while v >= 32:
+            out.append(_ALPHABET[32 + (v & 31)])
+            v >>= 5
+        out.append(_ALPHABET[v])
+    return "".join(out)
+
+
+@dataclass
+class Index:
+    meta: dict
+    shards: list[dict]
+    fragments: list[dict]
+    filters: dict[str, dict]
+
+    def parts(self) -> dict[str, dict]:
+        """Relative file name -> content, every part but the meta."""
+        out = {f"s/{i}.json": shard for i, shard in enumerate(self.shards)}
+        out.update({f"f/{i}.json": fragment for i, fragment in enumerate(self.fragments)})
+        out.update({f"x/{name}.json": data for name, data in self.filters.items()})
+        return out
+
+    def inline(self) -> dict:
+        return {"meta": self.meta, "shards": self.shards, "fragments": self.fragments, "filters": self.filters}
+
+
+def joined_key(text: str) -> str:
+    """'Net Promoter Score' -> 'netpromoterscore' (the worker's joinedKey)."""
+    return "".join(w for w, joined in words(text) if not joined)
+
+
+def _title_stems(title: str) -> list[str]:
+    return [stem(w) for w, joined in words(title) if not joined and w not in STOP]
+
+
+def _term_counts(glossary, text: str, weight: float) -> Counter:
+    counts: Counter = Counter()
+    if glossary is not None and glossary.terms and text:
+        for match in glossary.matcher.finditer(text):
+            counts[glossary.term_of(match).id] += weight
+    return counts
 
 
 def build_index(
-    site: Path,
-    glossary_source: str = "",
-    themes: dict | None = None,
-    disciplines: dict | None = None,
-    directory_urls: bool = True,
-) -> dict:
-    pages = []
-    paths = built_pages(site) if directory_urls else sorted(site.rglob("*.html"))
-    for path in paths:
-        url = page_url(site, path, directory_urls)
-        if path.name == "404.html" or url.startswith(SKIP_PREFIXES):
+    pages: list[Page],
+    glossary,
+    themes: dict[str, str],
+    disciplines: dict[str, str],
+    shard_bytes: int = SHARD_BYTES,
+    max_postings: int = MAX_POSTINGS,
+) -> Index:
+    """The index in parts, from the pages' records; `glossary` (kb.glossary.Glossary)
+    gives the synonym groups and finds its terms in the articles."""
+    synonyms = synonym_groups(glossary) if glossary is not None else []
+    term_ids = [t.id for t in glossary.terms] if glossary is not None else []
+    doc_terms: dict[int, list[list]] = {}  # page -> per passage [[term id, tf], ...]
+    title_terms: dict[int, list] = {}
+    postings: dict[str, list[tuple[int, int, float]]] = {}  # stem -> (page, n, tf)
+    lengths: list[tuple[int, int, int]] = []  # (page, n, length)
+    page_postings: dict[str, list[tuple[int, int, int, int]]] = {}  # stem -> (page, ptf*10, title len, title count)
+    # stem -> its words in the order first met: a posting says which of the
+    # first FORMS of them its passage has (the word as typed ranks first).
+    forms: dict[str, dict[str, int]] = {}
+
+    def form(w: str) -> int:
+        known = forms.setdefault(stem(w), {})
+        return known.setdefault(w, len(known))
+
+    for p, page in enumerate(pages):
+        title_stems = _title_stems(page.title)
+        ptf: Counter = Counter()
+        for w, _ in words(page.title):
+            ptf[stem(w)] += WEIGHT["title"]
+            form(w)
+        for w, _ in words(page.author + " " + page.source):
+            ptf[stem(w)] += WEIGHT["meta"]
+            form(w)
+        article = page.kind == "article"
+        if article:
+            in_title = _term_counts(glossary, page.title, WEIGHT["title"])
+            in_title.update(_term_counts(glossary, page.author + " " + page.source, WEIGHT["meta"]))
+            title_terms[p] = [[t, round(v, 2)] for t, v in sorted(in_title.items())]
+            for t, value in in_title.items():
+                ptf[TERM_PREFIX + t] += value
+            doc_terms[p] = []
+        for s, value in ptf.items():
+            page_postings.setdefault(s, []).append((p, round(value * 10), len(title_stems), title_stems.count(s)))
+        for n, (_anchor, head, text, _disciplines) in enumerate(page.docs):
+            tf: Counter = Counter()
+            if article:
+                found = _term_counts(glossary, text, WEIGHT["text"])
+                found.update(_term_counts(glossary, head, WEIGHT["head"]))
+                doc_terms[p].append([[t, round(v, 2)] for t, v in sorted(found.items())])
+                for t, value in found.items():
+                    tf[TERM_PREFIX + t] += value
+            mask: Counter = Counter()
+            text_words = words(text)
+            for w, _ in text_words:
+                tf[stem(w)] += WEIGHT["text"]
+                if (i := form(w)) < FORMS:
+                    mask[stem(w)] |= 1 << i
+            for w, _ in words(head):
+                tf[stem(w)] += WEIGHT["head"]
+                if (i := form(w)) < FORMS:
+                    mask[stem(w)] |= 1 << i
+            length = sum(1 for _, joined in text_words if not joined) + 4
+            lengths.append((p, n, length))
+            for s, value in tf.items():
+                postings.setdefault(s, []).append((p, n, value, mask[s]))
+    doc_count = len(lengths)
+    avglen = sum(length for *_, length in lengths) / max(1, doc_count)
+    length_of = {(p, n): length for p, n, length in lengths}
+
+    shortest = SHORT * avglen
+
+    def impact(p: int, n: int, tf: float) -> int:
+        length = length_of[(p, n)]
+        norm = tf / (tf + K1 * (1 - B + B * (length if length > shortest else shortest) / avglen))
+        return max(1, min(IMPACT_LEVELS, round(IMPACT_LEVELS * norm)))
+
+    entries: dict[str, list] = {}
+    for s in sorted(set(postings) | set(page_postings)):
+        # The impact (5 bits) and which first forms the passage has (the
+        # bits above, flipped so the usual "the first form only" costs nothing).
+        docs = [(p, n, impact(p, n, tf) + (IMPACT_LEVELS + 1) * (m ^ 1)) for p, n, tf, m in postings.get(s, [])]
+        df = len(docs)
+        if df > max_postings:
+            docs = sorted(sorted(docs, key=lambda d: -(d[2] % (IMPACT_LEVELS + 1)))[:max_postings])
+        flat, last = [], 0
+        for p, n, q in docs:
+            flat += [p - last, n, q]
+            last = p
+        pflat, last = [], 0
+        for p, value, tlen, tcount in page_postings.get(s, []):
+            pflat += [p - last, value, tlen, tcount]
+            last = p
+        entries[s] = [s, df, len(page_postings.get(s, [])), " ".join(forms.get(s, {})),
+                      varints(flat), varints(pflat)]  # fmt: skip
+
+    keys = _shard_keys(entries, shard_bytes)
+    shards: list[dict] = [{"k": key, "s": [], "w": []} for key in keys]
+    position = {key: i for i, key in enumerate(keys)}
+    for s, entry in entries.items():
+        home = _key_of(s, position)
+        shards[position[home]]["s"].append(entry)
+        for w in entry[3].split(" ") if entry[3] else []:
+            if (other := _key_of(w, position)) != home:
+                shards[position[other]]["w"].append([w, s])
+
+    kinds = {str(p): page.kind for p, page in enumerate(pages) if page.kind != "article"}
+    # A glossary or theme page leads when the query is its name or a section's.
+    lead: dict[str, list[int]] = {}
+    for p, page in enumerate(pages):
+        if page.kind == "article":
             continue
-        record = parsed_once(_RECORDS, path, lambda p, url=url: read_page(url, p.read_text(encoding="utf-8")), url)
-        if record and record["d"]:
-            pages.append(record)
-    return {
-        "v": 1,
-        "pages": pages,
-        "synonyms": synonym_groups(glossary_source) if glossary_source else [],
-        "themes": themes or {},
-        "disciplines": disciplines or {},
+        for name in [page.title] + [doc[1] for doc in page.docs]:
+            key = joined_key(re.sub(r"\(.*\)", "", name, count=1))
+            if key and p not in lead.setdefault(key, []):
+                lead[key].append(p)
+    filters: dict[str, dict] = {}
+    for theme in sorted({t for page in pages for t in page.themes}):
+        filters[f"theme-{_safe(theme)}"] = {
+            "pages": varints(_deltas([p for p, pg in enumerate(pages) if theme in pg.themes]))
+        }
+    authors: dict[str, list[int]] = {}
+    for p, page in enumerate(pages):
+        if page.author:
+            authors.setdefault(page.author, []).append(p)
+    filters["authors"] = {"authors": [[name, varints(_deltas(ps))] for name, ps in sorted(authors.items())]}
+    for discipline in sorted({d for page in pages for doc in page.docs for d in doc[3].split()}):
+        flat, last = [], 0
+        for p, page in enumerate(pages):
+            for n, doc in enumerate(page.docs):
+                if discipline in doc[3].split():
+                    flat += [p - last, n]
+                    last = p
+        filters[f"discipline-{_safe(discipline)}"] = {"docs": varints(flat)}
+
+    meta = {
+        "v": VERSION,
+        "schema": {
+            "page": PAGE_SCHEMA,
+            "doc": DOC_SCHEMA,
+            "stem": STEM_SCHEMA,
+            "posting": ["page+", "n", "impact + 32 * (forms present ^ 1)"],
+            "page_posting": ["page+", "weight*10", "title stems", "in title"],
+        },  # fmt: skip
+        "docs": doc_count,
+        "pages": len(pages),
+        "avglen": round(avglen, 4),
+        "k1": K1,
+        "b": B,
+        "short": SHORT,
+        "levels": IMPACT_LEVELS,
+        "forms": FORMS,
+        "weights": WEIGHT,
+        "shards": keys,
+        "kinds": kinds,
+        "lead": lead,
+        "synonyms": synonyms,
+        "terms": term_ids,
+        "themes": themes,
+        "disciplines": disciplines,
+        "filters": sorted(filters),
     }
+    fragments = [page.record(doc_terms.get(p), title_terms.get(p)) for p, page in enumerate(pages)]
+    return Index(meta, shards, fragments, filters)
 
 
-# Each built page's record, until the page changes (htmltext.parsed_once).
-_RECORDS: dict = {}
+def _safe(name: str) -> str:
+    return re.sub(r"[^a-z0-9-]", "_", name.lower())
 
 
-def theme_names(site: Path) -> dict[str, str]:
-    """theme id -> name, read from the article chips."""
-    names: dict[str, str] = {}
-    for path in sorted((site / "articles").rglob("*.html")) if (site / "articles").is_dir() else []:
-        for chip in LexborHTMLParser(path.read_text(encoding="utf-8")).css(".kb-chip[data-theme]"):
-            names.setdefault(chip.attributes["data-theme"], text_of(chip))
-        if len(names) >= 8:
-            break
-    return names
+def _deltas(values: list[int]) -> list[int]:
+    out, last = [], 0
+    for v in values:
+        out.append(v - last)
+        last = v
+    return out
 
 
-def discipline_names(site: Path) -> dict[str, str]:
-    """discipline id -> name, read from the badges under passages."""
-    names: dict[str, str] = {}
-    for path in sorted((site / "articles").rglob("*.html")) if (site / "articles").is_dir() else []:
-        for badge in LexborHTMLParser(path.read_text(encoding="utf-8")).css("a.kb-discipline[href]"):
-            names.setdefault(badge.attributes["href"].rsplit("#", 1)[-1], text_of(badge))
-        if len(names) >= 6:
-            break
-    return names
+def _key_of(word: str, position: dict[str, int]) -> str:
+    """The shard key of a word: its longest prefix that is a key ("" at worst)."""
+    for length in range(min(len(word), 6), 0, -1):
+        if word[:length] in position:
+            return word[:length]
+    return ""
 
 
-def write(site: Path, index: dict, inline: bool) -> dict[str, int]:
-    """Write the passage index, the stub Material fetches, and the worker."""
-    config = {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": [], "fields": {}}
-    payload = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+def _shard_keys(entries: dict[str, list], limit: int) -> list[str]:
+    """Prefixes, split by the next letter while a shard would be too large;
+    a split prefix keeps the words it spells exactly (and those whose next
+    letter has too little to be a shard of its own)."""
+    sizes = {s: len(json.dumps(e, ensure_ascii=False)) + 1 for s, e in entries.items()}
+
+    def split(prefix: str, stems: list[str]) -> list[str]:
+        total = sum(sizes[s] for s in stems)
+        if total <= limit or len(prefix) >= 6 or not prefix and not stems:
+            return [prefix]
+        groups: dict[str, list[str]] = {}
+        for s in stems:
+            if len(s) > len(prefix):
+                groups.setdefault(s[: len(prefix) + 1], []).append(s)
+        keys = [prefix]
+        for key in sorted(groups):
+            keys += split(key, groups[key])
+        return keys
+
+    keys = split("", sorted(entries))
+    return keys if "" in keys else ["", *keys]
+
+
+def index_files(index: Index) -> dict[str, bytes]:
+    """Relative file name -> its bytes, the shared part first."""
+    parts = {"meta.json": index.meta, **index.parts()}
+    return {name: _dump(part).encode() for name, part in parts.items()}
+
+
+def index_hash(files: dict[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name])
+    return digest.hexdigest()[:10]
+
+
+# -- writing it ------------------------------------------------------------------
+
+
+def _dump(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def write(site: Path, index: Index, inline: bool) -> dict[str, int]:
+    """Write the parts, the stub Material fetches, and the worker."""
+    config: dict = {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": [], "fields": {}}
+    folder = site / SEARCH_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    written = {"index_bytes": 0, "index_files": 0}
     if inline:
-        config["kb_index"] = index
+        config["kb_index"] = index.inline()
     else:
-        (site / INDEX_FILE).parent.mkdir(parents=True, exist_ok=True)
-        (site / INDEX_FILE).write_text(payload, encoding="utf-8")
-        config["kb_index_url"] = INDEX_FILE
-    stub = json.dumps({"config": config, "docs": []}, ensure_ascii=False, separators=(",", ":"))
+        files = index_files(index)
+        name = index_hash(files)
+        root = folder / name
+        for other in folder.iterdir():  # an earlier build's parts (mkdocs serve)
+            if other.is_dir() and other.name != name:
+                shutil.rmtree(other)
+        for folder_name in {relative.rpartition("/")[0] for relative in files}:
+            (root / folder_name).mkdir(parents=True, exist_ok=True)
+        for relative, data in files.items():
+            (root / relative).write_bytes(data)
+            written["index_bytes"] += len(data)
+            written["index_files"] += 1
+        config["kb_index_url"] = f"{SEARCH_DIR}/{name}/meta.json"
+    stub = _dump({"config": config, "docs": []})
     (site / STUB_FILE).write_text(stub, encoding="utf-8")
+    written["stub_bytes"] = len(stub.encode())
+    install_worker(site)
+    return written
+
+
+def worker_code() -> str:
+    return bundle(WORKER_ENTRY).code
+
+
+def install_worker(site: Path) -> None:
     workers = sorted(site.glob(WORKER_GLOB))
     if not workers:
         raise FileNotFoundError(f"no Material search worker under {site / WORKER_GLOB}")
-    source = WORKER_SOURCE.read_text(encoding="utf-8")
+    code = worker_code()
     for worker in workers:
-        worker.write_text(source, encoding="utf-8")
+        worker.write_text(code, encoding="utf-8")
         worker.with_name(worker.name + ".map").unlink(missing_ok=True)
-    return {"index_bytes": 0 if inline else len(payload.encode()), "stub_bytes": len(stub.encode())}
 
 
-def rewrite(
-    site: Path,
-    glossary_source: str = "",
-    inline: bool = False,
-    disciplines: dict | None = None,
-    directory_urls: bool = True,
-    themes: dict | None = None,
-) -> dict[str, int]:
-    """The whole post-build step over a built site. Theme and discipline
-    names come from the build when it gives them; read from the built pages
-    otherwise (another engine's output)."""
-    index = build_index(
-        site, glossary_source, themes or theme_names(site), disciplines or discipline_names(site), directory_urls
-    )
-    return write(site, index, inline)
+def synonym_groups(glossary) -> list[list[str]]:
+    """Every spelling of every glossary term: name, abbreviation, variants."""
+    return [list(dict.fromkeys(term.variants)) for term in glossary.terms]
 
 
-def on_post_build(config, disciplines: dict | None = None, themes: dict | None = None) -> dict[str, int]:
-    """Entry point for hooks/knowledge_base.py."""
+def index_of_build(site_index) -> Index:
+    definitions = site_index.definitions
+    # Millions of small tuples and no cycles among them: the collector would
+    # walk the whole build's heap again and again (3x the time at 10,000 articles).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return build_index(
+            pages_from_index(site_index),
+            definitions.glossary,
+            definitions.theme_titles,
+            definitions.discipline_names,
+        )
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def on_post_build(config, site_index) -> dict[str, int]:
+    """Entry point for hooks/knowledge_base.py: `site_index` is the build's
+    kb.collect.SiteIndex (every page's passage records)."""
     if "search" not in config.plugins and "material/search" not in config.plugins:
         return {}
-    site = Path(config.site_dir)
-    glossary = Path(config.docs_dir) / "glossary.md"
+    if site_index is None:
+        return {}
     offline = config.plugins.get("material/offline") or config.plugins.get("offline")
     inline = bool(offline and offline.config.enabled) or not config.use_directory_urls
-    return rewrite(
-        site,
-        glossary.read_text(encoding="utf-8") if glossary.is_file() else "",
-        inline,
-        disciplines,
-        bool(config.use_directory_urls),
-        themes,
-    )
+    start = time.perf_counter()
+    written = write(Path(config.site_dir), index_of_build(site_index), inline)
+    written["seconds"] = time.perf_counter() - start
+    if stats := os.environ.get("KB_SEARCH_STATS"):  # python -m kb benchmark: the index's own build time
+        Path(stats).write_text(json.dumps(written), encoding="utf-8")
+    return written

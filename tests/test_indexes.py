@@ -204,8 +204,9 @@ def test_abbreviations_and_their_expansions_are_one_synonym_group_in_the_search_
     authors' text itself carries nothing hidden."""
     import json
 
-    index = json.loads((site / "search" / "passages.json").read_text(encoding="utf-8"))
-    groups = [set(g) for g in index["synonyms"]]
+    stub = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    meta = json.loads((site / stub["config"]["kb_index_url"]).read_text(encoding="utf-8"))
+    groups = [set(g) for g in meta["synonyms"]]
     glossary = (DOCS / "glossary.md").read_text(encoding="utf-8")
     pairs = re.findall(r"^## (.+?) \(([A-Z][A-Za-z]*[A-Z])\)", glossary, flags=re.M)
     assert pairs

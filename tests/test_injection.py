@@ -272,10 +272,12 @@ def build_with(tmp_path_factory, chromium, payloads: list[str], fields: list[str
         if result.returncode == 0:
             search = json.loads((work / "site" / "search" / "search_index.json").read_text())
             build.index = search["docs"]
-            # The site's own search (kb/search.py) keeps its data in another
-            # file, named in the index's config: every string in it is text.
+            # The site's own search (kb/search.py) keeps its data in parts, in
+            # the folder of the file named in the index's config: every string
+            # in them is text (but the shards' single words, s/*.json).
             if own := search["config"].get("kb_index_url"):
-                build.plain_index = list(strings(json.loads((work / "site" / own).read_text())))
+                parts = [p for p in sorted((work / "site" / own).parent.rglob("*.json")) if p.parent.name != "s"]
+                build.plain_index = [s for part in parts for s in strings(json.loads(part.read_text()))]
             open_every_page(chromium, work / "site", build)
         _builds[key] = build
     return _builds[key]

@@ -133,3 +133,69 @@ def test_related_articles_share_themes(big):
     for article in plan[::97]:
         related = [r["url"].split("/")[1] for r in site.extras(article.slug)["related"]]
         assert related and all(themes[r] & themes[article.slug] for r in related if r in themes)
+
+
+# -- the real-prose corpus (kb/tools/prose.py), which every scale figure uses --
+
+PROSE_COUNT = 400
+
+
+@pytest.fixture(scope="module")
+def prose_plan():
+    from kb.tools import prose
+
+    return prose.plan(PROSE_COUNT)
+
+
+def test_prose_articles_never_repeat_a_paragraph(prose_plan):
+    paragraphs = [p for a in prose_plan for p in a.paragraphs]
+    assert len(paragraphs) > 10 * PROSE_COUNT / 2
+    repeated = [p[:60] for p, n in Counter(paragraphs).items() if n > 1]
+    assert repeated == []
+    for article in prose_plan:  # nor a sentence within one article
+        sentences = [s for p in article.paragraphs for s in re.split(r"(?<=[.!?])\s+", p) if len(s.split()) >= 8]
+        assert len(sentences) == len(set(sentences)), article.slug
+
+
+def test_prose_markdown_compresses_like_prose_not_like_recombined_seeds(prose_plan, tmp_path):
+    """Real prose gzips about 3:1; the seed recombiner about 45:1. The
+    generated Markdown, all files in one stream (as a .tar.gz would), stays
+    at or under 3.5:1. (At 10,000 articles: README, "Search".)"""
+    import gzip
+
+    from kb.tools import prose
+
+    titles = {a.slug: a.title for a in prose_plan}
+    data = "".join(prose.markdown(a, titles) for a in prose_plan).encode()
+    ratio = len(data) / len(gzip.compress(data, 9))
+    assert 2.0 < ratio <= 3.5, ratio
+    seeds = "".join(synthetic.markdown(a, {x.slug: "p-x" for x in synthetic.plan(200)}) for a in synthetic.plan(200))
+    assert len(seeds.encode()) / len(gzip.compress(seeds.encode(), 9)) > 10  # what the seed mode would hide
+
+
+def test_prose_articles_carry_themes_and_marks_as_real_articles_do(prose_plan):
+    counts = Counter(len(a.themes) for a in prose_plan)
+    assert set(counts) <= {1, 2, 3, 4} and len(counts) >= 3, counts
+    themes = Counter(t for a in prose_plan for t in a.themes)
+    assert set(themes) == set(synthetic.THEMES)
+    assert all(a.marks for a in prose_plan)  # the build requires a mark per article
+    marked = sum(len(a.marks) for a in prose_plan) / sum(len(a.paragraphs) for a in prose_plan)
+    assert 0.2 < marked < 0.5, marked
+    assert len({a.title for a in prose_plan}) == len({a.slug for a in prose_plan}) == PROSE_COUNT
+    assert sum(bool(a.author) for a in prose_plan) > PROSE_COUNT / 8
+    assert sum(bool(a.source) for a in prose_plan) > PROSE_COUNT / 4
+    assert sum(bool(a.headings) for a in prose_plan) > PROSE_COUNT / 5
+
+
+def test_prose_articles_pass_every_check_of_the_build(tmp_path):
+    """The strict build's own checks (front matter, marks, glossary, links),
+    through kb.pipeline, on the real sources plus 60 prose articles."""
+    from kb.tools import prose
+
+    articles = tmp_path / "articles"
+    prose.write(60, articles)
+    sources = pipeline.read_sources(ROOT / "docs")
+    sources.update({f"articles/{p.name}": p.read_text(encoding="utf-8") for p in articles.glob("*.md")})
+    problems, pages = pipeline.run(sources)
+    assert [str(p) for p in problems] == []
+    assert len([u for u in pages if u.startswith("articles/")]) == 60 + 6

@@ -88,3 +88,36 @@ def test_the_theme_print_view_has_every_article_of_the_theme_each_on_new_pages(p
     first_lines = [next((line.strip() for line in page.splitlines() if line.strip()), "") for page in starts]
     for title in expected[1:]:
         assert any(line.startswith(title[:30]) for line in first_lines), title
+
+
+_ALL_LINKS = "() => [...document.querySelectorAll('.md-search-result__list a.md-search-result__link')].map(a => a.href)"
+
+
+def _site_relative(href: str, root: str) -> str:
+    """A result link as a site path: file:///.../x.html and http://host/x/ alike."""
+    path = href.split("?")[0].split("#")[0][len(root) :]
+    fragment = href.split("#")[1] if "#" in href else ""
+    path = re.sub(r"(^|/)index\.html$", r"\1", path)
+    path = re.sub(r"\.html$", "/", path)
+    return f"{path}#{fragment}" if fragment else path
+
+
+def test_the_offline_edition_finds_what_the_site_finds(page, offline_site, base_url):
+    """The same queries, from file:// (the whole index inline) and from the
+    server (the index in parts): the same results in the same order."""
+    from kb.tools import search_eval
+
+    queries = [q.query for q in search_eval.load()][::7] + ["theme:journey customers", "discipline:connect"]
+    found = {}
+    for name, url, root in (
+        ("offline", (offline_site / "index.html").as_uri(), offline_site.as_uri() + "/"),
+        ("served", base_url, base_url),
+    ):
+        page.goto(url)
+        page.locator(".md-search__input").first.click()
+        found[name] = []
+        for q in queries:
+            page.evaluate(search_eval._RUN_QUERY, q)  # waits for this query's results
+            found[name].append([_site_relative(h, root) for h in page.evaluate(_ALL_LINKS)])
+    assert all(found["served"]), [q for q, r in zip(queries, found["served"], strict=True) if not r]
+    assert found["offline"] == found["served"]

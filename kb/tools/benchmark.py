@@ -1,7 +1,7 @@
 """Benchmark this site against a bare Material site of the same articles.
 
     python -m kb benchmark                       # the five articles
-    python -m kb benchmark --articles 995        # plus 995 synthetic ones (1000 in all)
+    python -m kb benchmark --articles 995        # plus 995 articles of real prose (1000 in all)
     python -m kb benchmark --lighthouse          # add Lighthouse, article page, phone, gzip and uncompressed (npm)
     python -m kb benchmark --preview             # add the time `mkdocs serve --dirty` takes to show an edit
     python -m kb benchmark --only-ours --articles 9995 --runs 1   # 10,000 articles, this site alone
@@ -36,6 +36,7 @@ import gzip
 import http.server
 import io
 import json
+import os
 import re
 import resource
 import shutil
@@ -62,7 +63,7 @@ from kb.devtools import (
     read_config,
     serve,
 )
-from kb.tools import lighthouse, search_eval, synthetic
+from kb.tools import lighthouse, search_bench, search_eval, synthetic
 
 ARTICLE = "articles/is-customer-experience-new/"
 ARTICLE_SOURCE = "docs/articles/is-customer-experience-new.md"
@@ -74,7 +75,7 @@ TEXT = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
 def make_projects(workdir: Path, articles: int, only_ours: bool = False) -> dict[str, Path]:
     ours = copy_project(workdir / "ours")
     if articles:
-        synthetic.write(articles, ours / "docs" / "articles")
+        synthetic.write(articles, ours / "docs" / "articles", prose=True)
     # As hosted: a git repository, so last-updated dates come from git.
     git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@127.0.0.1", "-c", "commit.gpgsign=false"]
     subprocess.run(["git", "init", "-q"], cwd=ours, check=True)
@@ -92,7 +93,7 @@ def make_projects(workdir: Path, articles: int, only_ours: bool = False) -> dict
             )
     (bare / "docs" / "index.md").write_text("# CX Knowledge Base\n", encoding="utf-8")
     if articles:
-        synthetic.write(articles, bare / "docs" / "articles", plain=True)
+        synthetic.write(articles, bare / "docs" / "articles", plain=True, prose=True)
     return {"ours": ours, "bare": bare}
 
 
@@ -485,6 +486,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip the search quality rows (tests/data/search_eval.yaml, about 3 min a site)",
     )
+    parser.add_argument(
+        "--no-search", action="store_true", help="skip the search rows (engine and Pagefind, budgets, quality)"
+    )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--compare", type=Path, nargs="+", help="print saved --json runs side by side and stop")
     args = parser.parse_args(argv)
@@ -499,6 +503,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         projects = make_projects(workdir, args.articles, args.only_ours)
+        os.environ["KB_SEARCH_STATS"] = str(workdir / "search-stats.json")  # kb/search.py: its own time
         results: dict[str, dict] = {name: {} for name in projects}
         ports = {name: free_port() for name in projects}
         timings: dict[str, list[tuple[float, float]]] = {name: [] for name in projects}
@@ -523,12 +528,29 @@ def main(argv: list[str] | None = None) -> int:
             r["article_html_kb"] = (site / ARTICLE / "index.html").stat().st_size / 1024
             index = site / "search" / "search_index.json"
             r["index_kb"] = index.stat().st_size / 1024
-            # This site: search_index.json is a stub; the passages load on the first query.
-            if (passages := site / "search" / "passages.json").exists():
-                r["index_kb"] += passages.stat().st_size / 1024
+            # This site: search_index.json is a stub; the parts load as queries need them.
+            if name == "ours":
+                r["index_kb"] = sum(f.stat().st_size for f in (site / "search").rglob("*") if f.is_file()) / 1024
+                stats = workdir / "search-stats.json"
+                if stats.exists():
+                    r["search_index_build_s"] = json.loads(stats.read_text(encoding="utf-8"))["seconds"]
 
         handler = GzipHandler if gzipped else None
         servers = {name: serve(workdir / f"site-{name}", ports[name], handler) for name in projects}
+        five_base = None
+        if not args.no_search:
+            site = workdir / "site-ours"
+            index = {"ours": search_bench.our_index(site), "pagefind": search_bench.run_pagefind(site)}
+            index["ours"]["index_build_s"] = results["ours"].get("search_index_build_s")
+            results["index"] = index
+            if args.articles and not args.no_search_eval:
+                # The five real articles alone: the reference the scale check compares with.
+                five = copy_project(workdir / "five")
+                five_port = free_port()
+                build(five, workdir / "site-five", f"http://127.0.0.1:{five_port}/")
+                search_bench.run_pagefind(workdir / "site-five")
+                servers["five"] = serve(workdir / "site-five", five_port, handler)
+                five_base = f"http://127.0.0.1:{five_port}/"
         try:
             with sync_playwright() as playwright:
                 # A fresh temporary profile: Playwright's launch makes one.
@@ -538,13 +560,19 @@ def main(argv: list[str] | None = None) -> int:
                     results[name].update(page_load(browser, base + ARTICLE, workdir / f"site-{name}", gzipped))
                     results[name]["search_ms"] = search_latency(browser, base + ARTICLE)
                 if not args.no_search_eval and not args.articles:
-                    # Quality is judged on the five real articles: synthetic ones
-                    # repeat their paragraphs, so they would answer the queries too.
+                    # Quality against bare Material on the five real articles.
                     queries = search_eval.load()
                     for name in projects:
                         base = f"http://127.0.0.1:{ports[name]}/"
                         outcomes = search_eval.evaluate(browser, base, queries)
                         results[name].update(search_eval.Report(name, outcomes).metrics())
+                if not args.no_search:
+                    # Search at this size: our engine and Pagefind over the same
+                    # built site, budgets and quality (kb/tools/search_bench.py).
+                    base = f"http://127.0.0.1:{ports['ours']}/"
+                    results["search"] = search_bench.compare(browser, base)
+                    if not args.no_search_eval:
+                        results["quality"] = search_bench.quality(browser, base, five_base)
                 browser.close()
             if args.lighthouse:
                 sites = {name: workdir / f"site-{name}" for name in projects}
@@ -557,7 +585,18 @@ def main(argv: list[str] | None = None) -> int:
             results["ours"].update(preview(projects["ours"], ARTICLE, ARTICLE_SOURCE, edits=3))
 
     print()
-    print(table(results, n, args.runs, gzipped))
+    print(table({k: v for k, v in results.items() if k in ("ours", "bare")}, n, args.runs, gzipped))
+    if "search" in results:
+        print()
+        print(search_bench.table(results["search"], results["index"], n))
+        print("\nSearch budgets:\n")
+        for label, ok in search_bench.budgets(results["search"]["ours"]):
+            print(f"- {'met' if ok else 'MISSED'}: {label}")
+    if "quality" in results:
+        print()
+        print(search_bench.quality_table(results["quality"], n))
+        for label, ok in search_bench.quality_budget(results["quality"]):
+            print(f"- {'met' if ok else 'MISSED'}: {label}")
     if args.json:
         args.json.write_text(
             json.dumps({"articles": n, "runs": args.runs, "gzip": gzipped, **results}, indent=1), encoding="utf-8"

