@@ -28,7 +28,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from . import assistants, engine
 from .devtools import ROOT
@@ -181,20 +181,21 @@ def search(site: Site, ranker: engine.Ranker, query: str, theme=None, discipline
     return results
 
 
-def text_fragment(url: str, text: str) -> str:
-    """The passage URL with a text directive for `text` (the site's quote
-    links: up to ten words whole, else its first and last five)."""
-    words = " ".join(text.split()).split(" ")
-    start, end = (" ".join(words), "") if len(words) <= 10 else (" ".join(words[:5]), " ".join(words[-5:]))
+def text_fragment(site: Site, ranker: engine.Ranker, record: dict, quote: str) -> str:
+    """The passage's URL with the text directive the page's quote links
+    write for `quote` (kb/assets/js/text/fragment.js, run by the engine):
+    up to ten words whole, else the first and last five, and the words
+    before it when the same words come earlier in the article."""
+    quote = " ".join(quote.split())
+    text = " ".join(record["text"].split())
+    before = text[: max(0, text.find(quote))].strip()
+    article = " ".join(
+        " ".join(r["text"].split()) for r in site.passages if r["article"]["url"] == record["article"]["url"]
+    )
+    return record["url"] + ":~:text=" + ranker.directive(quote, before, article.lower())
 
-    def encode(part: str) -> str:
-        # as the page's encodeURIComponent, and '-' too (it separates a directive's parts)
-        return quote(part, safe="!~*'()").replace("-", "%2D")
 
-    return url + ":~:text=" + encode(start) + ("," + encode(end) if end else "")
-
-
-def cite(site: Site, ref: str, style: str = "plain", quote_text: str | None = None) -> dict:
+def cite(site: Site, ranker: engine.Ranker, ref: str, style: str = "plain", quote_text: str | None = None) -> dict:
     record = site.find(ref)
     style = (style or "plain").lower()
     if style not in ANSWER_STYLES:
@@ -202,7 +203,7 @@ def cite(site: Site, ref: str, style: str = "plain", quote_text: str | None = No
     quoted = " ".join((quote_text or "").split())
     if quoted and quoted.casefold() not in record["text"].casefold():
         raise ValueError("the quote is not in that passage. Fix: quote its words exactly, or leave the quote out.")
-    link = text_fragment(record["url"], quoted or record["text"])
+    link = text_fragment(site, ranker, record, quoted or record["text"])
     article = record["article"]
     author = article["author"] or "Author not named in the source"
     title = article["title"]
@@ -263,7 +264,7 @@ def answer(site: Site, ranker: engine.Ranker, question: str, limit: int = 3) -> 
         "sentences": [
             {
                 "sentence": sentence,
-                "url": text_fragment(record["url"], sentence),
+                "url": text_fragment(site, ranker, record, sentence),
                 "passage": record["url"],
                 "article": record["article"]["title"],
                 "author": record["article"]["author"],
@@ -316,7 +317,7 @@ def make_server(site: Site, ranker: engine.Ranker):
     def cite_tool(id: str, style: str = "plain", quote: str | None = None) -> dict:  # noqa: A002
         """A citation of a passage (by id or URL) in a style: plain, markdown, apa, mla, chicago or
         bibtex, with a text-fragment URL that highlights the quoted words (or the passage)."""
-        return tool_call(cite, site, id, style, quote)
+        return tool_call(cite, site, ranker, id, style, quote)
 
     @server.tool()
     def list_articles(theme: str | None = None, discipline: str | None = None) -> list:
