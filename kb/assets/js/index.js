@@ -9,9 +9,10 @@
 //
 // This script carries what a page needs at once: landing on a fragment,
 // lost-anchor notices, the table of contents mark, copy-link, the skip
-// link, the article filters, whole-word search highlights. What waits for
-// the reader to point, focus, select or tap (previews, definitions, labels,
-// quote links) is extras.js, fetched on first use (_/later.js).
+// link, the article filters, whole-word search highlights and the search
+// dialog's filter chips. What waits for the reader to point, focus, select
+// or tap (previews, definitions, labels, quote links) is extras.js, fetched
+// on first use (_/later.js).
 "use strict";
 
 var material = require("./_/material");
@@ -25,6 +26,7 @@ var copyLink = require("./components/copy-link");
 var skipLink = require("./components/skip-link");
 var filters = require("./components/filters");
 var highlight = require("./components/highlight");
+var searchFilters = require("./components/search-filters");
 
 var EXTRAS = "kb-extras.js";
 
@@ -35,6 +37,7 @@ var ONCE = [
   function (deps) { return copyLink.mountCopyLink(deps.win.document, deps); },
   function (deps) { return skipLink.mountSkipLink(deps.win.document, deps); },
   function (deps) { return highlight.mountHighlight(deps.win.document); },
+  function (deps) { return searchFilters.mountSearchFilters(deps.win.document, deps); },
   function (deps) { return landing.mountLanding(deps.win, deps); }
 ];
 
