@@ -24,7 +24,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from . import anchors, cards, checks, collect, frontmatter, published, render, site_links
+from . import anchors, cards, checks, collect, frontmatter, published, render, sanitise, site_links
 from . import articles as articles_mod
 from . import disciplines as disciplines_mod
 from . import glossary as glossary_mod
@@ -128,7 +128,8 @@ class Build:
         """`pages`: src_uri -> (site URL, converted HTML, or None for a page a
         preview build did not convert). Collects the site index, runs the
         site-wide checks and returns the HTML of each converted page with its
-        placeholders rendered."""
+        placeholders rendered, sanitised: the last step of every page's
+        content, whatever the checks found (kb/sanitise.py)."""
         contents = {src: html for src, (_, html) in pages.items() if html is not None}
         self.rebuilt = set(contents)
         if len(contents) < len(pages):
@@ -146,7 +147,7 @@ class Build:
         checks.discipline_coverage(self.index, self.problems)
         checks.duplicate_titles(self.index, self.problems)
         return {
-            src: render.render_page(self.index, templates, self.problems, src, html)
+            src: sanitise.clean(render.render_page(self.index, templates, self.problems, src, html))
             for src, (_, html) in pages.items()
             if src in self.rebuilt
         }

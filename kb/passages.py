@@ -25,11 +25,13 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from markdown import Extension
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
+from . import sanitise
 from .glossary import GLOSSARY_SRC, Glossary
-from .problems import Problems, line_of
+from .problems import Problems, line_of, locate
 from .text import collapse, slugify, words
 from .urls import relative_src, resolve_link
 
@@ -46,13 +48,6 @@ _LEFTOVER_MARK = re.compile(r"^\{:?\s*[^}]*\bdisciplines\s*=\s*[^}]*\}$")
 # A mark attr_list did not understand stays in the text: "{ disciplines = x }".
 _UNPARSED_MARK = re.compile(r"\{:?[^{}]*\bdisciplines?\b[^{}]*\}\s*$", re.I)
 _MARK_ATTRS = ("disciplines", "discipline")
-# Link targets that run code or smuggle content: never published.
-_UNSAFE_SCHEMES = ("javascript", "data", "vbscript", "file")
-_UNSAFE_HTML = re.compile(
-    r"<\s*(?:script|iframe|object|embed)\b|\son[a-z]+\s*=|"
-    r"\b(?:href|src|action|formaction|xlink:href)\s*=\s*[\"']?\s*(?:javascript|vbscript|data)\s*:",
-    re.I,
-)
 _ID_WORDS = 5
 EDITORIAL_NOTE = "kb-editorial-note"
 
@@ -172,25 +167,29 @@ class PassageTreeprocessor(Treeprocessor):
         self._walk(root)
         self._external_links(root)
         self._leftover_marks(root)
-        self._raw_html()
         if self.editorial_links:
             note = etree.SubElement(root, "p", {"id": EDITORIAL_NOTE, "hidden": "hidden"})
             note.text = "Link added by the editors, not by the author."
 
     def _external_links(self, root: etree.Element) -> None:
-        """External links open nothing with access to this page (noopener);
-        links that would run script or carry their own content fail."""
+        """External links open nothing with access to this page (noopener).
+        A Markdown link or image whose address runs script or carries its own
+        content fails here, where MkDocs would otherwise read it as a page
+        path (and stop on an assertion); it is left pointing nowhere."""
         for element in root.iter():
-            target = element.get("href") or element.get("src") or ""
-            scheme = urlsplit("".join(target.split())).scheme.lower()  # "java\tscript:" too
-            if scheme in _UNSAFE_SCHEMES:
-                self._problem(
-                    f"a link or image points to a '{scheme}:' address, which is never published.",
-                    "link to a page (https://… or another .md file); put pictures in docs/ and link them by path.",
-                    needle=target[:20] or f"{scheme}:",
-                )
-                element.attrib.pop("href", None)
-                element.attrib.pop("src", None)
+            for name in ("href", "src"):
+                target = element.get(name)
+                if target is None:
+                    continue
+                # Markdown keeps entities in addresses as written ("java&#10;script:").
+                scheme = sanitise.scheme_of(html.unescape(target.replace(AMP_SUBSTITUTE, "&")))
+                if scheme and scheme not in sanitise.LINK_SCHEMES:
+                    self._problem(
+                        f"a link or image points to a '{scheme}:' address, which is never published.",
+                        "link to a page (https://… or another .md file); put pictures in docs/ and link them by path.",
+                        needle=(target, target.partition(":")[2], f"{scheme}:"),
+                    )
+                    element.set(name, "#")
         for anchor in root.iter("a"):
             href = anchor.get("href", "")
             if resolve_link(href, self.page.src_uri) is None and urlsplit(href).scheme in ("http", "https", ""):
@@ -219,18 +218,6 @@ class PassageTreeprocessor(Treeprocessor):
                         "pictures, tables, definitions and code cannot carry one."
                     )
                 self._problem(what, fix, needle=f'{name}="{value}"' if value else name)
-
-    def _raw_html(self) -> None:
-        """Raw HTML written in a page is published as written: it may not
-        run script (a <script>, an on...= handler, a javascript: target)."""
-        for block in self.md.htmlStash.rawHtmlBlocks:
-            for match in _UNSAFE_HTML.finditer(str(block)):
-                self._problem(
-                    f"raw HTML that could run script: '{match.group(0).strip()[:40]}'.",
-                    "write the content in Markdown; links go to pages (https://… or .md files), "
-                    "and pages carry no scripts or event handlers.",
-                    needle=match.group(0).strip()[:20],
-                )
 
     def _walk(self, parent: etree.Element) -> None:
         for child in list(parent):
@@ -501,8 +488,28 @@ class PassageTreeprocessor(Treeprocessor):
         )
         element.insert(position, mark)
 
-    def _problem(self, what: str, fix: str, needle: str) -> None:
-        self.context.problems.add(self.file, line_of(self.page.source, needle), what, fix)
+    def _problem(self, what: str, fix: str, needle: str | tuple[str, ...]) -> None:
+        needles = (needle,) if isinstance(needle, str) else needle
+        self.context.problems.add(self.file, locate(self.page.source, needles), what, fix)
+
+
+class SafetyPostprocessor(Postprocessor):
+    """The page's HTML as it will be published (raw HTML blocks and
+    md_in_html included): everything kb/sanitise.py would not publish fails,
+    with the line it was written on."""
+
+    def __init__(self, md, context: PassageContext):
+        super().__init__(md)
+        self.context = context
+
+    def run(self, text: str) -> str:
+        page = self.context.page
+        if page is None:
+            return text
+        for finding in sanitise.findings(text):
+            line = locate(page.source, finding.needles)
+            self.context.problems.add("docs/" + page.src_uri, line, finding.what, finding.fix)
+        return text
 
 
 class PassageExtension(Extension):
@@ -515,3 +522,5 @@ class PassageExtension(Extension):
         # own anchor extractor (also 5, registered later) sees passage ids,
         # so links to them are validated like links to headings.
         md.treeprocessors.register(PassageTreeprocessor(md, self.context), "kb_passages", 5)
+        # Last of all, once raw HTML is back in the page.
+        md.postprocessors.register(SafetyPostprocessor(md, self.context), "kb_safety", 1)

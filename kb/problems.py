@@ -48,3 +48,23 @@ def line_of(source: str, needle: str, start_line: int = 1) -> int | None:
         if needle in lines[number - 1]:
             return number
     return None
+
+
+def locate(source: str, needles) -> int | None:
+    """1-based line of the first of `needles` (most precise first) found in
+    the text of `source` after its front matter, ignoring case: where an
+    author wrote what the HTML parser read (entities, case and spacing may
+    differ, so several spellings are tried)."""
+    lines = source.splitlines()
+    start = 0
+    if lines and lines[0].strip() == "---":
+        start = next((i + 1 for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), 0)
+    folded = [line.casefold() for line in lines]
+    for needle in needles:
+        needle = (needle or "").strip().casefold()
+        if not needle:
+            continue
+        for number in range(start, len(lines)):
+            if needle in folded[number]:
+                return number + 1
+    return None
