@@ -10,7 +10,8 @@ MkDocs converts every page first and renders templates afterwards, with
     on_page_content   the page's record is complete
     on_env            site index collected, placeholders rendered, anchors checked
     on_page_context   the article header and footer data, for the templates
-    on_post_build     search index, stylesheets trimmed, anchors manifest, link check
+    on_post_build     search index, stylesheets trimmed, Content-Security-Policy,
+                      anchors manifest, link check
 
 Under `mkdocs serve --dirty` (the fast preview), MkDocs converts only the
 pages that changed; the build takes the others from the previous build.
@@ -30,12 +31,17 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from kb import anchors, build, navigation, render, sources, trimcss
+from kb import anchors, build, csp, navigation, render, sources, trimcss
 from kb import search as kb_search
 
 log = logging.getLogger("mkdocs.plugins.knowledge_base")
 kb = build.Build()
 logging.getLogger("mkdocs.commands.build").addFilter(build.DirtyBuildNotice())
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    # `mkdocs serve` injects live reload as inline script: no policy there (kb/csp.py).
+    csp.PREVIEW["serving"] = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -120,6 +126,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     kb_search.on_post_build(config, kb.definitions.discipline_names, kb.definitions.theme_titles)
     # Stylesheets cut to the rules the built pages and scripts can use (issue 16).
     trimcss.on_post_build(config)
+    # Every page gets a Content-Security-Policy, the theme's inline scripts by hash (issue 26).
+    csp.on_post_build(config)
     errors, summary = kb.finish(Path(config.site_dir), config.site_url or "")
     for error in errors:
         log.error(error)

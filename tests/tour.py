@@ -78,6 +78,9 @@ class Visit:
     url: str
     console_errors: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    # What the Content-Security-Policy blocked (the browser reports each
+    # violation on the console, also those of workers).
+    csp_violations: list[str] = field(default_factory=list)
     # {"default" | "slate": violations}; slate on one page of each kind.
     axe: dict[str, list[dict]] = field(default_factory=dict)
 
@@ -110,6 +113,9 @@ def take_tour(chromium, base_url: str, urls: list[str], lanes: int = 2, plant: s
         tab = context.new_page()
         tab.visit = None
         tab.on("console", lambda m, t=tab: m.type == "error" and t.visit.console_errors.append(m.text))
+        tab.on(
+            "console", lambda m, t=tab: "Content Security Policy" in m.text and t.visit.csp_violations.append(m.text)
+        )
         tab.on("pageerror", lambda e, t=tab: t.visit.console_errors.append(str(e)))
         tab.on("request", lambda r, t=tab: t.visit.requests.append(r.url))
         tabs.append(tab)

@@ -557,6 +557,12 @@
     }
   });
 
+  // The print view's button (overrides/partials/actions.html): a listener
+  // here, never an inline onclick, which the Content-Security-Policy blocks.
+  doc.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest(".kb-print-button")) window.print();
+  });
+
   // -- sentence links: a toolbar on text selection -----------------------------------------
 
   var bar = null, barRange = null;
