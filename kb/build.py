@@ -30,7 +30,7 @@ from . import disciplines as disciplines_mod
 from . import glossary as glossary_mod
 from . import themes as themes_mod
 from .passages import PageRecord, PassageContext, PassageExtension
-from .problems import Problems
+from .problems import Problems, locate
 from .text import slugify
 
 PRINT_DIR = "print/"
@@ -207,20 +207,45 @@ class Build:
         if self.index is not None and self.rebuilt != set(self.index.urls):
             only = {_html_path(self.index.urls[src]) for src in self.rebuilt}
         report = site_links.check(site_dir, site_url, only)
-        errors = [
-            f"site/{page}: the link '{url}' is broken: {why}. Fix: correct the link in the page's "
-            "Markdown source or template; a moved page needs a redirect (README, 'Links that never rot')."
-            for page, url, why in report.broken
-        ]
-        errors += [
-            f"site/{page}: the external link '{url}' has no rel=\"noopener\". Fix: add it in the template."
-            for page, url in report.without_noopener
-        ]
+        errors = []
+        for page, url, why in report.broken:
+            where, shown = self.source_of_link(page, url)
+            errors.append(
+                f"{where}: the link '{url}' {shown}is broken: {why}. Fix: correct the link in the Markdown "
+                "source (or the template that writes it); a moved page needs a redirect (README, 'Links that "
+                "never rot')."
+            )
+        for page, url in report.without_noopener:
+            where, shown = self.source_of_link(page, url)
+            errors.append(
+                f"{where}: the external link '{url}' {shown}has no rel=\"noopener\". Fix: add it in the template."
+            )
         (site_dir / EXTERNAL_LINKS_REPORT).write_text(
             json.dumps({"external_links": report.external}, indent=1, sort_keys=True) + "\n", encoding="utf-8"
         )
         published.robots(site_dir, site_url, PRINT_DIR)
         return errors, f"{len(report.external)} external link(s), listed in {EXTERNAL_LINKS_REPORT}"
+
+    def source_of_link(self, page: str, url: str) -> tuple[str, str]:
+        """Where a link of the published page `page` ("articles/x/index.html")
+        was written: ("docs/articles/x.md:12", "") for a page's own Markdown;
+        for a generated page (a print view), the article it was copied from,
+        and a note of the page it was found on; else the template."""
+        sources = {_html_path(u): src for src, u in self.index.urls.items()} if self.index else {}
+        src = sources.get(page)
+        path, _, fragment = url.partition("#")
+        needles = [n for n in (url, f"#{fragment}" if fragment else "", path.rstrip("/").rsplit("/", 1)[-1]) if n]
+        records = self.records
+        own = [src] if src in records and not src.startswith(PRINT_DIR) else []
+        copied = [] if own else [s for s, r in records.items() if articles_mod.is_article(s)]
+        for candidate in own + copied:
+            line = locate(records[candidate].source, needles)
+            if line is not None:
+                note = f"(published in site/{page}) " if candidate != src else ""
+                return f"docs/{candidate}:{line}", note
+        if src is not None and not src.startswith(PRINT_DIR):
+            return f"docs/{src}", "(written by a template or a generated block) "
+        return "overrides/ (a template)", f"(published in site/{page}) "
 
 
 def _html_path(url: str) -> str:

@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from . import cards
+from . import cards, sanitise
 from . import disciplines as disciplines_mod
 from . import related as related_mod
 from . import themes as themes_mod
@@ -366,7 +366,10 @@ def theme_print(ctx: BlockContext) -> str | None:
             )
             if x
         )
-        body = rebase_links(ctx.index.contents.get(article.src_uri, ""), ctx.index.urls[article.src_uri], ctx.page_url)
+        # Sanitised before its links are rebased: an address that only a
+        # parser reads as a script (java&#10;script:) is gone, not rebased into a path.
+        body = sanitise.clean(ctx.index.contents.get(article.src_uri, ""))
+        body = rebase_links(body, ctx.index.urls[article.src_uri], ctx.page_url)
         body, had_note = _EDITORIAL_NOTE.subn("", body)  # one per page, below
         editorial_links = editorial_links or bool(had_note)
         articles.append(
@@ -393,7 +396,7 @@ def offline_edition(ctx: BlockContext) -> str:
     return ctx.render("offline-edition", url=ctx.index.settings.get("offline_edition_url"))
 
 
-_EDITORIAL_NOTE = re.compile(rf'<p hidden="hidden" id="{EDITORIAL_NOTE}">[^<]*</p>')
+_EDITORIAL_NOTE = re.compile(rf'<p hidden="(?:hidden)?" id="{EDITORIAL_NOTE}">[^<]*</p>')
 
 
 def _index_url(ctx: BlockContext, query: str = "") -> str | None:

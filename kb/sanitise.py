@@ -228,13 +228,16 @@ def _attribute_findings(tag: str, name: str, value: str) -> list[Finding]:
     """`name` as the parser gives it: lower case, but for SVG's own
     mixed-case attributes (viewBox)."""
     shown = f'{name}="{_short(value, 24)}"' if value else name
+    # Where it was written: its value is the most telling (two style
+    # attributes on one page differ by it), then its name.
+    at = tuple(n for n in (value.strip() if len(value.strip()) > 2 else "", f"{name}=", name) if n)
     if name.lower().startswith("on"):
         return [
             Finding(
                 f"an event handler '{shown}' on a <{tag}>, which would run script in every reader's browser.",
                 "remove it: pages carry no script. An attribute list { … } gives ids, classes and "
                 "discipline marks only.",
-                (f"{name}=", name),
+                at,
             )
         ]
     if name == "style":
@@ -243,7 +246,7 @@ def _attribute_findings(tag: str, name: str, value: str) -> list[Finding]:
                 f"a style attribute '{shown}' on a <{tag}>: inline styles can load files from other "
                 "sites, and the site's Content-Security-Policy blocks them.",
                 "remove it; give the element a class ({ .my-class }) and style the class in docs/assets/kb.css.",
-                ("style=", "style"),
+                at,
             )
         ]
     if name in ("srcdoc", "formaction", "action"):
@@ -251,7 +254,7 @@ def _attribute_findings(tag: str, name: str, value: str) -> list[Finding]:
             Finding(
                 f"the attribute '{shown}' on a <{tag}>, which would load or send to another document.",
                 "remove it: pages carry no embedded documents or forms.",
-                (f"{name}=", name),
+                at,
             )
         ]
     found = []
@@ -292,7 +295,7 @@ def _attribute_findings(tag: str, name: str, value: str) -> list[Finding]:
                 f"the attribute '{shown}' on a <{tag}> is not in the site's list of published HTML.",
                 "remove it; an attribute list { … } gives ids, classes and discipline marks "
                 "(kb/sanitise.py lists what else is published).",
-                (f"{name}=", name),
+                at,
             )
         )
     return found
