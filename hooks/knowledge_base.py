@@ -106,12 +106,13 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         page.content = composed[page.file.src_uri]
         page.meta["glightbox"] = build.needs_lightbox(page.content)
     navigation.link_neighbours({p.file.src_uri: p for p in pages}, kb.index.articles)
+    kb.check_redirects(_redirect_maps(config), Path(config.config_file_path))
     if config.use_directory_urls and kb.settings["check_registry"]:
         # The registry records the hosted site's URLs; the offline edition
         # (.html URLs, opened from disk) is a different address space.
         kb.check_registry(Path(config.config_file_path).parent / anchors.REGISTRY_FILE, _redirect_maps(config))
     for problem in kb.problems:
-        log.error(str(problem))
+        (log.warning if problem.level == "warning" else log.error)(str(problem))
     return env
 
 

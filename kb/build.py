@@ -92,10 +92,21 @@ class Build:
         file = "docs/" + src_uri
         is_article = articles_mod.is_article(src_uri)
         parsed = frontmatter.read(source, file, self.problems)
+        article = None
         if is_article and parsed.ok:
             article = articles_mod.validate(src_uri, parsed.meta, source, self.definitions.theme_ids, self.problems)
             if article:
                 self.articles[src_uri] = article
+        # What MkDocs read of the same block, as the feed and the templates
+        # will read it: bounded, and an invalid article's themes cut to the
+        # known ones (all of it is reported; nothing downstream may crash first).
+        frontmatter.bound(meta)
+        if is_article and article is None:
+            known = set(self.definitions.theme_ids)
+            themes = meta.get("themes")
+            meta["themes"] = (
+                [t for t in themes if isinstance(t, str) and t in known] if isinstance(themes, list) else []
+            )
         raw_title = parsed.meta.get("title") if isinstance(parsed.meta.get("title"), str) else None
         self.titles[src_uri] = raw_title or title or src_uri
         record = PageRecord(src_uri=src_uri, source=source, is_article=is_article)
@@ -185,11 +196,16 @@ class Build:
                     self.articles[src] = before.articles[src]
         for problem in before.problems:  # still there until their page is fixed
             if problem.file.removeprefix("docs/") in unconverted:
-                self.problems.add(problem.file, problem.line, problem.what, problem.fix)
+                self.problems.add(problem.file, problem.line, problem.what, problem.fix, problem.level)
 
     def extras(self, src_uri: str) -> dict | None:
         """Header, related articles and backlinks of an article page."""
         return render.article_extras(self.index, src_uri) if self.index else None
+
+    def check_redirects(self, redirect_maps: dict[str, str], config_file: Path) -> None:
+        """mkdocs.yml's redirects: none over a live page, none to a missing one."""
+        text = config_file.read_text(encoding="utf-8") if config_file.exists() else ""
+        checks.redirects(self.index, redirect_maps, self.problems, text)
 
     def check_registry(self, registry_file: Path, redirect_maps: dict[str, str]) -> None:
         """Every anchor ever published is still served (or redirected)."""

@@ -8,7 +8,7 @@ from . import anchors as anchors_mod
 from . import glossary as glossary_mod
 from .collect import SiteIndex
 from .passages import PageRecord
-from .problems import Problems
+from .problems import Problems, line_of
 from .urls import url_of_src
 
 
@@ -58,6 +58,33 @@ def registry(
     src_of_url = {url: src for src, url in index.urls.items()}
     redirects = anchors_mod.redirect_urls(redirect_maps, url_of_src)
     anchors_mod.check(registry, published_anchors(index), redirects, src_of_url, problems)
+
+
+def redirects(index: SiteIndex, redirect_maps: dict[str, str], problems: Problems, config_text: str = "") -> None:
+    """mkdocs.yml's redirects (plugins > redirects > redirect_maps): each
+    old path is a page that no longer exists (a redirect written over a live
+    page would replace it), and each target is a page of the site or a web
+    address."""
+    sources = set(index.urls)
+    for old, new in (redirect_maps or {}).items():
+        line = line_of(config_text, f"{old}:") if config_text else None
+        if old in sources:
+            problems.add(
+                "mkdocs.yml",
+                line,
+                f"the redirect from '{old}' would be written over a live page: docs/{old} exists.",
+                f"remove the redirect (the page is there), or move docs/{old} first; redirects are for "
+                "pages that moved or were deleted.",
+            )
+        target = str(new).partition("#")[0]
+        if "://" not in str(new) and target.endswith(".md") and target not in sources:
+            problems.add(
+                "mkdocs.yml",
+                line,
+                f"the redirect from '{old}' points at '{new}', which is not a page of the site.",
+                f"point it at an existing page under docs/ (a path like 'articles/x.md'), e.g. the page "
+                f"that replaced '{old}'.",
+            )
 
 
 def duplicate_titles(index: SiteIndex, problems: Problems) -> None:

@@ -22,16 +22,16 @@ import re
 import xml.etree.ElementTree as etree
 import zlib
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from markdown import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
-from . import sanitise
+from . import bounds, sanitise
 from .glossary import GLOSSARY_SRC, Glossary
-from .problems import Problems, line_of, locate
+from .problems import Problems, line_of, locate, locate_all
 from .text import collapse, slugify, words
 from .urls import relative_src, resolve_link
 
@@ -159,17 +159,43 @@ class PassageTreeprocessor(Treeprocessor):
             return
         self.page = page
         self.used_ids = {el.get("id") for el in root.iter() if el.get("id")}
+        self.next_number: dict[str, int] = {}
         self.section: tuple[str | None, str | None] = (None, None)
         self.marked_in_section: set[str] = set()
         self.file = "docs/" + page.src_uri
         page.word_count = len(words(self._text(root)))
         self.editorial_links = False
+        self._decode_fragments(root)
         self._walk(root)
+        self._heading_fingerprints()
         self._external_links(root)
         self._leftover_marks(root)
         if self.editorial_links:
             note = etree.SubElement(root, "p", {"id": EDITORIAL_NOTE, "hidden": "hidden"})
             note.text = "Link added by the editors, not by the author."
+
+    def _heading_fingerprints(self) -> None:
+        """A heading's anchor is pinned to its section like a passage's to
+        its text: the fingerprint of its title and the passages under it. A
+        renamed heading keeps its section (and its old id, README); an id
+        moved onto another section, or a new heading that takes a published
+        id, does not."""
+        texts: dict[str | None, list[str]] = {}
+        for passage in self.page.passages:
+            texts.setdefault(passage.section, []).append(passage.text)
+        for heading_id, title in self.page.headings:
+            if texts.get(heading_id):  # a title alone is too short to tell a rename from a takeover
+                self.page.fingerprints.setdefault(heading_id, fingerprint(" ".join([title, *texts[heading_id]])))
+
+    def _decode_fragments(self, root: etree.Element) -> None:
+        """A link to a passage in another script, copied from an address
+        bar, arrives percent-encoded ("#p-%E0%A4%B9…"): written here as the
+        id itself, which browsers follow alike and MkDocs can check."""
+        for anchor in root.iter("a"):
+            href = anchor.get("href", "")
+            path, hash_, fragment = href.partition("#")
+            if hash_ and "%" in fragment and not urlsplit(href).scheme:
+                anchor.set("href", f"{path}#{unquote(fragment)}")
 
     def _external_links(self, root: etree.Element) -> None:
         """External links open nothing with access to this page (noopener).
@@ -309,10 +335,18 @@ class PassageTreeprocessor(Treeprocessor):
         kept = []
         for position, alias in enumerate(raw.replace(",", " ").split()):
             if alias in self.used_ids:
+                lines = _lines_of_id(self.page.source, alias)
+                here = locate(self.page.source, (f'aliases="{raw}"', alias))
+                others = [str(n) for n in lines if n != here]
+                where = (
+                    f"on line {', '.join(others)}"
+                    if others
+                    else "as the id of a passage or heading, made from its words"
+                )
                 self._problem(
-                    f"the alias '{alias}' is already an id on this page.",
+                    f"the alias '{alias}' is already an id on this page ({where}).",
                     "each id or alias may appear once per page; remove one of them.",
-                    needle=alias,
+                    needle=(f'aliases="{raw}"', alias),
                 )
                 continue
             self.used_ids.add(alias)
@@ -328,9 +362,12 @@ class PassageTreeprocessor(Treeprocessor):
         if element.get("id"):
             return element.get("id")
         base = passage_id(text)
-        candidate, n = base, 2
+        # The next free number for each opening: 20,000 paragraphs that open
+        # alike take linear time, not a scan past every earlier one.
+        candidate, n = base, self.next_number.get(base, 2)
         while candidate in self.used_ids:
             candidate, n = f"{base}-{n}", n + 1
+        self.next_number[base] = n
         self.used_ids.add(candidate)
         element.set("id", candidate)
         return candidate
@@ -506,10 +543,29 @@ class SafetyPostprocessor(Postprocessor):
         page = self.context.page
         if page is None:
             return text
+        file = "docs/" + page.src_uri
         for finding in sanitise.findings(text):
             line = locate(page.source, finding.needles)
-            self.context.problems.add("docs/" + page.src_uri, line, finding.what, finding.fix)
+            self.context.problems.add(file, line, finding.what, finding.fix)
+        for duplicate in sanitise.duplicate_ids(text):
+            lines = _lines_of_id(page.source, duplicate)
+            places = f" (lines {', '.join(map(str, lines[:-1]))} and {lines[-1]})" if len(lines) > 1 else ""
+            self.context.problems.add(
+                file,
+                lines[-1] if lines else None,
+                f"the id '{duplicate}' is given to two elements of this page{places}: a link to it would "
+                "land on the first one only, and a published anchor could be taken over.",
+                "give each heading, passage and raw HTML element its own id.",
+            )
         return text
+
+
+def _lines_of_id(source: str, element_id: str) -> list[int]:
+    """Where an id is written: { #id }, id="id", or a heading whose words make it."""
+    for needle in (f"#{element_id}", f'id="{element_id}"', f"id='{element_id}'", element_id):
+        if lines := locate_all(source, needle):
+            return lines
+    return []
 
 
 class PassageExtension(Extension):
@@ -517,10 +573,18 @@ class PassageExtension(Extension):
         self.context = context
         super().__init__(**kwargs)
 
+    def _report(self, needle: str, what: str, fix: str) -> None:
+        page = self.context.page
+        if page is not None:
+            self.context.problems.add("docs/" + page.src_uri, locate(page.source, (needle,)), what, fix)
+
     def extendMarkdown(self, md) -> None:
         # Priority 5, registered after `toc`: heading ids exist, and MkDocs'
         # own anchor extractor (also 5, registered later) sees passage ids,
         # so links to them are validated like links to headings.
+        # First of all, before Markdown reads any block: nesting it would
+        # recurse into without end is flattened and reported (kb/bounds.py).
+        md.preprocessors.register(bounds.DepthGuard(md, self._report), "kb_depth", 40)
         md.treeprocessors.register(PassageTreeprocessor(md, self.context), "kb_passages", 5)
         # Last of all, once raw HTML is back in the page.
         md.postprocessors.register(SafetyPostprocessor(md, self.context), "kb_safety", 1)

@@ -16,6 +16,7 @@ class Problem:
     line: int | None
     what: str
     fix: str
+    level: str = "error"  # or "warning": logged as one (strict builds still stop on it)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -26,8 +27,8 @@ class Problem:
 class Problems:
     items: list[Problem] = field(default_factory=list)
 
-    def add(self, file: str, line: int | None, what: str, fix: str) -> None:
-        problem = Problem(file, line, what, fix)
+    def add(self, file: str, line: int | None, what: str, fix: str, level: str = "error") -> None:
+        problem = Problem(file, line, what, fix, level)
         if problem not in self.items:  # a page rendered twice reports once
             self.items.append(problem)
 
@@ -36,6 +37,11 @@ class Problems:
 
     def __len__(self) -> int:
         return len(self.items)
+
+    @property
+    def errors(self) -> int:
+        """How many problems are errors (warnings left out)."""
+        return sum(1 for p in self.items if p.level == "error")
 
     def clear(self) -> None:
         self.items.clear()
@@ -50,15 +56,29 @@ def line_of(source: str, needle: str, start_line: int = 1) -> int | None:
     return None
 
 
+def _body_start(lines: list[str]) -> int:
+    if lines and lines[0].strip() == "---":
+        return next((i + 1 for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), 0)
+    return 0
+
+
+def locate_all(source: str, needle: str) -> list[int]:
+    """Every 1-based line of the text of `source` (after its front matter)
+    that holds `needle`, ignoring case."""
+    lines = source.splitlines()
+    needle = needle.strip().casefold()
+    if not needle:
+        return []
+    return [n + 1 for n in range(_body_start(lines), len(lines)) if needle in lines[n].casefold()]
+
+
 def locate(source: str, needles) -> int | None:
     """1-based line of the first of `needles` (most precise first) found in
     the text of `source` after its front matter, ignoring case: where an
     author wrote what the HTML parser read (entities, case and spacing may
     differ, so several spellings are tried)."""
     lines = source.splitlines()
-    start = 0
-    if lines and lines[0].strip() == "---":
-        start = next((i + 1 for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), 0)
+    start = _body_start(lines)
     folded = [line.casefold() for line in lines]
     for needle in needles:
         needle = (needle or "").strip().casefold()

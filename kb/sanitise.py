@@ -301,6 +301,21 @@ def _attribute_findings(tag: str, name: str, value: str) -> list[Finding]:
     return found
 
 
+def duplicate_ids(html: str) -> list[str]:
+    """Ids given to more than one element of `html`, in order."""
+    if "id=" not in html:
+        return []
+    seen: set[str] = set()
+    twice: list[str] = []
+    for node in LexborHTMLParser(html).root.traverse(include_text=False):
+        value = node.attributes.get("id") if not node.tag.startswith("-") else None
+        if value:
+            if value in seen and value not in twice:
+                twice.append(value)
+            seen.add(value)
+    return twice
+
+
 # -- the sanitiser ---------------------------------------------------------------
 
 

@@ -164,14 +164,14 @@ CASES = [
         "date-impossible-bare",
         ARTICLE_4,
         sub("published: 2017-02-20", "published: 2017-02-30"),
-        ["{file}:{line}: the front matter is not valid: day is out of range for month.", "a date that exists"],
+        ["{file}:{line}: 'published' is not a real date (day is out of range for month).", "a date that exists"],
         line_of="published:",
     ),
     Case(
         "date-month-13",
         ARTICLE_4,
         sub("published: 2017-02-20", "published: 2017-13-01"),
-        ["{file}:{line}: the front matter is not valid", "a date that exists"],
+        ["{file}:{line}: 'published' is not a real date", "a date that exists"],
         line_of="published:",
     ),
     Case(
