@@ -64,6 +64,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    own = [f for f in files if f.src_dir and f.abs_src_path and Path(f.src_dir) == Path(config.docs_dir)]
+    # A link from docs/ to a file outside it is reported and not published.
+    away = sources.outside([(f.src_uri, f.abs_src_path) for f in own], config.docs_dir, kb.problems)
+    for file in own:
+        if file.src_uri in away:
+            files.remove(file)
+    sources.check_names([f.src_uri for f in files], kb.problems)
     readable = sources.read_all(files.documentation_pages(), kb.problems)
     for file in files.documentation_pages():
         if file.src_uri not in readable:

@@ -31,7 +31,7 @@ from . import glossary as glossary_mod
 from . import themes as themes_mod
 from .passages import PageRecord, PassageContext, PassageExtension
 from .problems import Problems, locate
-from .text import slugify
+from .text import invisible, slugify
 
 PRINT_DIR = "print/"
 EXTERNAL_LINKS_REPORT = "external-links.json"
@@ -55,6 +55,7 @@ class Build:
     # everything else from it.
     previous: Build | None = None
     rebuilt: set[str] = field(default_factory=set)  # src_uris converted in this build
+    generated: set[str] = field(default_factory=set)  # src_uris of the pages the build writes (print views)
 
     def __post_init__(self) -> None:
         self.context = PassageContext(problems=self.problems)
@@ -75,6 +76,7 @@ class Build:
     def generated_pages(self) -> dict[str, str]:
         """src_uri -> Markdown of the "print this theme" page of each theme."""
         pages = {}
+        self.generated = {f"{PRINT_DIR}{theme.id}.md" for theme in self.definitions.themes}
         for theme in self.definitions.themes:
             title = json.dumps(f"{theme.title}: every article, for printing")
             description = json.dumps(f"All the articles on {theme.title.lower()}, on one page, ready to print.")
@@ -92,6 +94,15 @@ class Build:
         file = "docs/" + src_uri
         is_article = articles_mod.is_article(src_uri)
         parsed = frontmatter.read(source, file, self.problems)
+        for key in ("title", "description", "author", "author_role", "source"):
+            value = parsed.meta.get(key)
+            if isinstance(value, str) and (hidden := invisible(value)):
+                self.problems.add(
+                    file,
+                    frontmatter.line_of_key(source, key),
+                    f"'{key}' holds an invisible character ({hidden}): it would read differently from what it is.",
+                    "retype the text without it (it often comes with text copied from another page).",
+                )
         article = None
         if is_article and parsed.ok:
             article = articles_mod.validate(src_uri, parsed.meta, source, self.definitions.theme_ids, self.problems)
@@ -109,6 +120,8 @@ class Build:
             )
         raw_title = parsed.meta.get("title") if isinstance(parsed.meta.get("title"), str) else None
         self.titles[src_uri] = raw_title or title or src_uri
+        if src_uri not in self.generated:
+            render.check_placeholders(src_uri, source, is_article, self.problems)
         record = PageRecord(src_uri=src_uri, source=source, is_article=is_article)
         self.records[src_uri] = record
         self.context.page = record

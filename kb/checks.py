@@ -9,6 +9,7 @@ from . import glossary as glossary_mod
 from .collect import SiteIndex
 from .passages import PageRecord
 from .problems import Problems, line_of
+from .text import same_key
 from .urls import url_of_src
 
 
@@ -18,12 +19,34 @@ def glossary_usage(index: SiteIndex, problems: Problems) -> None:
     used = {t for record in _article_records(index.records) for p in record.passages for t in p.terms}
     for term in index.glossary.terms:
         if term.id not in used:
+            heading = _in_a_heading(index, term)
+            if heading:
+                problems.add(
+                    "docs/" + glossary_mod.GLOSSARY_SRC,
+                    term.line,
+                    f"the term '{term.label}' occurs in no article's text, only in a heading ({heading}): "
+                    "headings are not marked, so no article would link to it.",
+                    "use the term in the text of that section, or remove the entry.",
+                )
+                continue
             problems.add(
                 "docs/" + glossary_mod.GLOSSARY_SRC,
                 term.line,
                 f"the term '{term.label}' occurs in no article.",
                 "remove the entry, or add the spelling the articles use to its '*Also:*' line.",
             )
+
+
+def _in_a_heading(index: SiteIndex, term) -> str | None:
+    """'docs/articles/x.md:12' where an article's heading uses the term."""
+    matcher = index.glossary.matcher
+    for record in _article_records(index.records):
+        for _, title in record.headings:
+            for match in matcher.finditer(title) if matcher else ():
+                if index.glossary.term_of(match).id == term.id:
+                    line = line_of(record.source, title[:40])
+                    return f"docs/{record.src_uri}" + (f":{line}" if line else "")
+    return None
 
 
 def discipline_coverage(index: SiteIndex, problems: Problems) -> None:
@@ -91,12 +114,13 @@ def duplicate_titles(index: SiteIndex, problems: Problems) -> None:
     """Two articles with one title would be indistinguishable in every listing."""
     seen: dict[str, str] = {}
     for key, article in sorted(index.articles.items()):
-        folded = " ".join(article.title.casefold().split())
+        folded = same_key(article.title)  # case, NFC/NFD and invisible characters aside
         if folded in seen:
             problems.add(
                 "docs/" + key,
                 index.records[key].line_of("title:") if key in index.records else None,
-                f"the title '{article.title}' is already the title of docs/{seen[folded]}.",
+                f"the title '{article.title}' is already the title of docs/{seen[folded]} "
+                "(or differs from it only by case, accents written another way or invisible characters).",
                 "give each article its own title (an editorial title can say what sets it apart; "
                 "mark it with 'title_editorial: true').",
             )

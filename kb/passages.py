@@ -32,7 +32,7 @@ from markdown.util import AMP_SUBSTITUTE
 from . import bounds, sanitise
 from .glossary import GLOSSARY_SRC, Glossary
 from .problems import Problems, line_of, locate, locate_all
-from .text import collapse, slugify, words
+from .text import collapse, invisible, slugify, words
 from .urls import relative_src, resolve_link
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -256,6 +256,14 @@ class PassageTreeprocessor(Treeprocessor):
 
     def _heading(self, heading: etree.Element) -> None:
         title = self._text(heading)
+        for what, value in (("heading", title), ("id", heading.get("id") or "")):
+            if hidden := invisible(value):
+                self._problem(
+                    f"the {what} '{title}' holds an invisible character ({hidden}): it would read "
+                    "(or link) differently from what it is.",
+                    "retype the heading without it (it often comes with text copied from another page).",
+                    needle=(title[:30], value),
+                )
         if "disciplines" in heading.attrib:
             heading.attrib.pop("disciplines")
             self._problem(
@@ -378,10 +386,21 @@ class PassageTreeprocessor(Treeprocessor):
         raw = element.attrib.pop("disciplines")
         known = self.context.disciplines
         if raw is None:  # attr_list read '{ disciplines = "x" }' as a bare name
-            self._problem(
+            # Its own line: the first mark with spaces at or after the passage.
+            start = locate(self.page.source, (text[:40], " ".join(text.split()[:4]))) or 1
+            line = next(
+                (
+                    n
+                    for n, source_line in enumerate(self.page.source.splitlines()[start - 1 :], start)
+                    if re.search(r"\bdisciplines\s+=|\bdisciplines=\s", source_line)
+                ),
+                None,
+            )
+            self.context.problems.add(
+                self.file,
+                line,
                 "the discipline mark was not understood (spaces around '=').",
                 "write it exactly as { disciplines=\"strategy\" }: no spaces around '=', quoted.",
-                needle="disciplines",
             )
             return []
         names = raw.replace(",", " ").split()

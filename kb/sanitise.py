@@ -32,6 +32,8 @@ from dataclasses import dataclass
 import nh3
 from selectolax.lexbor import LexborHTMLParser
 
+from .text import invisible
+
 # -- the allowlist -------------------------------------------------------------
 
 # What Markdown, its extensions (tables, footnotes, admonitions, definition
@@ -281,6 +283,14 @@ def _attribute_findings(tag: str, name: str, value: str) -> list[Finding]:
                         needles,
                     )
                 )
+    if name == "id" and (hidden := invisible(value)):
+        found.append(
+            Finding(
+                f"the id '{_short(value)}' holds an invisible character ({hidden}).",
+                "write ids with visible letters, digits and hyphens only.",
+                at,
+            )
+        )
     if name == "id" and RESERVED_ID.match(value):
         found.append(
             Finding(

@@ -58,3 +58,31 @@ def excerpt(text: str, max_words: int = 30) -> str:
 
 def collapse(text: str) -> str:
     return " ".join(text.split())
+
+
+# Characters that change how text reads without showing: bidirectional
+# overrides, embeddings and isolates (U+202A-202E, U+2066-2069), control
+# characters, zero-width spaces and joiners that are not part of a script's
+# spelling (U+200B, U+2060-2064, U+FEFF). ZWJ and ZWNJ (U+200C, U+200D)
+# belong to the spelling of several scripts and stay.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
+)
+
+
+def invisible(text: str) -> str | None:
+    """The first character of `text` that changes how it reads without
+    showing, named ("U+202E RIGHT-TO-LEFT OVERRIDE"), or None."""
+    match = _INVISIBLE.search(text)
+    if not match:
+        return None
+    char = match.group(0)
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'CONTROL CHARACTER')}"
+
+
+def same_key(text: str) -> str:
+    """What two names are the same under: Unicode normalisation (NFC and
+    NFD alike), case (as a case-insensitive file system compares), and
+    zero-width or formatting characters a reader cannot see."""
+    return " ".join(unicodedata.normalize("NFKC", _IGNORABLE.sub("", text)).casefold().split())

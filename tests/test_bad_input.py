@@ -521,19 +521,22 @@ CASES = [
         "unknown-placeholder",
         HOME,
         sub("<!-- kb:recent-articles -->", "<!-- kb:article-lists -->"),
-        ["docs/index.md: unknown placeholder '<!-- kb:article-lists -->'.", "<!-- kb:article-list -->"],
+        ["docs/index.md:{line}: unknown placeholder '<!-- kb:article-lists -->'.", "<!-- kb:article-list -->"],
+        line_of="<!-- kb:article-lists -->",
     ),
     Case(
         "theme-articles-unknown-theme",
         HOME,
         sub("<!-- kb:recent-articles -->", "<!-- kb:theme-articles nope -->"),
-        ["docs/index.md: '<!-- kb:theme-articles nope -->' names no known theme."],
+        ["docs/index.md:{line}: '<!-- kb:theme-articles nope -->' names no known theme."],
+        line_of="<!-- kb:theme-articles nope -->",
     ),
     Case(
         "theme-articles-outside-theme-page",
         HOME,
         sub("<!-- kb:recent-articles -->", "<!-- kb:theme-articles -->"),
-        ["docs/index.md: '<!-- kb:theme-articles  -->' names no known theme.", "use it on a theme page"],
+        ["docs/index.md:{line}: '<!-- kb:theme-articles  -->' names no known theme.", "use it on a theme page"],
+        line_of="<!-- kb:theme-articles -->",
     ),
 ]
 
