@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from .passages import same_passage
-from .problems import Problems, line_of
+from .problems import Problems
 
 REGISTRY_FILE = "anchors.json"
 
@@ -61,9 +61,10 @@ def load(path: Path, problems: Problems | None = None) -> Registry | None:
         data = json.loads(text, object_pairs_hook=pairs)
         if duplicates:
             key = duplicates[0]
+            lines = [n for n, t in enumerate(text.splitlines(), 1) if json.dumps(key) + ":" in t]
             problems.add(
                 name,
-                line_of(text, json.dumps(key) + ":"),
+                lines[1] if len(lines) > 1 else None,
                 f"the key {json.dumps(key)} is written twice; the second would silently replace the first "
                 "and its anchors would no longer be checked.",
                 "merge the two entries into one (the registry only grows), or restore the file with "

@@ -44,7 +44,7 @@ def _in_a_heading(index: SiteIndex, term) -> str | None:
         for _, title in record.headings:
             for match in matcher.finditer(title) if matcher else ():
                 if index.glossary.term_of(match).id == term.id:
-                    line = line_of(record.source, title[:40])
+                    line = line_of(record.source, title.removesuffix("¶").strip()[:40])
                     return f"docs/{record.src_uri}" + (f":{line}" if line else "")
     return None
 

@@ -113,10 +113,28 @@ def fingerprint(text: str) -> str:
     return ".".join(f"{h >> 8:06x}" for h in sorted(zlib.crc32(g.encode()) for g in grams)[:8])
 
 
+SECTION = "s:"  # the prefix of a heading's fingerprint
+SECTION_PASSAGES = 7
+
+
+def section_fingerprint(title: str, texts: list[str]) -> str:
+    """A heading's fingerprint: one hash for its title and one for each of
+    the first passages of its section (each the smallest of its own sketch,
+    so a small edit of one passage rarely moves it)."""
+    hashes = {fingerprint(text).split(".")[0] for text in [title, *texts[:SECTION_PASSAGES]] if words(text)}
+    return SECTION + ".".join(sorted(hashes))
+
+
 def same_passage(recorded: str, current: str) -> bool:
-    """Whether two fingerprints are of (versions of) the same passage."""
+    """Whether two fingerprints are of (versions of) the same passage, or,
+    for headings, the same section: one that still has its title or any of
+    its first passages (renamed, or with paragraphs added or rewritten),
+    where an id moved onto another section shares neither."""
     if not recorded or not current:
-        return True  # nothing recorded (a heading, an old registry entry): nothing to compare
+        return True  # nothing recorded (an old registry entry): nothing to compare
+    if recorded.startswith(SECTION) or current.startswith(SECTION):
+        a, b = set(recorded.removeprefix(SECTION).split(".")), set(current.removeprefix(SECTION).split("."))
+        return recorded.startswith(SECTION) == current.startswith(SECTION) and bool(a & b)
     a, b = set(recorded.split(".")), set(current.split("."))
     common = len(a & b)
     return common >= 3 or 2 * common >= min(len(a), len(b))
@@ -176,8 +194,8 @@ class PassageTreeprocessor(Treeprocessor):
 
     def _heading_fingerprints(self) -> None:
         """A heading's anchor is pinned to its section like a passage's to
-        its text: the fingerprint of its title and the passages under it. A
-        renamed heading keeps its section (and its old id, README); an id
+        its text (`section_fingerprint`): a renamed heading that keeps its id
+        (README), or a section with paragraphs added, still matches; an id
         moved onto another section, or a new heading that takes a published
         id, does not."""
         texts: dict[str | None, list[str]] = {}
@@ -185,7 +203,8 @@ class PassageTreeprocessor(Treeprocessor):
             texts.setdefault(passage.section, []).append(passage.text)
         for heading_id, title in self.page.headings:
             if texts.get(heading_id):  # a title alone is too short to tell a rename from a takeover
-                self.page.fingerprints.setdefault(heading_id, fingerprint(" ".join([title, *texts[heading_id]])))
+                title = title.removesuffix("¶").strip()
+                self.page.fingerprints.setdefault(heading_id, section_fingerprint(title, texts[heading_id]))
 
     def _decode_fragments(self, root: etree.Element) -> None:
         """A link to a passage in another script, copied from an address
@@ -256,13 +275,14 @@ class PassageTreeprocessor(Treeprocessor):
 
     def _heading(self, heading: etree.Element) -> None:
         title = self._text(heading)
-        for what, value in (("heading", title), ("id", heading.get("id") or "")):
+        shown = title.removesuffix("¶").rstrip()  # without the permalink's mark
+        for what, value in (("heading", shown), ("id", heading.get("id") or "")):
             if hidden := invisible(value):
                 self._problem(
-                    f"the {what} '{title}' holds an invisible character ({hidden}): it would read "
-                    "(or link) differently from what it is.",
+                    f"the {what} '{shown if what == 'heading' else value}' holds an invisible character "
+                    f"({hidden}): it would read (or link) differently from what it is.",
                     "retype the heading without it (it often comes with text copied from another page).",
-                    needle=(title[:30], value),
+                    needle=(shown[:30], value),
                 )
         if "disciplines" in heading.attrib:
             heading.attrib.pop("disciplines")

@@ -516,6 +516,187 @@ CASES = [
         ["{file}:{line}: a link or image points to a 'vbscript:' address"],
         line_of="vbscript:",
     ),
+    # -- front matter that costs or crashes (issue 26) ---------------------------
+    Case(
+        "yaml-alias-bomb",
+        ARTICLE,
+        sub(
+            "themes: [omnichannel, culture, journey]",
+            "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nthemes: *c",
+        ),
+        ["{file}:{line}: the front matter uses a YAML alias ('*a')", "write each value out in full"],
+        line_of="b: &b",
+    ),
+    Case(
+        "yaml-flow-sequence-key",
+        ARTICLE,
+        sub("themes:", "[a, b]: c\nthemes:"),
+        ["{file}:{line}: the front matter is not valid YAML: the key '[a, b]' is not a name", "a field name"],
+        line_of="[a, b]: c",
+    ),
+    Case(
+        "yaml-number-key",
+        ARTICLE,
+        sub("themes:", "1: x\nthemes:"),
+        ["{file}:{line}: the front matter is not valid YAML: the key '1' is not a name"],
+        line_of="1: x",
+    ),
+    Case(
+        "themes-empty-item",
+        ARTICLE,
+        sub("themes: [omnichannel, culture, journey]", "themes:\n  - journey\n  -"),
+        ["{file}:{line}: an item of 'themes' is empty", "remove the empty item"],
+        line_of="themes:",
+    ),
+    Case(
+        "unknown-field-named-like-the-start-of-another",
+        ARTICLE,
+        field("d", "x"),
+        ["{file}:{line}: unknown front matter field 'd'."],
+        line_of="d: x",
+    ),
+    Case(
+        "date-future",
+        ARTICLE_4,
+        sub("published: 2017-02-20", "published: 2999-02-20"),
+        ["{file}:{line}: 'published' is 2999-02-20, a date in the future.", "check the year"],
+        line_of="published:",
+    ),
+    # -- invisible characters (issue 26) ----------------------------------------
+    Case(
+        "title-bidi-override",
+        ARTICLE,
+        sub("title: Can We Afford", "title: Can We \u202eAfford"),
+        ["{file}:{line}: 'title' holds an invisible character (U+202E RIGHT-TO-LEFT OVERRIDE)", "retype"],
+        line_of="title:",
+    ),
+    Case(
+        "heading-control-character",
+        ARTICLE_5,
+        sub("## Getting CX Right", "## Getting CX\u2066 Right"),
+        ["{file}:{line}: the heading 'Getting CX\u2066 Right' holds an invisible character (U+2066"],
+        line_of="## Getting CX",
+    ),
+    # -- ids and anchors (issue 26) ---------------------------------------------
+    Case(
+        "explicit-id-twice",
+        ARTICLE,
+        add_after(MARK, "\n\nOne passage.\n{ #same-id }\n\nAnother passage.\n{: #same-id }\n"),
+        ["{file}:{line}: the id 'same-id' is given to two elements of this page (lines"],
+        line_of="{: #same-id }",
+    ),
+    Case(
+        "raw-anchor-takes-a-passage-id",
+        ARTICLE,
+        add_after(MARK, '\n\nSee <a id="p-organizations-today-seem-partly-unable"></a>here.\n'),
+        ["the id 'p-organizations-today-seem-partly-unable' is given to two elements of this page"],
+    ),
+    Case(
+        "glossary-explicit-id-twice",
+        GLOSSARY,
+        lambda t: t.replace("## Agile\n", "## Agile { #same-term }\n", 1).replace(
+            "## Brand voice\n", "## Brand voice { #same-term }\n", 1
+        ),
+        ["docs/glossary.md:{line}: the id 'same-term' is given to two elements of this page (lines"],
+        line_of="## Brand voice",
+    ),
+    Case(
+        "alias-conflict-names-both-places",
+        ARTICLE,
+        add_after(MARK, '\n\nOne passage.\n{ #kept-id }\n\nAnother passage.\n{ aliases="kept-id" }\n'),
+        ["{file}:{line}: the alias 'kept-id' is already an id on this page (on line"],
+        line_of='aliases="kept-id"',
+    ),
+    Case(
+        "id-reserved-for-the-theme",
+        ARTICLE,
+        add_after(MARK, "\n\nA passage.\n{ #__config }\n"),
+        ["{file}:{line}: the id '__config' is reserved for the theme's own script"],
+        line_of="#__config",
+    ),
+    Case(
+        "mark-with-spaces-reports-its-own-line",
+        ARTICLE,
+        add_after(MARK, '\n\nA later passage.\n{ disciplines = "design" }\n'),
+        ["{file}:{line}: the discipline mark was not understood (spaces around '=')."],
+        line_of='disciplines = "design"',
+    ),
+    Case(
+        "term-only-in-a-heading",
+        GLOSSARY,
+        sub("## Key performance", "## External resources\n\nA term only a heading uses.\n\n## Key performance"),
+        [
+            "{file}:{line}: the term 'External resources' occurs in no article's text, only in a heading "
+            "(docs/articles/customer-experience-in-the-digital-era.md:30)"
+        ],
+        line_of="## External resources",
+    ),
+    # -- nesting Markdown would recurse on (issue 26) --------------------------
+    Case(
+        "lists-300-levels",
+        ARTICLE,
+        add_after(MARK, "\n\n" + "\n".join("    " * i + f"- level {i}" for i in range(300)) + "\n"),
+        ["{file}:{line}: lists, quotes or indented blocks are nested 25 levels deep here", "flatten"],
+        line_of="- level 24",
+    ),
+    Case(
+        "list-markers-on-one-line",
+        ARTICLE,
+        add_after(MARK, "\n\n" + "- " * 1000 + "deep\n"),
+        ["{file}:{line}: lists, quotes or indented blocks are nested 1000 levels deep here"],
+        line_of="- - - -",
+    ),
+    Case(
+        "emphasis-run",
+        ARTICLE,
+        add_after(MARK, "\n\n" + "*" * 5000 + "x" + "*" * 5000 + "\n"),
+        ["{file}:{line}: a run of more than 100 '*' or '_' characters."],
+        line_of="*****",
+    ),
+    # -- placeholders (issue 26) ------------------------------------------------
+    Case(
+        "placeholder-malformed",
+        HOME,
+        sub("<!-- kb:theme-list -->", "<!--kb:theme-list-->"),
+        ["docs/index.md:{line}: the placeholder '<!--kb:theme-list-->' is not written as the build reads it"],
+        line_of="<!--kb:theme-list-->",
+    ),
+    Case(
+        "placeholder-extra-argument",
+        HOME,
+        sub("<!-- kb:recent-articles -->", "<!-- kb:theme-articles journey culture -->"),
+        ["docs/index.md:{line}: the placeholder '<!-- kb:theme-articles journey culture -->' has more than one"],
+        line_of="journey culture",
+    ),
+    Case(
+        "placeholder-unexpected-argument",
+        HOME,
+        sub("<!-- kb:theme-list -->", "<!-- kb:theme-list journey -->"),
+        ["docs/index.md:{line}: the placeholder '<!-- kb:theme-list journey -->' has more than its name."],
+        line_of="<!-- kb:theme-list journey -->",
+    ),
+    Case(
+        "placeholder-added-by-the-build-written-by-hand",
+        HOME,
+        sub("<!-- kb:theme-list -->", "<!-- kb:glossary-letters -->"),
+        ["docs/index.md:{line}: '<!-- kb:glossary-letters -->' is added by the build itself"],
+        line_of="<!-- kb:glossary-letters -->",
+    ),
+    Case(
+        "placeholder-inside-an-article",
+        ARTICLE,
+        add_after(MARK, "\n\n<!-- kb:theme-matrix -->\n"),
+        ["{file}:{line}: the placeholder '<!-- kb:theme-matrix -->' is inside an article"],
+        line_of="<!-- kb:theme-matrix -->",
+    ),
+    Case(
+        "comment-never-closed",
+        ARTICLE,
+        add_after(MARK, "\n\n<!-- a note to myself\n"),
+        ["{file}:{line}: a comment '<!--' is never closed", "close it with '-->'"],
+        line_of="<!-- a note to myself",
+    ),
     # -- placeholders ---------------------------------------------------------
     Case(
         "unknown-placeholder",
