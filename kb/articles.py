@@ -58,9 +58,10 @@ class Article:
 
 
 def front_matter_line(raw: str, key: str) -> int | None:
-    """Line of `key:` inside the front matter block (1-based), if present:
-    the key at the start of a line ('d:' is not found in 'description:')."""
-    return line_of_key(raw, str(key))
+    """Line of `key:` inside the front matter block (1-based): the key at
+    the start of a line ('d:' is not found in 'description:'), quoted or not;
+    the block's first line when YAML wrote the key another way (escaped)."""
+    return line_of_key(raw, str(key)) or (1 if raw.startswith("---") else None)
 
 
 def _shown(value, limit: int = 40) -> str:

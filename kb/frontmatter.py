@@ -190,6 +190,6 @@ def line_of_key(source: str, key: str) -> int | None:
     for number, line in enumerate(source.splitlines()[1:], 2):
         if line.strip() in ("---", "..."):
             return None
-        if re.match(rf"{re.escape(key)}\s*:", line):
+        if re.match(rf"""(?:{re.escape(key)}|'{re.escape(key)}'|"{re.escape(key)}")\s*:""", line):
             return number
     return None

@@ -32,6 +32,7 @@ from markdown.util import AMP_SUBSTITUTE
 from . import bounds, sanitise
 from .glossary import GLOSSARY_SRC, Glossary
 from .problems import Problems, line_of, locate, locate_all
+from .text import _INVISIBLE as _INVISIBLE_CHAR
 from .text import collapse, invisible, slugify, words
 from .urls import relative_src, resolve_link
 
@@ -226,13 +227,15 @@ class PassageTreeprocessor(Treeprocessor):
                 target = element.get(name)
                 if target is None:
                     continue
-                # Markdown keeps entities in addresses as written ("java&#10;script:").
-                scheme = sanitise.scheme_of(html.unescape(target.replace(AMP_SUBSTITUTE, "&")))
+                # Markdown keeps entities in addresses as written ("java&#10;script:"),
+                # some of them as placeholders of its own until the end.
+                written = self._unstash(target)
+                scheme = sanitise.scheme_of(html.unescape(written))
                 if scheme and scheme not in sanitise.LINK_SCHEMES:
                     self._problem(
                         f"a link or image points to a '{scheme}:' address, which is never published.",
                         "link to a page (https://… or another .md file); put pictures in docs/ and link them by path.",
-                        needle=(target, target.partition(":")[2], f"{scheme}:"),
+                        needle=(written, written.partition(":")[2], f"{scheme}:"),
                     )
                     element.set(name, "#")
         for anchor in root.iter("a"):
@@ -240,6 +243,18 @@ class PassageTreeprocessor(Treeprocessor):
             if resolve_link(href, self.page.src_uri) is None and urlsplit(href).scheme in ("http", "https", ""):
                 rel = set((anchor.get("rel") or "").split()) | {"noopener"}
                 anchor.set("rel", " ".join(sorted(rel)))
+
+    def _unstash(self, value: str) -> str:
+        """An attribute as its author wrote it: Markdown's placeholders for
+        "&" and for stashed text put back."""
+        stash = self.md.htmlStash.rawHtmlBlocks
+
+        def back(match: re.Match[str]) -> str:
+            index = int(match.group(1))
+            return str(stash[index]) if index < len(stash) else ""
+
+        value = _STASH.sub(back, value.replace(AMP_SUBSTITUTE, "&"))
+        return _ESCAPED.sub(lambda m: chr(int(m.group(1))), value)
 
     def _leftover_marks(self, root: etree.Element) -> None:
         """A mark attr_list placed somewhere no passage is (an image, a
@@ -282,7 +297,7 @@ class PassageTreeprocessor(Treeprocessor):
                     f"the {what} '{shown if what == 'heading' else value}' holds an invisible character "
                     f"({hidden}): it would read (or link) differently from what it is.",
                     "retype the heading without it (it often comes with text copied from another page).",
-                    needle=(shown[:30], value),
+                    needle=(shown[:30], value, *_INVISIBLE_CHAR.findall(value)[:1]),
                 )
         if "disciplines" in heading.attrib:
             heading.attrib.pop("disciplines")
