@@ -277,7 +277,7 @@ class PassageTreeprocessor(Treeprocessor):
                         "put the mark on its own line directly under a paragraph or list item of text; "
                         "pictures, tables, definitions and code cannot carry one."
                     )
-                self._problem(what, fix, needle=f'{name}="{value}"' if value else name)
+                self._problem(what, fix, needle=_mark_needles(name, value) if value else name)
 
     def _walk(self, parent: etree.Element) -> None:
         for child in list(parent):
@@ -443,7 +443,7 @@ class PassageTreeprocessor(Treeprocessor):
             self._problem(
                 "a discipline mark names no discipline.",
                 'write e.g. { disciplines="strategy" } with one or more of: ' + ", ".join(known) + ".",
-                needle=f'disciplines="{raw}"',
+                needle=_mark_needles("disciplines", raw),
             )
         good = []
         for name in names:
@@ -453,7 +453,7 @@ class PassageTreeprocessor(Treeprocessor):
                 self._problem(
                     f"unknown discipline '{name}' in a discipline mark.",
                     "use one of: " + ", ".join(known) + " (defined by the headings of docs/disciplines.md).",
-                    needle=f'disciplines="{raw}"',
+                    needle=_mark_needles("disciplines", raw),
                 )
         if good:
             element.set("data-disciplines", " ".join(good))
@@ -612,6 +612,11 @@ class SafetyPostprocessor(Postprocessor):
                 "give each heading, passage and raw HTML element its own id.",
             )
         return text
+
+
+def _mark_needles(name: str, value: str) -> tuple[str, ...]:
+    """How a mark may be written: quoted either way, or bare."""
+    return (f'{name}="{value}"', f"{name}='{value}'", f"{name}={value}", f"{name}=")
 
 
 def _lines_of_id(source: str, element_id: str) -> list[int]:

@@ -722,16 +722,6 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def config() -> pipeline.Config:
-    return pipeline.load_config()
-
-
-@pytest.fixture(scope="module")
-def base_sources() -> dict[str, str]:
-    return pipeline.read_sources(ROOT / "docs")
-
-
 def report_of(sources_: dict[str, str], config: pipeline.Config) -> tuple[list[str], dict[str, str]]:
     problems, pages = pipeline.run(sources_, config)
     return [str(p) for p in problems], pages

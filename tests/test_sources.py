@@ -22,16 +22,6 @@ ARTICLE = "articles/can-we-afford-to-miss-customer-experience.md"
 ARTICLE_5 = "articles/is-customer-experience-new.md"
 
 
-@pytest.fixture(scope="module")
-def base_sources() -> dict[str, str]:
-    return pipeline.read_sources(ROOT / "docs")
-
-
-@pytest.fixture(scope="module")
-def config() -> pipeline.Config:
-    return pipeline.load_config()
-
-
 # -- files and names -------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from early import early
 from inert import live_parts
 
 from kb import pipeline
-from kb.devtools import ROOT, build_site, copy_project, free_port, serve
+from kb.devtools import build_site, copy_project, free_port, serve
 
 ARTICLE = "articles/can-we-afford-to-miss-customer-experience.md"
 MARK = '{ disciplines="intelligence" }'
@@ -204,16 +204,6 @@ HOSTILE = [
         "bg.png",
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def config() -> pipeline.Config:
-    return pipeline.load_config()
-
-
-@pytest.fixture(scope="module")
-def base_sources() -> dict[str, str]:
-    return pipeline.read_sources(ROOT / "docs")
 
 
 def with_hostile(sources: dict[str, str], *cases: Hostile) -> dict[str, str]:
