@@ -632,6 +632,21 @@ CASES = [
         ],
         line_of="## External resources",
     ),
+    # -- found by the fuzzer (tests/test_fuzz.py) -------------------------------
+    Case(
+        "mark-bare-value-beside-a-handler",
+        ARTICLE,
+        add_after(MARK, '\n\nA passage.\n{ onclick="" disciplines=x }\n'),
+        ["{file}:{line}: unknown discipline 'x' in a discipline mark.", "{file}:{line}: an event handler 'onclick'"],
+        line_of="disciplines=x",
+    ),
+    Case(
+        "attribute-list-href-with-an-entity-colon",
+        ARTICLE,
+        add_after(MARK, '\n\nA passage.\n{ href="javascript&#58;alert(1)" }\n'),
+        ["{file}:{line}: a link or image points to a 'javascript:' address"],
+        line_of="javascript&#58;",
+    ),
     # -- nesting Markdown would recurse on (issue 26) --------------------------
     Case(
         "lists-300-levels",
