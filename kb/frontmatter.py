@@ -87,7 +87,7 @@ def read(source: str, file: str, problems: Problems) -> FrontMatter:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 2 if mark else 1
         problem = " ".join(str(error.problem or error.context or "invalid YAML").split())
-        if "\t" in block.splitlines()[mark.line if mark and mark.line < len(block.splitlines()) else 0]:
+        if "\t" in block.split("\n")[mark.line if mark and mark.line < len(block.split("\n")) else 0]:
             problem += " (a tab character is used for indentation)"
         fix = "keep one of the two lines." if "written twice" in problem else _FIX + "."
         if "is not a name" in problem:
@@ -97,7 +97,7 @@ def read(source: str, file: str, problems: Problems) -> FrontMatter:
     except (yaml.YAMLError, ValueError) as error:
         # PyYAML builds dates with datetime.date(): 2017-02-30 raises ValueError.
         line = _line_of_bad_date(block)
-        field = re.match(r"\s*([\w-]+)\s*:", block.splitlines()[line - 1]) if line else None
+        field = re.match(r"\s*([\w-]+)\s*:", block.split("\n")[line - 1]) if line else None
         named = (
             f"'{field.group(1)}' is not a real date ({error})" if field else f"the front matter is not valid: {error}"
         )
@@ -174,7 +174,7 @@ _DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 def _line_of_bad_date(block: str) -> int | None:
     import datetime as dt
 
-    for number, line in enumerate(block.splitlines(), 1):
+    for number, line in enumerate(block.split("\n"), 1):
         for y, m, d in _DATE.findall(line):
             try:
                 dt.date(int(y), int(m), int(d))
@@ -187,7 +187,7 @@ def line_of_key(source: str, key: str) -> int | None:
     """1-based line of `key:` inside the front matter block of `source`."""
     if not source.startswith("---"):
         return None
-    for number, line in enumerate(source.splitlines()[1:], 2):
+    for number, line in enumerate(source.split("\n")[1:], 2):
         if line.strip() in ("---", "..."):
             return None
         if re.match(rf"""(?:{re.escape(key)}|'{re.escape(key)}'|"{re.escape(key)}")\s*:""", line):

@@ -426,7 +426,7 @@ class PassageTreeprocessor(Treeprocessor):
             line = next(
                 (
                     n
-                    for n, source_line in enumerate(self.page.source.splitlines()[start - 1 :], start)
+                    for n, source_line in enumerate(self.page.source.split("\n")[start - 1 :], start)
                     if re.search(r"\bdisciplines\s+=|\bdisciplines=\s", source_line)
                 ),
                 None,

@@ -49,7 +49,7 @@ class Problems:
 
 def line_of(source: str, needle: str, start_line: int = 1) -> int | None:
     """1-based line of the first occurrence of `needle` at or after a line."""
-    lines = source.splitlines()
+    lines = source.split("\n")
     for number in range(max(start_line, 1), len(lines) + 1):
         if needle in lines[number - 1]:
             return number
@@ -65,7 +65,7 @@ def _body_start(lines: list[str]) -> int:
 def locate_all(source: str, needle: str) -> list[int]:
     """Every 1-based line of the text of `source` (after its front matter)
     that holds `needle`, ignoring case."""
-    lines = source.splitlines()
+    lines = source.split("\n")
     needle = needle.strip().casefold()
     if not needle:
         return []
@@ -77,7 +77,7 @@ def locate(source: str, needles) -> int | None:
     the text of `source` after its front matter, ignoring case: where an
     author wrote what the HTML parser read (entities, case and spacing may
     differ, so several spellings are tried)."""
-    lines = source.splitlines()
+    lines = source.split("\n")
     start = _body_start(lines)
     folded = [line.casefold() for line in lines]
     for needle in needles:
