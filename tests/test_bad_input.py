@@ -647,6 +647,13 @@ CASES = [
         ["{file}:{line}: a link or image points to a 'javascript:' address"],
         line_of="javascript&#58;",
     ),
+    Case(
+        "control-character-in-a-tag-keeps-the-line-count",
+        ARTICLE,
+        add_after(MARK, "\n\nA line with a vertical tab \x0b in it.\n\n<A\x0b0>\n"),
+        ["{file}:{line}: raw HTML with a <a\x0b0> element"],
+        line_of="<A\x0b0>",
+    ),
     # -- nesting Markdown would recurse on (issue 26) --------------------------
     Case(
         "lists-300-levels",
@@ -757,7 +764,7 @@ def test_bad_input_is_reported_with_file_line_and_fix(case: Case, base_sources, 
     assert report, f"{case.id}: accepted without a word"
     line = None
     if case.line_of:
-        line = next(n for n, text in enumerate(broken.splitlines(), 1) if case.line_of in text)
+        line = next(n for n, text in enumerate(broken.split("\n"), 1) if case.line_of in text)
     text = "\n".join(report)
     for expected in case.expected:
         expected = expected.format(file="docs/" + case.file, line=line)

@@ -219,7 +219,7 @@ def test_hostile_markdown_fails_with_its_line_and_is_published_inert(case, base_
     sources = with_hostile(base_sources, case)
     problems, pages = pipeline.run(sources, config)
     report = [str(p) for p in problems]
-    line = next(n for n, text in enumerate(sources[ARTICLE].splitlines(), 1) if case.line_of in text)
+    line = next(n for n, text in enumerate(sources[ARTICLE].split("\n"), 1) if case.line_of in text)
     where = f"docs/{ARTICLE}:{line}: "
     assert any(p.startswith(where) and case.expected in p and " Fix: " in p for p in report), (
         f"expected {where}…{case.expected}… in:\n" + "\n".join(report)
@@ -266,7 +266,7 @@ def test_the_real_build_names_every_case_at_its_line(hostile_build):
     _, _, strict, preview, text = hostile_build
     assert strict.returncode != 0
     assert "Traceback" not in strict.stderr and "AssertionError" not in strict.stderr, strict.stderr[-3000:]
-    lines = text.splitlines()
+    lines = text.split("\n")
     for case in HOSTILE:
         line = next(n for n, t in enumerate(lines, 1) if case.line_of in t)
         assert f"docs/{ARTICLE}:{line}: " in strict.stderr, f"{case.id}: no error at line {line}"
