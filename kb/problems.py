@@ -74,17 +74,23 @@ def locate_all(source: str, needle: str) -> list[int]:
 
 def locate(source: str, needles) -> int | None:
     """1-based line of the first of `needles` (most precise first) found in
-    the text of `source` after its front matter, ignoring case: where an
+    the text of `source` after its front matter, ignoring case, and then
+    ignoring white space too (Markdown turns tabs into spaces): where an
     author wrote what the HTML parser read (entities, case and spacing may
     differ, so several spellings are tried)."""
     lines = source.split("\n")
     start = _body_start(lines)
-    folded = [line.casefold() for line in lines]
-    for needle in needles:
-        needle = (needle or "").strip().casefold()
-        if not needle:
-            continue
-        for number in range(start, len(lines)):
-            if needle in folded[number]:
-                return number + 1
+    for squeeze in (str.strip, _no_space):
+        folded = [squeeze(line.casefold()) for line in lines]
+        for needle in needles:
+            needle = squeeze((needle or "").casefold()).strip()
+            if not needle:
+                continue
+            for number in range(start, len(lines)):
+                if needle in folded[number]:
+                    return number + 1
     return None
+
+
+def _no_space(text: str) -> str:
+    return "".join(text.split())

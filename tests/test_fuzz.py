@@ -207,7 +207,10 @@ def assert_reported_at_sources_and_inert(sources: dict[str, str]) -> None:
 @example(["- " * 400 + "deep"])
 @example(["<!-- unclosed"])
 @example(['A passage with attributes.\n{ onclick="" disciplines=x }'])  # found by make fuzz: a bare mark value
-@example(["<A\x0b0>"])  # found by make fuzz: lines are counted at "\n" only, as editors and Markdown count them
+@example(["<A\x0b0>"])
+@example(
+    ["See ![a picture](\x01\tfile&#58;alert(1))."]
+)  # found by make fuzz: Markdown turns the tab into spaces  # found by make fuzz: lines are counted at "\n" only, as editors and Markdown count them
 def test_any_markdown_is_reported_at_its_source_and_published_inert(blocks):
     sources = dict(BASE)
     sources[ARTICLE] = sources[ARTICLE].replace(MARK, MARK + "".join(f"\n\n{b}\n" for b in blocks), 1)
