@@ -343,7 +343,29 @@ def _filter(tag: str, name: str, value: str) -> str | None:
 
 _CLEANER = nh3.Cleaner(
     tags=TAGS,
-    clean_content_tags={"script", "style", "noscript", "template", "textarea"},
+    # Removed with what they hold: scripts and styles, and the containers
+    # an HTML parser treats as a boundary (object, applet, marquee, math…):
+    # stripped alone, they would leave a paragraph inside a paragraph, which
+    # the next parser reads differently (found by tests/test_fuzz.py).
+    clean_content_tags={
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "textarea",
+        "object",
+        "applet",
+        "marquee",
+        "math",
+        "iframe",
+        "noembed",
+        "noframes",
+        "xmp",
+        "plaintext",
+        "frameset",
+        "frame",
+        "portal",
+    },  # fmt: skip
     attributes={"*": GLOBAL_ATTRIBUTES, **ATTRIBUTES},
     attribute_filter=_filter,
     strip_comments=True,
