@@ -228,15 +228,13 @@ class PassageTreeprocessor(Treeprocessor):
                 if target is None:
                     continue
                 # Markdown keeps entities in addresses as written ("java&#10;script:"),
-                # some of them as placeholders of its own until the end.
+                # some of them as placeholders of its own until the end: the
+                # source's spelling is what the message looks for.
                 written = self._unstash(target)
-                scheme = sanitise.scheme_of(html.unescape(written))
-                if scheme and scheme not in sanitise.LINK_SCHEMES:
-                    self._problem(
-                        f"a link or image points to a '{scheme}:' address, which is never published.",
-                        "link to a page (https://… or another .md file); put pictures in docs/ and link them by path.",
-                        needle=(written, written.partition(":")[2], f"{scheme}:"),
-                    )
+                found = sanitise.attribute_findings(element.tag, name, html.unescape(written))
+                for finding in found:
+                    self._problem(finding.what, finding.fix, needle=(written, *finding.needles))
+                if found:
                     element.set(name, "#")
         for anchor in root.iter("a"):
             href = anchor.get("href", "")

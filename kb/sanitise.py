@@ -222,11 +222,11 @@ def findings(html: str) -> list[Finding]:
                 )
             )
         for name, value in node.attributes.items():
-            found += _attribute_findings(tag, name, value or "")
+            found += attribute_findings(tag, name, value or "")
     return found
 
 
-def _attribute_findings(tag: str, name: str, value: str) -> list[Finding]:
+def attribute_findings(tag: str, name: str, value: str) -> list[Finding]:
     """`name` as the parser gives it: lower case, but for SVG's own
     mixed-case attributes (viewBox)."""
     shown = f'{name}="{_short(value, 24)}"' if value else name
@@ -331,7 +331,14 @@ def duplicate_ids(html: str) -> list[str]:
 
 def _filter(tag: str, name: str, value: str) -> str | None:
     """nh3 keeps an allowed attribute only if this returns its value: no
-    resource from another site, no id reserved for the theme."""
+    resource from another site, no id reserved for the theme, and no
+    address whose scheme, read as `scheme_of` reads it (spaces and control
+    characters anywhere dropped), is not a link's: stricter than browsers,
+    like the check."""
+    if name in URL_ATTRIBUTES and any(
+        scheme_of(url) not in ("", *LINK_SCHEMES) for url in (_srcset_urls(value) if name == "srcset" else [value])
+    ):
+        return None
     if name in RESOURCE_ATTRIBUTES or (name == "href" and tag not in ("a",)):
         urls = _srcset_urls(value) if name == "srcset" else [value]
         if any(is_remote(url) for url in urls):
