@@ -66,7 +66,7 @@ def locate_all(source: str, needle: str) -> list[int]:
     """Every 1-based line of the text of `source` (after its front matter)
     that holds `needle`, ignoring case."""
     lines = source.split("\n")
-    needle = needle.strip().casefold()
+    needle = needle.split("\n", 1)[0].strip().casefold()
     if not needle:
         return []
     return [n + 1 for n in range(_body_start(lines), len(lines)) if needle in lines[n].casefold()]
@@ -83,7 +83,9 @@ def locate(source: str, needles) -> int | None:
     for squeeze in (str.strip, _no_space):
         folded = [squeeze(line.casefold()) for line in lines]
         for needle in needles:
-            needle = squeeze((needle or "").casefold()).strip()
+            # A needle that spans lines (an attribute value with a newline) is
+            # found by its first line.
+            needle = squeeze((needle or "").split("\n", 1)[0].casefold()).strip()
             if not needle:
                 continue
             for number in range(start, len(lines)):
