@@ -48,7 +48,7 @@ _SRC = re.compile(r"\bsrc\s*=", re.I)
 _CONFIG = re.compile(r'<script id="__config" type="application/json">(?P<json>.*?)</script>', re.S)
 _HEAD = re.compile(r"<head\b[^>]*>", re.I)
 _CHARSET = re.compile(r"<meta\s+charset=[^>]*>", re.I)
-_EXISTING = re.compile(r'\s*<meta http-equiv="Content-Security-Policy"[^>]*>')
+_EXISTING = re.compile(r'\n?[ \t]*<meta http-equiv="Content-Security-Policy"[^>]*>')
 # Script types a browser runs; any other (application/json) is data.
 _RUNNABLE = {"", "text/javascript", "application/javascript", "module"}
 SHIM = "iframe-worker-shim.js"
@@ -128,13 +128,16 @@ def _shim_hashes(html: str, shim_source: str | None) -> set[str]:
 
 def add_meta(html: str, content: str) -> str:
     """`html` with the policy as the first thing after <meta charset> (so it
-    governs every script and style that follows), replacing any earlier one."""
-    html = _EXISTING.sub("", html, count=1)
+    governs every script and style that follows), replacing any earlier one.
+    Only the head is searched."""
+    end = html.find("</head>")
+    head, body = (html[:end], html[end:]) if end >= 0 else (html, "")
+    head = _EXISTING.sub("", head, count=1)
     meta = f'\n    <meta http-equiv="{META_NAME}" content="{content}">'
-    anchor = _CHARSET.search(html) or _HEAD.search(html)
+    anchor = _CHARSET.search(head) or _HEAD.search(head)
     if anchor is None:
-        return f'<meta http-equiv="{META_NAME}" content="{content}">' + html
-    return html[: anchor.end()] + meta + html[anchor.end() :]
+        return meta.lstrip() + head + body
+    return head[: anchor.end()] + meta + head[anchor.end() :] + body
 
 
 def apply(site_dir: Path, shim_source: str | None = None, only: set[str] | None = None) -> int:

@@ -596,10 +596,11 @@ class SafetyPostprocessor(Postprocessor):
         if page is None:
             return text
         file = "docs/" + page.src_uri
-        for finding in sanitise.findings(text):
+        found, duplicates = sanitise.scan(text)
+        for finding in found:
             line = locate(page.source, finding.needles)
             self.context.problems.add(file, line, finding.what, finding.fix)
-        for duplicate in sanitise.duplicate_ids(text):
+        for duplicate in duplicates:
             lines = _lines_of_id(page.source, duplicate)
             places = f" (lines {', '.join(map(str, lines[:-1]))} and {lines[-1]})" if len(lines) > 1 else ""
             self.context.problems.add(

@@ -187,6 +187,10 @@ def _allowed_attribute(tag: str, name: str) -> bool:
     )
 
 
+# Attributes that always need a closer look.
+_LOOKED_AT = {"style", "srcdoc", "formaction", "action", "id"}
+
+
 def _short(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -196,14 +200,31 @@ def findings(html: str) -> list[Finding]:
     """Everything in `html` (a page's converted Markdown) that is never
     published, read by an HTML5 parser as a browser reads it (entities
     decoded, attribute names in lower case)."""
+    return scan(html)[0]
+
+
+def duplicate_ids(html: str) -> list[str]:
+    """Ids given to more than one element of `html`, in order."""
+    return scan(html)[1]
+
+
+def scan(html: str) -> tuple[list[Finding], list[str]]:
+    """`findings` and `duplicate_ids` of `html`, from one parse."""
     found: list[Finding] = []
+    seen: set[str] = set()
+    twice: list[str] = []
     if "<" not in html:
-        return found
+        return found, twice
     tree = LexborHTMLParser(html)
     for node in tree.root.traverse(include_text=False):
         tag = node.tag.lower()
         if tag.startswith("-") or tag in ("html", "head", "body"):
             continue
+        attributes = node.attributes
+        if element_id := attributes.get("id"):
+            if element_id in seen and element_id not in twice:
+                twice.append(element_id)
+            seen.add(element_id)
         if tag in ACTIVE_ELEMENTS:
             found.append(
                 Finding(
@@ -221,14 +242,22 @@ def findings(html: str) -> list[Finding]:
                     (f"<{tag}", tag),
                 )
             )
-        for name, value in node.attributes.items():
+        for name, value in attributes.items():
             found += attribute_findings(tag, name, value or "")
-    return found
+    return found, twice
 
 
 def attribute_findings(tag: str, name: str, value: str) -> list[Finding]:
     """`name` as the parser gives it: lower case, but for SVG's own
     mixed-case attributes (viewBox)."""
+    lower = name.lower()
+    if (
+        lower not in _LOOKED_AT
+        and not lower.startswith("on")
+        and lower not in URL_ATTRIBUTES
+        and _allowed_attribute(tag, name)
+    ):
+        return []  # most attributes: nothing to say, nothing to compute
     shown = f'{name}="{_short(value, 24)}"' if value else name
     # Where it was written: its value is the most telling (two style
     # attributes on one page differ by it), then its name.
@@ -309,21 +338,6 @@ def attribute_findings(tag: str, name: str, value: str) -> list[Finding]:
             )
         )
     return found
-
-
-def duplicate_ids(html: str) -> list[str]:
-    """Ids given to more than one element of `html`, in order."""
-    if "id=" not in html:
-        return []
-    seen: set[str] = set()
-    twice: list[str] = []
-    for node in LexborHTMLParser(html).root.traverse(include_text=False):
-        value = node.attributes.get("id") if not node.tag.startswith("-") else None
-        if value:
-            if value in seen and value not in twice:
-                twice.append(value)
-            seen.add(value)
-    return twice
 
 
 # -- the sanitiser ---------------------------------------------------------------
