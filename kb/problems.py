@@ -64,12 +64,17 @@ def _body_start(lines: list[str]) -> int:
 
 def locate_all(source: str, needle: str) -> list[int]:
     """Every 1-based line of the text of `source` (after its front matter)
-    that holds `needle`, ignoring case."""
+    that holds `needle`, ignoring case (and, if that finds none, white
+    space: Markdown turns tabs into spaces)."""
     lines = source.split("\n")
-    needle = needle.split("\n", 1)[0].strip().casefold()
-    if not needle:
-        return []
-    return [n + 1 for n in range(_body_start(lines), len(lines)) if needle in lines[n].casefold()]
+    for squeeze in (str.strip, _no_space):
+        wanted = squeeze(needle.split("\n", 1)[0].casefold()).strip()
+        if not wanted:
+            return []
+        found = [n + 1 for n in range(_body_start(lines), len(lines)) if wanted in squeeze(lines[n].casefold())]
+        if found:
+            return found
+    return []
 
 
 def locate(source: str, needles) -> int | None:
