@@ -68,10 +68,10 @@ def locate_all(source: str, needle: str) -> list[int]:
     space: Markdown turns tabs into spaces)."""
     lines = source.split("\n")
     for squeeze in (str.strip, _no_space):
-        wanted = squeeze(needle.split("\n", 1)[0].casefold()).strip()
+        wanted = squeeze(_fold(needle.split("\n", 1)[0])).strip()
         if not wanted:
             return []
-        found = [n + 1 for n in range(_body_start(lines), len(lines)) if wanted in squeeze(lines[n].casefold())]
+        found = [n + 1 for n in range(_body_start(lines), len(lines)) if wanted in squeeze(_fold(lines[n]))]
         if found:
             return found
     return []
@@ -86,17 +86,23 @@ def locate(source: str, needles) -> int | None:
     lines = source.split("\n")
     start = _body_start(lines)
     for squeeze in (str.strip, _no_space):
-        folded = [squeeze(line.casefold()) for line in lines]
+        folded = [squeeze(_fold(line)) for line in lines]
         for needle in needles:
             # A needle that spans lines (an attribute value with a newline) is
             # found by its first line.
-            needle = squeeze((needle or "").split("\n", 1)[0].casefold()).strip()
+            needle = squeeze(_fold((needle or "").split("\n", 1)[0])).strip()
             if not needle:
                 continue
             for number in range(start, len(lines)):
                 if needle in folded[number]:
                     return number + 1
     return None
+
+
+def _fold(text: str) -> str:
+    """Text as compared: case folded, and NUL read as the U+FFFD an HTML
+    parser reads it as."""
+    return text.casefold().replace("\x00", "\ufffd")
 
 
 def _no_space(text: str) -> str:
