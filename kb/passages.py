@@ -189,6 +189,7 @@ class PassageTreeprocessor(Treeprocessor):
         self._heading_fingerprints()
         self._external_links(root)
         self._leftover_marks(root)
+        self._mangled_attributes(root)
         if self.editorial_links:
             note = etree.SubElement(root, "p", {"id": EDITORIAL_NOTE, "hidden": "hidden"})
             note.text = "Link added by the editors, not by the author."
@@ -241,6 +242,25 @@ class PassageTreeprocessor(Treeprocessor):
             if resolve_link(href, self.page.src_uri) is None and urlsplit(href).scheme in ("http", "https", ""):
                 rel = set((anchor.get("rel") or "").split()) | {"noopener"}
                 anchor.set("rel", " ".join(sorted(rel)))
+
+    def _mangled_attributes(self, root: etree.Element) -> None:
+        """attr_list turns a name it cannot use into underscores ('{ "x" }'
+        gives an attribute '_'): nothing of it is in the source to point at,
+        so the attribute list is found under the element's own text."""
+        for element in root.iter():
+            for name in [n for n in element.attrib if re.fullmatch(r"_+", n)]:
+                element.attrib.pop(name)
+                text = self._text(element)
+                start = locate(self.page.source, (text[:40], " ".join(text.split()[:3]))) if text else None
+                lines = self.page.source.split("\n")
+                line = next((n for n in range(start or 1, len(lines) + 1) if "{" in lines[n - 1]), start)
+                self.context.problems.add(
+                    self.file,
+                    line,
+                    "an attribute list holds something that is not a name=value pair "
+                    "(a quote or a line break in the wrong place), which would be published as an attribute '_'.",
+                    'write it as { #id .class name="value" }, on one line, quotes closed.',
+                )
 
     def _unstash(self, value: str) -> str:
         """An attribute as its author wrote it: Markdown's placeholders for
