@@ -244,11 +244,17 @@ class PassageTreeprocessor(Treeprocessor):
                 anchor.set("rel", " ".join(sorted(rel)))
 
     def _mangled_attributes(self, root: etree.Element) -> None:
-        """attr_list turns a name it cannot use into underscores ('{ "x" }'
-        gives an attribute '_'): nothing of it is in the source to point at,
-        so the attribute list is found under the element's own text."""
+        """attr_list turns the characters of a name it cannot use into
+        underscores ('{ "x" }' gives an attribute '_', '{0"' one '0_'): a name
+        with an underscore that the source does not hold was made so, and
+        has nothing to point at; the attribute list is found under the
+        element's own text."""
+        folded = None
         for element in root.iter():
-            for name in [n for n in element.attrib if re.fullmatch(r"_+", n)]:
+            if not any("_" in n for n in element.attrib):
+                continue
+            folded = folded if folded is not None else self.page.source.casefold()
+            for name in [n for n in element.attrib if "_" in n and n.casefold() not in folded]:
                 element.attrib.pop(name)
                 text = self._text(element)
                 start = locate(self.page.source, (text[:40], " ".join(text.split()[:3]))) if text else None
