@@ -454,7 +454,7 @@ class PassageTreeprocessor(Treeprocessor):
                     if re.search(r"\bdisciplines\s+=|\bdisciplines=\s", source_line)
                 ),
                 None,
-            )
+            ) or locate(self.page.source, ("disciplines",))
             self.context.problems.add(
                 self.file,
                 line,
