@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve preview test build offline article anchors clean lint
+.PHONY: serve preview test build offline article anchors clean lint fuzz
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ lint: $(STAMP)
 
 test: $(STAMP) chromium $(NODE_STAMP)
 	$(BIN)/python -m pytest tests
+
+# The property-based tests (tests/test_fuzz.py) at length: thousands of random
+# pages, front matter and registries instead of CI's fixed few dozen.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 # axe-core (accessibility test), pinned in package-lock.json.
 $(NODE_STAMP): package-lock.json

@@ -13,8 +13,9 @@ MkDocs converts every page first and renders templates afterwards, with
     on_page_context   the article header and footer data, for the templates;
                       the menu's few articles around this page (kb/navigation.py);
                       the skip link pointed at the page title
-    on_post_build     search index, stylesheets trimmed, anchors manifest, feeds, link check,
-                      the files for AI assistants (llms.txt, Markdown twins, passages)
+    on_post_build     search index, stylesheets trimmed, Content-Security-Policy,
+                      anchors manifest, feeds, link check, the files for AI
+                      assistants (llms.txt, Markdown twins, passages)
     on_serve          (mkdocs serve) a failed rebuild shown on the page (kb/preview.py);
                       the page script's modules watched
 
@@ -37,7 +38,7 @@ from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
-from kb import anchors, build, feeds, navigation, pagescript, preview, render, sources, trimcss
+from kb import anchors, build, csp, feeds, navigation, pagescript, preview, render, sources, trimcss
 from kb import search as kb_search
 from kb.jsbundle import BundleError
 
@@ -45,6 +46,11 @@ log = logging.getLogger("mkdocs.plugins.knowledge_base")
 kb = build.Build()
 menus: list[navigation.ArticlesMenu] = []  # the Articles section of the menu, set page by page
 logging.getLogger("mkdocs.commands.build").addFilter(build.DirtyBuildNotice())
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    # `mkdocs serve` injects live reload as inline script: no policy there (kb/csp.py).
+    csp.PREVIEW["serving"] = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -68,6 +74,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    own = [f for f in files if f.src_dir and f.abs_src_path and Path(f.src_dir) == Path(config.docs_dir)]
+    # A link from docs/ to a file outside it is reported and not published.
+    away = sources.outside([(f.src_uri, f.abs_src_path) for f in own], config.docs_dir, kb.problems)
+    for file in own:
+        if file.src_uri in away:
+            files.remove(file)
+    sources.check_names([f.src_uri for f in files], kb.problems)
     readable = sources.read_all(files.documentation_pages(), kb.problems)
     for file in files.documentation_pages():
         if file.src_uri not in readable:
@@ -139,12 +152,14 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     menus[:] = [navigation.ArticlesMenu(section, ordered, Link) for section in menus]
     for menu in menus:
         menu.show(None)  # for the templates rendered before the pages (404.html)
+    kb.check_redirects(_redirect_maps(config), Path(config.config_file_path))
     if config.use_directory_urls and kb.settings["check_registry"]:
         # The registry records the hosted site's URLs; the offline edition
         # (.html URLs, opened from disk) is a different address space.
         kb.check_registry(Path(config.config_file_path).parent / anchors.REGISTRY_FILE, _redirect_maps(config))
     for problem in kb.problems:
-        log.error(str(problem), extra={"kb_problem": problem})  # the preview shows it (kb/preview.py)
+        level = log.warning if problem.level == "warning" else log.error
+        level(str(problem), extra={"kb_problem": problem})  # the preview shows it (kb/preview.py)
     return env
 
 
@@ -172,6 +187,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     kb_search.on_post_build(config, kb.index)
     # Stylesheets cut to the rules the built pages and scripts can use (issue 16).
     trimcss.on_post_build(config)
+    # Every page gets a Content-Security-Policy, the theme's inline scripts by hash (issue 26).
+    csp.on_post_build(config)
     # llms.txt, Markdown twins, passages.jsonl: the site for AI assistants
     # (issue 24); before the link check, which follows the pages' links to them.
     errors = kb.write_for_assistants(Path(config.site_dir), config.site_url or "")

@@ -47,11 +47,41 @@ def load(path: Path, problems: Problems | None = None) -> Registry | None:
                 "or take either side and run 'python -m kb anchors' to add the rest.",
             )
             return None
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, object]]) -> dict:
+        seen: dict = {}
+        for key, value in items:
+            if key in seen:
+                duplicates.append(key)
+            seen[key] = value
+        return seen
+
     try:
-        pages = json.loads(text)["pages"]
+        data = json.loads(text, object_pairs_hook=pairs)
+        if duplicates:
+            key = duplicates[0]
+            lines = [n for n, t in enumerate(text.splitlines(), 1) if json.dumps(key) + ":" in t]
+            problems.add(
+                name,
+                lines[1] if len(lines) > 1 else None,
+                f"the key {json.dumps(key)} is written twice; the second would silently replace the first "
+                "and its anchors would no longer be checked.",
+                "merge the two entries into one (the registry only grows), or restore the file with "
+                f"'git checkout -- {name}' and run 'python -m kb anchors'.",
+            )
+            return None
+        pages = data["pages"]
         if not isinstance(pages, dict):
             raise TypeError("'pages' is not an object")
-        return {url: _as_map(anchors) for url, anchors in pages.items()}
+        return {url: _as_map(url, anchors) for url, anchors in pages.items()}
+    except RecursionError:
+        problems.add(
+            name,
+            None,
+            "the file is nested too deeply to read (the registry is two levels deep: pages, then anchors).",
+            f"restore it with 'git checkout -- {name}' and run 'python -m kb anchors'.",
+        )
     except json.JSONDecodeError as error:
         problems.add(
             name,
@@ -63,19 +93,21 @@ def load(path: Path, problems: Problems | None = None) -> Registry | None:
         problems.add(
             name,
             None,
-            f"the file does not have the registry's shape ({error}).",
+            f"the file does not have the registry's shape ({str(error)[:200]}).",
             f"restore it with 'git checkout -- {name}' and run 'python -m kb anchors'.",
         )
     return None
 
 
-def _as_map(anchors) -> dict[str, str]:
-    """An entry is {anchor: fingerprint}; older registries listed anchors only."""
-    if isinstance(anchors, list):
-        return {str(a): "" for a in anchors}
-    if isinstance(anchors, dict):
-        return {str(a): str(f or "") for a, f in anchors.items()}
-    raise TypeError(f"an entry is a {type(anchors).__name__}, not a list or an object")
+def _as_map(url: str, anchors) -> dict[str, str]:
+    """An entry is {anchor: fingerprint}; older registries listed anchors
+    only. Anything else (a number, a nested object, null) is refused: read
+    loosely, it would turn off the check of the anchors it stands for."""
+    if isinstance(anchors, list) and all(isinstance(a, str) for a in anchors):
+        return {a: "" for a in anchors}
+    if isinstance(anchors, dict) and all(isinstance(f, str) for f in anchors.values()):
+        return dict(anchors)
+    raise TypeError(f"the entry of '{url[:80]}' is not a list of anchors or an object of anchor: fingerprint text")
 
 
 def dump(path: Path, pages: Registry) -> None:

@@ -11,7 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .problems import Problems, line_of
+from .frontmatter import line_of_key
+from .problems import Problems
 
 ARTICLES_DIR = "articles/"
 
@@ -65,14 +66,22 @@ def _day(value) -> dt.date | None:
 
 
 def front_matter_line(raw: str, key: str) -> int | None:
-    """Line of `key:` inside the front matter block (1-based), if present."""
-    return line_of(raw.split("\n---", 1)[0] + "\n", f"{key}:") if raw.startswith("---") else None
+    """Line of `key:` inside the front matter block (1-based): the key at
+    the start of a line ('d:' is not found in 'description:'), quoted or not;
+    the block's first line when YAML wrote the key another way (escaped)."""
+    return line_of_key(raw, str(key)) or (1 if raw.startswith("---") else None)
+
+
+def _shown(value, limit: int = 40) -> str:
+    """A value as a message quotes it: short, whatever its size."""
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def validate(src_uri: str, meta: dict, raw: str, allowed_themes: list[str], problems: Problems) -> Article | None:
     """Check one article's front matter; report every violation; build the record."""
     file = "docs/" + src_uri
-    start = len(problems)
+    start = problems.errors
     allowed = ", ".join(allowed_themes)
 
     if not raw.startswith("---"):
@@ -133,14 +142,22 @@ def validate(src_uri: str, meta: dict, raw: str, allowed_themes: list[str], prob
             )
             themes = []
         for theme in themes:
-            if theme not in allowed_themes:
+            if theme is None or theme == "":
                 problems.add(
                     file,
                     front_matter_line(raw, "themes"),
-                    f"unknown theme '{theme}'.",
+                    "an item of 'themes' is empty (a '-' or ',' with nothing after it).",
+                    f"remove the empty item, or name a theme: {allowed}.",
+                )
+            elif not isinstance(theme, str) or theme not in allowed_themes:
+                problems.add(
+                    file,
+                    front_matter_line(raw, "themes"),
+                    f"unknown theme '{_shown(theme)}'.",
                     f"use one of: {allowed} (a new theme needs its page in docs/themes/).",
                 )
-        if len(set(map(str, themes))) != len(themes):
+        names = [t for t in themes if isinstance(t, str)]
+        if len(set(names)) != len(names):
             problems.add(file, front_matter_line(raw, "themes"), "a theme is listed twice.", "list each theme once.")
 
     for key in ("added",):
@@ -149,7 +166,7 @@ def validate(src_uri: str, meta: dict, raw: str, allowed_themes: list[str], prob
             problems.add(
                 file,
                 front_matter_line(raw, key),
-                f"'{key}' is '{value}', not an ISO date.",
+                f"'{key}' is '{_shown(value)}', not an ISO date.",
                 "write the date as YYYY-MM-DD, e.g. 2026-11-23.",
             )
     published = meta.get("published")
@@ -169,19 +186,28 @@ def validate(src_uri: str, meta: dict, raw: str, allowed_themes: list[str], prob
             problems.add(
                 file,
                 front_matter_line(raw, "published"),
-                f"'published' is '{published}', not an ISO date.",
+                f"'published' is '{_shown(published)}', not an ISO date.",
                 "write the date as YYYY-MM-DD, e.g. 2017-02-20.",
             )
             published = None
     if isinstance(published, dt.datetime):
         published = published.date()
+    for key, value in (("published", published), ("added", meta.get("added"))):
+        if isinstance(value, dt.date) and value > dt.date.today():
+            problems.add(
+                file,
+                front_matter_line(raw, key),
+                f"'{key}' is {value.isoformat()}, a date in the future.",
+                "check the year and month; the date an article first appeared has passed.",
+                level="warning",
+            )
 
     source_url = meta.get("source_url")
     if source_url is not None and not (isinstance(source_url, str) and _WEB_ADDRESS.match(source_url)):
         problems.add(
             file,
             front_matter_line(raw, "source_url"),
-            f"'source_url' is '{source_url}', not a web address.",
+            f"'source_url' is '{_shown(source_url)}', not a web address.",
             "write the full address of the original, starting with https:// (or remove the line).",
         )
         source_url = None
@@ -199,12 +225,12 @@ def validate(src_uri: str, meta: dict, raw: str, allowed_themes: list[str], prob
         problems.add(
             file,
             front_matter_line(raw, "title_editorial"),
-            f"'title_editorial' is '{editorial}', not true or false.",
+            f"'title_editorial' is '{_shown(editorial)}', not true or false.",
             "write 'title_editorial: true' or remove the line.",
         )
         editorial = False
 
-    if len(problems) > start:
+    if problems.errors > start:
         return None
     return Article(
         src_uri=src_uri,

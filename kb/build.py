@@ -24,14 +24,27 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from . import anchors, assistants, cards, checks, collect, feeds, frontmatter, gitdates, published, render, site_links
+from . import (
+    anchors,
+    assistants,
+    cards,
+    checks,
+    collect,
+    feeds,
+    frontmatter,
+    gitdates,
+    published,
+    render,
+    sanitise,
+    site_links,
+)
 from . import articles as articles_mod
 from . import disciplines as disciplines_mod
 from . import glossary as glossary_mod
 from . import themes as themes_mod
 from .passages import PageRecord, PassageContext, PassageExtension
-from .problems import Problems
-from .text import slugify
+from .problems import Problems, locate
+from .text import invisible, slugify
 
 PRINT_DIR = "print/"
 EXTERNAL_LINKS_REPORT = "external-links.json"
@@ -56,6 +69,7 @@ class Build:
     previous: Build | None = None
     rebuilt: set[str] = field(default_factory=set)  # src_uris converted in this build
     history: gitdates.History = field(default_factory=gitdates.History)  # when each source last changed
+    generated: set[str] = field(default_factory=set)  # src_uris of the pages the build writes (print views)
 
     def __post_init__(self) -> None:
         self.context = PassageContext(problems=self.problems)
@@ -89,6 +103,7 @@ class Build:
     def generated_pages(self) -> dict[str, str]:
         """src_uri -> Markdown of the "print this theme" page of each theme."""
         pages = {}
+        self.generated = {f"{PRINT_DIR}{theme.id}.md" for theme in self.definitions.themes}
         for theme in self.definitions.themes:
             title = json.dumps(f"{theme.title}: every article, for printing")
             description = json.dumps(f"All the articles on {theme.title.lower()}, on one page, ready to print.")
@@ -106,12 +121,34 @@ class Build:
         file = "docs/" + src_uri
         is_article = articles_mod.is_article(src_uri)
         parsed = frontmatter.read(source, file, self.problems)
+        for key in ("title", "description", "author", "author_role", "source"):
+            value = parsed.meta.get(key)
+            if isinstance(value, str) and (hidden := invisible(value)):
+                self.problems.add(
+                    file,
+                    frontmatter.line_of_key(source, key),
+                    f"'{key}' holds an invisible character ({hidden}): it would read differently from what it is.",
+                    "retype the text without it (it often comes with text copied from another page).",
+                )
+        article = None
         if is_article and parsed.ok:
             article = articles_mod.validate(src_uri, parsed.meta, source, self.definitions.theme_ids, self.problems)
             if article:
                 self.articles[src_uri] = article
+        # What MkDocs read of the same block, as the feed and the templates
+        # will read it: bounded, and an invalid article's themes cut to the
+        # known ones (all of it is reported; nothing downstream may crash first).
+        frontmatter.bound(meta)
+        if is_article and article is None:
+            known = set(self.definitions.theme_ids)
+            themes = meta.get("themes")
+            meta["themes"] = (
+                [t for t in themes if isinstance(t, str) and t in known] if isinstance(themes, list) else []
+            )
         raw_title = parsed.meta.get("title") if isinstance(parsed.meta.get("title"), str) else None
         self.titles[src_uri] = raw_title or title or src_uri
+        if src_uri not in self.generated:
+            render.check_placeholders(src_uri, source, is_article, self.problems)
         record = PageRecord(src_uri=src_uri, source=source, is_article=is_article)
         self.records[src_uri] = record
         self.context.page = record
@@ -142,7 +179,8 @@ class Build:
         """`pages`: src_uri -> (site URL, converted HTML, or None for a page a
         preview build did not convert). Collects the site index, runs the
         site-wide checks and returns the HTML of each converted page with its
-        placeholders rendered."""
+        placeholders rendered, sanitised: the last step of every page's
+        content, whatever the checks found (kb/sanitise.py)."""
         contents = {src: html for src, (_, html) in pages.items() if html is not None}
         self.rebuilt = set(contents)
         if len(contents) < len(pages):
@@ -160,7 +198,7 @@ class Build:
         checks.discipline_coverage(self.index, self.problems)
         checks.duplicate_titles(self.index, self.problems)
         return {
-            src: render.render_page(self.index, templates, self.problems, src, html)
+            src: sanitise.clean(render.render_page(self.index, templates, self.problems, src, html))
             for src, (_, html) in pages.items()
             if src in self.rebuilt
         }
@@ -198,11 +236,16 @@ class Build:
                     self.articles[src] = before.articles[src]
         for problem in before.problems:  # still there until their page is fixed
             if problem.file.removeprefix("docs/") in unconverted:
-                self.problems.add(problem.file, problem.line, problem.what, problem.fix)
+                self.problems.add(problem.file, problem.line, problem.what, problem.fix, problem.level)
 
     def extras(self, src_uri: str) -> dict | None:
         """Header, related articles and backlinks of an article page."""
         return render.article_extras(self.index, src_uri) if self.index else None
+
+    def check_redirects(self, redirect_maps: dict[str, str], config_file: Path) -> None:
+        """mkdocs.yml's redirects: none over a live page, none to a missing one."""
+        text = config_file.read_text(encoding="utf-8") if config_file.exists() else ""
+        checks.redirects(self.index, redirect_maps, self.problems, text)
 
     def check_registry(self, registry_file: Path, redirect_maps: dict[str, str]) -> None:
         """Every anchor ever published is still served (or redirected)."""
@@ -230,15 +273,19 @@ class Build:
             only = {_html_path(self.index.urls[src]) for src in self.rebuilt}
         published.offline_zip(site_dir, self.settings.get("offline_zip"))
         report = site_links.check(site_dir, site_url, only)
-        errors = [
-            f"site/{page}: the link '{url}' is broken: {why}. Fix: correct the link in the page's "
-            "Markdown source or template; a moved page needs a redirect (README, 'Links that never rot')."
-            for page, url, why in report.broken
-        ]
-        errors += [
-            f"site/{page}: the external link '{url}' has no rel=\"noopener\". Fix: add it in the template."
-            for page, url in report.without_noopener
-        ]
+        errors = []
+        for page, url, why in report.broken:
+            where, shown = self.source_of_link(page, url)
+            errors.append(
+                f"{where}: the link '{url}' {shown}is broken: {why}. Fix: correct the link in the Markdown "
+                "source (or the template that writes it); a moved page needs a redirect (README, 'Links that "
+                "never rot')."
+            )
+        for page, url in report.without_noopener:
+            where, shown = self.source_of_link(page, url)
+            errors.append(
+                f"{where}: the external link '{url}' {shown}has no rel=\"noopener\". Fix: add it in the template."
+            )
         (site_dir / EXTERNAL_LINKS_REPORT).write_text(
             json.dumps({"external_links": report.external}, indent=1, sort_keys=True) + "\n", encoding="utf-8"
         )
@@ -257,6 +304,27 @@ class Build:
             f"({assistants.__name__}). Fix: report it with the article; the page itself is fine."
             for src, pid in missing
         ]
+
+    def source_of_link(self, page: str, url: str) -> tuple[str, str]:
+        """Where a link of the published page `page` ("articles/x/index.html")
+        was written: ("docs/articles/x.md:12", "") for a page's own Markdown;
+        for a generated page (a print view), the article it was copied from,
+        and a note of the page it was found on; else the template."""
+        sources = {_html_path(u): src for src, u in self.index.urls.items()} if self.index else {}
+        src = sources.get(page)
+        path, _, fragment = url.partition("#")
+        needles = [n for n in (url, f"#{fragment}" if fragment else "", path.rstrip("/").rsplit("/", 1)[-1]) if n]
+        records = self.records
+        own = [src] if src in records and not src.startswith(PRINT_DIR) else []
+        copied = [] if own else [s for s, r in records.items() if articles_mod.is_article(s)]
+        for candidate in own + copied:
+            line = locate(records[candidate].source, needles)
+            if line is not None:
+                note = f"(published in site/{page}) " if candidate != src else ""
+                return f"docs/{candidate}:{line}", note
+        if src is not None and not src.startswith(PRINT_DIR):
+            return f"docs/{src}", "(written by a template or a generated block) "
+        return "overrides/ (a template)", f"(published in site/{page}) "
 
 
 def _html_path(url: str) -> str:

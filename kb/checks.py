@@ -8,7 +8,8 @@ from . import anchors as anchors_mod
 from . import glossary as glossary_mod
 from .collect import SiteIndex
 from .passages import PageRecord
-from .problems import Problems
+from .problems import Problems, line_of
+from .text import same_key
 from .urls import url_of_src
 
 
@@ -18,12 +19,34 @@ def glossary_usage(index: SiteIndex, problems: Problems) -> None:
     used = {t for record in _article_records(index.records) for p in record.passages for t in p.terms}
     for term in index.glossary.terms:
         if term.id not in used:
+            heading = _in_a_heading(index, term)
+            if heading:
+                problems.add(
+                    "docs/" + glossary_mod.GLOSSARY_SRC,
+                    term.line,
+                    f"the term '{term.label}' occurs in no article's text, only in a heading ({heading}): "
+                    "headings are not marked, so no article would link to it.",
+                    "use the term in the text of that section, or remove the entry.",
+                )
+                continue
             problems.add(
                 "docs/" + glossary_mod.GLOSSARY_SRC,
                 term.line,
                 f"the term '{term.label}' occurs in no article.",
                 "remove the entry, or add the spelling the articles use to its '*Also:*' line.",
             )
+
+
+def _in_a_heading(index: SiteIndex, term) -> str | None:
+    """'docs/articles/x.md:12' where an article's heading uses the term."""
+    matcher = index.glossary.matcher
+    for record in _article_records(index.records):
+        for _, title in record.headings:
+            for match in matcher.finditer(title) if matcher else ():
+                if index.glossary.term_of(match).id == term.id:
+                    line = line_of(record.source, title.removesuffix("¶").strip()[:40])
+                    return f"docs/{record.src_uri}" + (f":{line}" if line else "")
+    return None
 
 
 def discipline_coverage(index: SiteIndex, problems: Problems) -> None:
@@ -60,16 +83,44 @@ def registry(
     anchors_mod.check(registry, published_anchors(index), redirects, src_of_url, problems)
 
 
+def redirects(index: SiteIndex, redirect_maps: dict[str, str], problems: Problems, config_text: str = "") -> None:
+    """mkdocs.yml's redirects (plugins > redirects > redirect_maps): each
+    old path is a page that no longer exists (a redirect written over a live
+    page would replace it), and each target is a page of the site or a web
+    address."""
+    sources = set(index.urls)
+    for old, new in (redirect_maps or {}).items():
+        line = line_of(config_text, f"{old}:") if config_text else None
+        if old in sources:
+            problems.add(
+                "mkdocs.yml",
+                line,
+                f"the redirect from '{old}' would be written over a live page: docs/{old} exists.",
+                f"remove the redirect (the page is there), or move docs/{old} first; redirects are for "
+                "pages that moved or were deleted.",
+            )
+        target = str(new).partition("#")[0]
+        if "://" not in str(new) and target.endswith(".md") and target not in sources:
+            problems.add(
+                "mkdocs.yml",
+                line,
+                f"the redirect from '{old}' points at '{new}', which is not a page of the site.",
+                f"point it at an existing page under docs/ (a path like 'articles/x.md'), e.g. the page "
+                f"that replaced '{old}'.",
+            )
+
+
 def duplicate_titles(index: SiteIndex, problems: Problems) -> None:
     """Two articles with one title would be indistinguishable in every listing."""
     seen: dict[str, str] = {}
     for key, article in sorted(index.articles.items()):
-        folded = " ".join(article.title.casefold().split())
+        folded = same_key(article.title)  # case, NFC/NFD and invisible characters aside
         if folded in seen:
             problems.add(
                 "docs/" + key,
                 index.records[key].line_of("title:") if key in index.records else None,
-                f"the title '{article.title}' is already the title of docs/{seen[folded]}.",
+                f"the title '{article.title}' is already the title of docs/{seen[folded]} "
+                "(or differs from it only by case, accents written another way or invisible characters).",
                 "give each article its own title (an editorial title can say what sets it apart; "
                 "mark it with 'title_editorial: true').",
             )

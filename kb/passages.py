@@ -22,15 +22,18 @@ import re
 import xml.etree.ElementTree as etree
 import zlib
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from markdown import Extension
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
+from . import bounds, sanitise
 from .glossary import GLOSSARY_SRC, Glossary
-from .problems import Problems, line_of
-from .text import collapse, slugify, words
+from .problems import Problems, line_of, locate, locate_all
+from .text import _INVISIBLE as _INVISIBLE_CHAR
+from .text import collapse, invisible, slugify, words
 from .urls import relative_src, resolve_link
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -46,13 +49,6 @@ _LEFTOVER_MARK = re.compile(r"^\{:?\s*[^}]*\bdisciplines\s*=\s*[^}]*\}$")
 # A mark attr_list did not understand stays in the text: "{ disciplines = x }".
 _UNPARSED_MARK = re.compile(r"\{:?[^{}]*\bdisciplines?\b[^{}]*\}\s*$", re.I)
 _MARK_ATTRS = ("disciplines", "discipline")
-# Link targets that run code or smuggle content: never published.
-_UNSAFE_SCHEMES = ("javascript", "data", "vbscript", "file")
-_UNSAFE_HTML = re.compile(
-    r"<\s*(?:script|iframe|object|embed)\b|\son[a-z]+\s*=|"
-    r"\b(?:href|src|action|formaction|xlink:href)\s*=\s*[\"']?\s*(?:javascript|vbscript|data)\s*:",
-    re.I,
-)
 _ID_WORDS = 5
 EDITORIAL_NOTE = "kb-editorial-note"
 
@@ -119,10 +115,28 @@ def fingerprint(text: str) -> str:
     return ".".join(f"{h >> 8:06x}" for h in sorted(zlib.crc32(g.encode()) for g in grams)[:8])
 
 
+SECTION = "s:"  # the prefix of a heading's fingerprint
+SECTION_PASSAGES = 7
+
+
+def section_fingerprint(title: str, texts: list[str]) -> str:
+    """A heading's fingerprint: one hash for its title and one for each of
+    the first passages of its section (each the smallest of its own sketch,
+    so a small edit of one passage rarely moves it)."""
+    hashes = {fingerprint(text).split(".")[0] for text in [title, *texts[:SECTION_PASSAGES]] if words(text)}
+    return SECTION + ".".join(sorted(hashes))
+
+
 def same_passage(recorded: str, current: str) -> bool:
-    """Whether two fingerprints are of (versions of) the same passage."""
+    """Whether two fingerprints are of (versions of) the same passage, or,
+    for headings, the same section: one that still has its title or any of
+    its first passages (renamed, or with paragraphs added or rewritten),
+    where an id moved onto another section shares neither."""
     if not recorded or not current:
-        return True  # nothing recorded (a heading, an old registry entry): nothing to compare
+        return True  # nothing recorded (an old registry entry): nothing to compare
+    if recorded.startswith(SECTION) or current.startswith(SECTION):
+        a, b = set(recorded.removeprefix(SECTION).split(".")), set(current.removeprefix(SECTION).split("."))
+        return recorded.startswith(SECTION) == current.startswith(SECTION) and bool(a & b)
     a, b = set(recorded.split(".")), set(current.split("."))
     common = len(a & b)
     return common >= 3 or 2 * common >= min(len(a), len(b))
@@ -176,39 +190,108 @@ class PassageTreeprocessor(Treeprocessor):
             return
         self.page = page
         self.used_ids = {el.get("id") for el in root.iter() if el.get("id")}
+        self.next_number: dict[str, int] = {}
         self.section: tuple[str | None, str | None] = (None, None)
         self.outline: list[tuple[int, str]] = []  # (level, title) of the headings above
         self.marked_in_section: set[str] = set()
         self.file = "docs/" + page.src_uri
         page.word_count = len(words(self._text(root)))
         self.editorial_links = False
+        self._decode_fragments(root)
         self._walk(root)
+        self._heading_fingerprints()
         self._external_links(root)
         self._leftover_marks(root)
-        self._raw_html()
+        self._mangled_attributes(root)
         if self.editorial_links:
             note = etree.SubElement(root, "p", {"id": EDITORIAL_NOTE, "hidden": "hidden"})
             note.text = "Link added by the editors, not by the author."
 
+    def _heading_fingerprints(self) -> None:
+        """A heading's anchor is pinned to its section like a passage's to
+        its text (`section_fingerprint`): a renamed heading that keeps its id
+        (README), or a section with paragraphs added, still matches; an id
+        moved onto another section, or a new heading that takes a published
+        id, does not."""
+        texts: dict[str | None, list[str]] = {}
+        for passage in self.page.passages:
+            texts.setdefault(passage.section, []).append(passage.text)
+        for heading_id, title in self.page.headings:
+            if texts.get(heading_id):  # a title alone is too short to tell a rename from a takeover
+                title = title.removesuffix("¶").strip()
+                self.page.fingerprints.setdefault(heading_id, section_fingerprint(title, texts[heading_id]))
+
+    def _decode_fragments(self, root: etree.Element) -> None:
+        """A link to a passage in another script, copied from an address
+        bar, arrives percent-encoded ("#p-%E0%A4%B9…"): written here as the
+        id itself, which browsers follow alike and MkDocs can check."""
+        for anchor in root.iter("a"):
+            href = anchor.get("href", "")
+            path, hash_, fragment = href.partition("#")
+            if hash_ and "%" in fragment and not urlsplit(href).scheme:
+                anchor.set("href", f"{path}#{unquote(fragment)}")
+
     def _external_links(self, root: etree.Element) -> None:
-        """External links open nothing with access to this page (noopener);
-        links that would run script or carry their own content fail."""
+        """External links open nothing with access to this page (noopener).
+        A Markdown link or image whose address runs script or carries its own
+        content fails here, where MkDocs would otherwise read it as a page
+        path (and stop on an assertion); it is left pointing nowhere."""
         for element in root.iter():
-            target = element.get("href") or element.get("src") or ""
-            scheme = urlsplit("".join(target.split())).scheme.lower()  # "java\tscript:" too
-            if scheme in _UNSAFE_SCHEMES:
-                self._problem(
-                    f"a link or image points to a '{scheme}:' address, which is never published.",
-                    "link to a page (https://… or another .md file); put pictures in docs/ and link them by path.",
-                    needle=target[:20] or f"{scheme}:",
-                )
-                element.attrib.pop("href", None)
-                element.attrib.pop("src", None)
+            for name in ("href", "src"):
+                target = element.get(name)
+                if target is None:
+                    continue
+                # Markdown keeps entities in addresses as written ("java&#10;script:"),
+                # some of them as placeholders of its own until the end: the
+                # source's spelling is what the message looks for.
+                written = self._unstash(target)
+                found = sanitise.attribute_findings(element.tag, name, html.unescape(written))
+                for finding in found:
+                    self._problem(finding.what, finding.fix, needle=(written, *finding.needles))
+                if found:
+                    element.set(name, "#")
         for anchor in root.iter("a"):
             href = anchor.get("href", "")
             if resolve_link(href, self.page.src_uri) is None and urlsplit(href).scheme in ("http", "https", ""):
                 rel = set((anchor.get("rel") or "").split()) | {"noopener"}
                 anchor.set("rel", " ".join(sorted(rel)))
+
+    def _mangled_attributes(self, root: etree.Element) -> None:
+        """attr_list turns the characters of a name it cannot use into
+        underscores ('{ "x" }' gives an attribute '_', '{0"' one '0_'): a name
+        with an underscore that the source does not hold was made so, and
+        has nothing to point at; the attribute list is found under the
+        element's own text."""
+        folded = None
+        for element in root.iter():
+            if not any("_" in n for n in element.attrib):
+                continue
+            folded = folded if folded is not None else self.page.source.casefold()
+            for name in [n for n in element.attrib if "_" in n and n.casefold() not in folded]:
+                element.attrib.pop(name)
+                text = self._text(element)
+                start = locate(self.page.source, (text[:40], " ".join(text.split()[:3]))) if text else None
+                lines = self.page.source.split("\n")
+                line = next((n for n in range(start or 1, len(lines) + 1) if "{" in lines[n - 1]), start)
+                self.context.problems.add(
+                    self.file,
+                    line,
+                    "an attribute list holds something that is not a name=value pair "
+                    "(a quote or a line break in the wrong place), which would be published as an attribute '_'.",
+                    'write it as { #id .class name="value" }, on one line, quotes closed.',
+                )
+
+    def _unstash(self, value: str) -> str:
+        """An attribute as its author wrote it: Markdown's placeholders for
+        "&" and for stashed text put back."""
+        stash = self.md.htmlStash.rawHtmlBlocks
+
+        def back(match: re.Match[str]) -> str:
+            index = int(match.group(1))
+            return str(stash[index]) if index < len(stash) else ""
+
+        value = _STASH.sub(back, value.replace(AMP_SUBSTITUTE, "&"))
+        return _ESCAPED.sub(lambda m: chr(int(m.group(1))), value)
 
     def _leftover_marks(self, root: etree.Element) -> None:
         """A mark attr_list placed somewhere no passage is (an image, a
@@ -231,19 +314,7 @@ class PassageTreeprocessor(Treeprocessor):
                         "put the mark on its own line directly under a paragraph or list item of text; "
                         "pictures, tables, definitions and code cannot carry one."
                     )
-                self._problem(what, fix, needle=f'{name}="{value}"' if value else name)
-
-    def _raw_html(self) -> None:
-        """Raw HTML written in a page is published as written: it may not
-        run script (a <script>, an on...= handler, a javascript: target)."""
-        for block in self.md.htmlStash.rawHtmlBlocks:
-            for match in _UNSAFE_HTML.finditer(str(block)):
-                self._problem(
-                    f"raw HTML that could run script: '{match.group(0).strip()[:40]}'.",
-                    "write the content in Markdown; links go to pages (https://… or .md files), "
-                    "and pages carry no scripts or event handlers.",
-                    needle=match.group(0).strip()[:20],
-                )
+                self._problem(what, fix, needle=_mark_needles(name, value) if value else name)
 
     def _walk(self, parent: etree.Element) -> None:
         for child in list(parent):
@@ -256,6 +327,15 @@ class PassageTreeprocessor(Treeprocessor):
 
     def _heading(self, heading: etree.Element) -> None:
         title = self._text(heading)
+        shown = title.removesuffix("¶").rstrip()  # without the permalink's mark
+        for what, value in (("heading", shown), ("id", heading.get("id") or "")):
+            if hidden := invisible(value):
+                self._problem(
+                    f"the {what} '{shown if what == 'heading' else value}' holds an invisible character "
+                    f"({hidden}): it would read (or link) differently from what it is.",
+                    "retype the heading without it (it often comes with text copied from another page).",
+                    needle=(shown[:30], value, *_INVISIBLE_CHAR.findall(value)[:1]),
+                )
         if "disciplines" in heading.attrib:
             heading.attrib.pop("disciplines")
             self._problem(
@@ -341,10 +421,18 @@ class PassageTreeprocessor(Treeprocessor):
         kept = []
         for position, alias in enumerate(raw.replace(",", " ").split()):
             if alias in self.used_ids:
+                lines = _lines_of_id(self.page.source, alias)
+                here = locate(self.page.source, (f'aliases="{raw}"', alias))
+                others = [str(n) for n in lines if n != here]
+                where = (
+                    f"on line {', '.join(others)}"
+                    if others
+                    else "as the id of a passage or heading, made from its words"
+                )
                 self._problem(
-                    f"the alias '{alias}' is already an id on this page.",
+                    f"the alias '{alias}' is already an id on this page ({where}).",
                     "each id or alias may appear once per page; remove one of them.",
-                    needle=alias,
+                    needle=(f'aliases="{raw}"', alias),
                 )
                 continue
             self.used_ids.add(alias)
@@ -360,9 +448,12 @@ class PassageTreeprocessor(Treeprocessor):
         if element.get("id"):
             return element.get("id")
         base = passage_id(text)
-        candidate, n = base, 2
+        # The next free number for each opening: 20,000 paragraphs that open
+        # alike take linear time, not a scan past every earlier one.
+        candidate, n = base, self.next_number.get(base, 2)
         while candidate in self.used_ids:
             candidate, n = f"{base}-{n}", n + 1
+        self.next_number[base] = n
         self.used_ids.add(candidate)
         element.set("id", candidate)
         return candidate
@@ -373,10 +464,21 @@ class PassageTreeprocessor(Treeprocessor):
         raw = element.attrib.pop("disciplines")
         known = self.context.disciplines
         if raw is None:  # attr_list read '{ disciplines = "x" }' as a bare name
-            self._problem(
+            # Its own line: the first mark with spaces at or after the passage.
+            start = locate(self.page.source, (text[:40], " ".join(text.split()[:4]))) or 1
+            line = next(
+                (
+                    n
+                    for n, source_line in enumerate(self.page.source.split("\n")[start - 1 :], start)
+                    if re.search(r"\bdisciplines\s+=|\bdisciplines=\s", source_line)
+                ),
+                None,
+            ) or locate(self.page.source, ("disciplines",))
+            self.context.problems.add(
+                self.file,
+                line,
                 "the discipline mark was not understood (spaces around '=').",
                 "write it exactly as { disciplines=\"strategy\" }: no spaces around '=', quoted.",
-                needle="disciplines",
             )
             return []
         names = raw.replace(",", " ").split()
@@ -384,7 +486,7 @@ class PassageTreeprocessor(Treeprocessor):
             self._problem(
                 "a discipline mark names no discipline.",
                 'write e.g. { disciplines="strategy" } with one or more of: ' + ", ".join(known) + ".",
-                needle=f'disciplines="{raw}"',
+                needle=_mark_needles("disciplines", raw),
             )
         good = []
         for name in names:
@@ -394,7 +496,7 @@ class PassageTreeprocessor(Treeprocessor):
                 self._problem(
                     f"unknown discipline '{name}' in a discipline mark.",
                     "use one of: " + ", ".join(known) + " (defined by the headings of docs/disciplines.md).",
-                    needle=f'disciplines="{raw}"',
+                    needle=_mark_needles("disciplines", raw),
                 )
         if good:
             element.set("data-disciplines", " ".join(good))
@@ -520,8 +622,53 @@ class PassageTreeprocessor(Treeprocessor):
         )
         element.insert(position, mark)
 
-    def _problem(self, what: str, fix: str, needle: str) -> None:
-        self.context.problems.add(self.file, line_of(self.page.source, needle), what, fix)
+    def _problem(self, what: str, fix: str, needle: str | tuple[str, ...]) -> None:
+        needles = (needle,) if isinstance(needle, str) else needle
+        self.context.problems.add(self.file, locate(self.page.source, needles), what, fix)
+
+
+class SafetyPostprocessor(Postprocessor):
+    """The page's HTML as it will be published (raw HTML blocks and
+    md_in_html included): everything kb/sanitise.py would not publish fails,
+    with the line it was written on."""
+
+    def __init__(self, md, context: PassageContext):
+        super().__init__(md)
+        self.context = context
+
+    def run(self, text: str) -> str:
+        page = self.context.page
+        if page is None:
+            return text
+        file = "docs/" + page.src_uri
+        found, duplicates = sanitise.scan(text)
+        for finding in found:
+            line = locate(page.source, finding.needles)
+            self.context.problems.add(file, line, finding.what, finding.fix)
+        for duplicate in duplicates:
+            lines = _lines_of_id(page.source, duplicate)
+            places = f" (lines {', '.join(map(str, lines[:-1]))} and {lines[-1]})" if len(lines) > 1 else ""
+            self.context.problems.add(
+                file,
+                lines[-1] if lines else None,
+                f"the id '{duplicate}' is given to two elements of this page{places}: a link to it would "
+                "land on the first one only, and a published anchor could be taken over.",
+                "give each heading, passage and raw HTML element its own id.",
+            )
+        return text
+
+
+def _mark_needles(name: str, value: str) -> tuple[str, ...]:
+    """How a mark may be written: quoted either way, or bare."""
+    return (f'{name}="{value}"', f"{name}='{value}'", f"{name}={value}", f"{name}=")
+
+
+def _lines_of_id(source: str, element_id: str) -> list[int]:
+    """Where an id is written: { #id }, id="id", or a heading whose words make it."""
+    for needle in (f"#{element_id}", f'id="{element_id}"', f"id='{element_id}'", element_id):
+        if lines := locate_all(source, needle):
+            return lines
+    return []
 
 
 class PassageExtension(Extension):
@@ -529,8 +676,18 @@ class PassageExtension(Extension):
         self.context = context
         super().__init__(**kwargs)
 
+    def _report(self, needle: str, what: str, fix: str) -> None:
+        page = self.context.page
+        if page is not None:
+            self.context.problems.add("docs/" + page.src_uri, locate(page.source, (needle,)), what, fix)
+
     def extendMarkdown(self, md) -> None:
         # Priority 5, registered after `toc`: heading ids exist, and MkDocs'
         # own anchor extractor (also 5, registered later) sees passage ids,
         # so links to them are validated like links to headings.
+        # First of all, before Markdown reads any block: nesting it would
+        # recurse into without end is flattened and reported (kb/bounds.py).
+        md.preprocessors.register(bounds.DepthGuard(md, self._report), "kb_depth", 40)
         md.treeprocessors.register(PassageTreeprocessor(md, self.context), "kb_passages", 5)
+        # Last of all, once raw HTML is back in the page.
+        md.postprocessors.register(SafetyPostprocessor(md, self.context), "kb_safety", 1)

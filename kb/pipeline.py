@@ -102,7 +102,7 @@ def run_build(
         html, record, problems = _converted[key]
         kb.records[src_uri] = record
         for problem in problems:
-            kb.problems.add(problem.file, problem.line, problem.what, problem.fix)
+            kb.problems.add(problem.file, problem.line, problem.what, problem.fix, problem.level)
         kb.end_page()
         converted[src_uri] = (url_of_src(src_uri), html)
     return kb, kb.compose(converted, config.templates)

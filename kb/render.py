@@ -25,13 +25,13 @@ from urllib.parse import quote
 
 import jinja2
 
-from . import cards, published
+from . import cards, published, sanitise
 from . import disciplines as disciplines_mod
 from . import related as related_mod
 from . import themes as themes_mod
 from .collect import SiteIndex
 from .passages import EDITORIAL_NOTE
-from .problems import Problems
+from .problems import Problems, locate
 from .text import excerpt
 from .urls import markdown_twin_url, rebase_links, relative_url
 
@@ -71,6 +71,7 @@ class BlockContext:
     problems: Problems
     src_uri: str
     arg: str | None = None
+    name: str = ""  # the placeholder's NAME, to find its line
 
     @property
     def page_url(self) -> str:
@@ -84,7 +85,10 @@ class BlockContext:
         return self.templates.render(template, **data)
 
     def problem(self, what: str, fix: str) -> None:
-        self.problems.add("docs/" + self.src_uri, None, what, fix)
+        record = self.index.records.get(self.src_uri)
+        usage = f"<!-- kb:{self.name}"
+        line = locate(record.source, (usage, "<!-- kb:")) if record else None
+        self.problems.add("docs/" + self.src_uri, line, what, fix)
 
 
 @dataclass(frozen=True)
@@ -114,23 +118,85 @@ def block(name: str, about: str, arg: str | None = None, auto: bool = False):
 
 
 def render_page(index: SiteIndex, templates: Templates, problems: Problems, src_uri: str, html: str) -> str:
-    """`html` with every placeholder replaced by its rendered block."""
+    """`html` with every placeholder replaced by its rendered block (an
+    unknown one was reported by `check_placeholders` and is left out)."""
 
     def replace(match: re.Match[str]) -> str:
         name, arg = match["name"], match["arg"]
         found = BLOCKS.get(name)
         if found is None:
-            problems.add(
-                "docs/" + src_uri,
-                None,
-                f"unknown placeholder '<!-- kb:{name} -->'.",
-                "use one of: " + ", ".join(b.usage for b in BLOCKS.values() if not b.auto) + ".",
-            )
             return match.group(0)
-        rendered = found.function(BlockContext(index, templates, problems, src_uri, arg))
+        rendered = found.function(BlockContext(index, templates, problems, src_uri, arg, name))
         return match.group(0) if rendered is None else rendered
 
     return PLACEHOLDER.sub(replace, html) if "<!-- kb:" in html else html
+
+
+_COMMENT = re.compile(r"<!--(?P<body>.*?)(?:-->|\Z)", re.S)
+_FENCE = re.compile(r"^\s*(```|~~~)", re.M)
+
+
+def _usages(auto: bool = False) -> str:
+    return ", ".join(b.usage for b in BLOCKS.values() if b.auto == auto)
+
+
+def check_placeholders(src_uri: str, source: str, is_article: bool, problems: Problems) -> None:
+    """Every `<!-- kb:… -->` a page's author wrote, read from the Markdown
+    source with its line: a malformed one (which Markdown would keep as a
+    comment, silently showing nothing), an unknown name, a missing, extra or
+    unexpected argument, a block the build adds itself, any block inside an
+    article (an article is the author's text, not an index), and a comment
+    that is never closed (it would hide the rest of the page)."""
+    file = "docs/" + src_uri
+    text = _outside_code(source)
+    for match in _COMMENT.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        if not match.group(0).endswith("-->"):
+            problems.add(
+                file,
+                line,
+                "a comment '<!--' is never closed: everything after it would be hidden from readers.",
+                "close it with '-->' on the same or a later line, or remove it.",
+            )
+            break
+        body = match["body"]
+        if not re.match(r"\s*kb\s*:", body):
+            continue
+        shown = " ".join(match.group(0).split())[:60]
+        strict = PLACEHOLDER.fullmatch(match.group(0))
+        words = re.sub(r"^\s*kb\s*:\s*", "", body).split()
+        block = BLOCKS.get(words[0]) if words else None
+        if block is None:
+            what = f"unknown placeholder '{shown}'."
+            fix = "use one of: " + _usages() + "."
+        elif is_article:
+            what = f"the placeholder '{shown}' is inside an article: generated blocks belong on the site's own pages."
+            fix = "remove it; the article is the author's text (listings and matrices are on the home, theme and index pages)."
+        elif block.auto:
+            what = f"'{shown}' is added by the build itself, not written in pages."
+            fix = "remove it; these are written by hand: " + _usages() + "."
+        elif len(words) > (2 if block.arg else 1):
+            what = f"the placeholder '{shown}' has more than {'one argument' if block.arg else 'its name'}."
+            fix = f"write it as {block.usage}."
+        elif not strict:
+            what = f"the placeholder '{shown}' is not written as the build reads it, so it would show nothing."
+            fix = f"write it exactly as {block.usage}: one space after '<!--' and before '-->', no space after 'kb:'."
+        else:
+            continue
+        problems.add(file, line, what, fix)
+
+
+def _outside_code(source: str) -> str:
+    """`source` with fenced code blocks blanked (lines kept), where a
+    placeholder or comment is an example, not an instruction."""
+    out, fenced = [], False
+    for line in source.split("\n"):
+        if _FENCE.match(line):
+            fenced = not fenced
+            out.append("")
+        else:
+            out.append("" if fenced else line)
+    return "\n".join(out)
 
 
 def blocks_markdown() -> str:
@@ -367,7 +433,10 @@ def theme_print(ctx: BlockContext) -> str | None:
             )
             if x
         )
-        body = rebase_links(ctx.index.contents.get(article.src_uri, ""), ctx.index.urls[article.src_uri], ctx.page_url)
+        # Sanitised before its links are rebased: an address that only a
+        # parser reads as a script (java&#10;script:) is gone, not rebased into a path.
+        body = sanitise.clean(ctx.index.contents.get(article.src_uri, ""))
+        body = rebase_links(body, ctx.index.urls[article.src_uri], ctx.page_url)
         body, had_note = _EDITORIAL_NOTE.subn("", body)  # one per page, below
         editorial_links = editorial_links or bool(had_note)
         articles.append(
@@ -408,7 +477,7 @@ def offline_edition(ctx: BlockContext) -> str:
     )
 
 
-_EDITORIAL_NOTE = re.compile(rf'<p hidden="hidden" id="{EDITORIAL_NOTE}">[^<]*</p>')
+_EDITORIAL_NOTE = re.compile(rf'<p hidden="(?:hidden)?" id="{EDITORIAL_NOTE}">[^<]*</p>')
 
 
 def _index_url(ctx: BlockContext, query: str = "") -> str | None:

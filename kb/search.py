@@ -58,7 +58,7 @@ WORKER_ENTRY = Path(__file__).with_name("assets") / "search" / "worker.js"
 WORKER_GLOB = "assets/javascripts/workers/search.*.min.js"
 PRINT_DIR = "print/"
 VERSION = 2
-# Ranking constants shared with kb/assets/search/rank.js (written into meta.json).
+# Ranking constants shared with kb/assets/search/rank/constants.js (written into meta.json).
 K1, B = 1.2, 0.6
 # A passage shorter than this share of the average counts as that long: a
 # title-like list item or a citation gains nothing from being short.

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Iterable
+from pathlib import Path
 
 from .articles import ARTICLES_DIR
 from .problems import Problems
+from .text import invisible, same_key
 
 # What may sit in docs/articles/ besides the articles: their pictures.
 ARTICLE_ASSETS = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif")
@@ -53,3 +56,50 @@ def check_layout(src_uris: Iterable[str], problems: Problems) -> None:
         else:
             fix = "move it out of docs/articles/ (articles are .md files; pictures may stay)."
         problems.add("docs/" + src_uri, None, f"'{name}' in docs/articles/ is not an article.", fix)
+
+
+def outside(files: Iterable[tuple[str, str]], docs_dir: str | Path, problems: Problems) -> set[str]:
+    """src_uris of the files (src_uri, path on disk) that are links to
+    somewhere outside docs/: each is reported and must not be published
+    (a link to ~/.ssh or /etc would put that file on the web)."""
+    root = os.path.realpath(docs_dir)
+    found = set()
+    for src_uri, path in files:
+        real = os.path.realpath(path)
+        if os.path.commonpath([root, real]) != root:
+            found.add(src_uri)
+            problems.add(
+                "docs/" + src_uri,
+                None,
+                f"the file is a link to '{real}', outside docs/: that file would be published.",
+                "copy the file into docs/ (or remove the link); files are published only from docs/.",
+            )
+    return found
+
+
+def check_names(src_uris: Iterable[str], problems: Problems) -> None:
+    """File names that show a reader one thing and a computer another:
+    invisible characters (bidirectional overrides, zero-width spaces), and
+    two names that differ only by case, Unicode normalisation (NFC/NFD) or
+    an invisible character, which collide on case-insensitive and
+    normalising file systems (macOS, Windows) and in a reader's eyes."""
+    seen: dict[str, str] = {}
+    for src_uri in sorted(src_uris):
+        if hidden := invisible(src_uri):
+            problems.add(
+                "docs/" + src_uri,
+                None,
+                f"the file name holds an invisible character ({hidden}): it reads differently from what it is.",
+                "rename the file with visible letters, digits and hyphens only.",
+            )
+        key = same_key(src_uri)
+        if key in seen:
+            problems.add(
+                "docs/" + src_uri,
+                None,
+                f"the file name is the same as docs/{seen[key]} but for case, accents written another way "
+                "(NFC/NFD) or invisible characters: on macOS and Windows they are one file.",
+                "rename one of the two (lower-case letters, digits and hyphens).",
+            )
+        else:
+            seen[key] = src_uri

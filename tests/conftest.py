@@ -91,6 +91,22 @@ def tour(chromium, site, base_url):
     return take_tour(chromium, base_url, page_urls(site))
 
 
+# The sources and Markdown set-up the function-level tests run the pass on
+# (kb.pipeline), read once for the session.
+@pytest.fixture(scope="session")
+def config():
+    from kb import pipeline
+
+    return pipeline.load_config()
+
+
+@pytest.fixture(scope="session")
+def base_sources() -> dict[str, str]:
+    from kb import pipeline
+
+    return pipeline.read_sources(ROOT / "docs")
+
+
 # A phone as the tests meet it: small, touch, high density, mobile UA.
 PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 

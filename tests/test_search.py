@@ -245,3 +245,34 @@ def test_the_filters_in_force_reach_the_page_for_its_dialog(page, base_url):
         ["Omnichannel"],
         "customer",
     )
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_a_filter_shows_in_the_dialog_is_cleared_there_and_survives_a_reload(page, phone, base_url, device):
+    """The reader sees the filter in force as a chip under the result count,
+    clears it with its ×, and a filtered search carries its query in the
+    address bar, so a reload (or a shared link) comes back to it."""
+    tab = page if device == "desktop" else phone
+    tab.goto(base_url + "articles/")
+    if device == "phone":  # the box opens from the header's search button
+        tab.locator("label.md-header__button[for=__search]").first.tap()
+        tab.wait_for_function("document.activeElement && document.activeElement.matches('.md-search__input')")
+        tab.evaluate(search_eval._RUN_QUERY, "theme:measurement journey")
+    else:
+        search(tab, "theme:measurement journey")
+    chip = tab.locator(".kb-search-filter")
+    chip.wait_for()
+    assert chip.count() == 1 and chip.inner_text().startswith("Theme: Measuring CX")
+    assert chip.is_visible()
+    tab.wait_for_function("new URL(location.href).searchParams.get('q') === 'theme:measurement journey'")
+    # A reload (or the link, shared) opens search with the filter in force.
+    tab.reload()
+    tab.locator(".kb-search-filter").wait_for()
+    assert tab.locator(".md-search__input").input_value() == "theme:measurement journey"
+    clear = tab.locator(".kb-search-filter__clear")
+    assert clear.get_attribute("aria-label") == "Clear the filter Theme: Measuring CX"
+    clear.tap() if device == "phone" else clear.click()
+    tab.wait_for_function("document.querySelector('.md-search__input').value === 'journey'")
+    tab.wait_for_function("!document.querySelector('.kb-search-filter')")
+    tab.wait_for_function("new URL(location.href).searchParams.get('q') === null")
+    assert tab.locator(".md-search-result__item").count() > 0

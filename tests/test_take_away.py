@@ -30,6 +30,9 @@ def offline_site(tmp_path_factory, offline_zip) -> Path:
 def test_the_offline_edition_navigates_and_searches_from_the_file_system(page, offline_site):
     tab = page
     tab.goto((offline_site / "index.html").as_uri())
+    # Under the site's Content-Security-Policy (kb/csp.py): search runs in
+    # the iframe-worker shim's frame, allowed by its script's hash.
+    assert tab.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1
     tab.get_by_role("link", name="Glossary").first.click()
     tab.wait_for_url("**/glossary.html")
     assert tab.title().startswith("Glossary")

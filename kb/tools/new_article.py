@@ -79,6 +79,28 @@ def render(
     return "\n".join(lines) + "\n" + "\n\n".join(paragraphs).rstrip() + "\n"
 
 
+def read_text_file(path: Path, parser: argparse.ArgumentParser) -> str:
+    """The text to import; a file that is not UTF-8 text (a PDF, a Word
+    file, text saved as Windows-1252) is refused with what to do."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        parser.error(f"cannot read {path}: {error.strerror}")
+    if b"\x00" in data[:8192]:
+        parser.error(
+            f"{path} is not a text file (it holds binary data: a PDF, a Word or an image file?). "
+            "Copy the article's text into a plain .txt file, saved as UTF-8, and import that."
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        parser.error(
+            f"{path} is not UTF-8 text (byte 0x{data[error.start]:02x} on line {line}). "
+            f"Save it as UTF-8 in your editor, or convert it: iconv -f windows-1252 -t utf-8 {path} > fixed.txt"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("title", nargs="?", help="the article's title (from --from-text's first line if omitted)")
@@ -98,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     body = "Paste or write the article's text here, one paragraph per block.\n"
     title = args.title
     if args.from_text:
-        text_title, body = body_from_text(args.from_text.read_text(encoding="utf-8"))
+        text_title, body = body_from_text(read_text_file(args.from_text, parser))
         title = title or text_title
     if not title and sys.stdin.isatty():
         title = input("Title: ").strip()

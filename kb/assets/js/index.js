@@ -9,10 +9,11 @@
 //
 // This script carries what a page needs at once: landing on a fragment,
 // lost-anchor notices, the table of contents mark, copy-link, the skip
-// link, the article filters, whole-word search highlights, the page
-// actions (copy as Markdown). What waits for the reader to point, focus,
-// select or tap (previews, definitions, labels, quote links) is extras.js,
-// fetched on first use (_/later.js).
+// link, the article filters, whole-word search highlights, the search
+// dialog's filter chips, the print view's button and the page actions (copy
+// as Markdown). What waits for the reader to point, focus, select or tap
+// (previews, definitions, labels, quote links) is extras.js, fetched on first
+// use (_/later.js).
 "use strict";
 
 var material = require("./_/material");
@@ -27,6 +28,8 @@ var skipLink = require("./components/skip-link");
 var filters = require("./components/filters");
 var pageActions = require("./components/page-actions");
 var highlight = require("./components/highlight");
+var searchFilters = require("./components/search-filters");
+var printButton = require("./components/print-button");
 
 var EXTRAS = "kb-extras.js";
 
@@ -38,6 +41,8 @@ var ONCE = [
   function (deps) { return skipLink.mountSkipLink(deps.win.document, deps); },
   function (deps) { return pageActions.mountPageActions(deps.win.document, deps); },
   function (deps) { return highlight.mountHighlight(deps.win.document); },
+  function (deps) { return searchFilters.mountSearchFilters(deps.win.document, deps); },
+  function (deps) { return printButton.mountPrintButton(deps.win.document, deps); },
   function (deps) { return landing.mountLanding(deps.win, deps); }
 ];
 

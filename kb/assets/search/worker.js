@@ -8,7 +8,7 @@
  *   codec.js              the index's varint lists
  *   store.js              loading the index in parts (or inline, offline)
  *   query.js              filters and clauses
- *   rank.js               the two ranking passes
+ *   rank/                 the two ranking passes (first.js, exact.js)
  *   snippets.js           results in Material's shape
  *   messages.js           Material's worker protocol
  */

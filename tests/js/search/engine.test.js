@@ -3,7 +3,7 @@
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const { Store } = require("../../../kb/assets/search/store.js");
-const { Engine } = require("../../../kb/assets/search/rank.js");
+const { Engine } = require("../../../kb/assets/search/rank");
 const F = require("./fixture.js");
 
 function engine(log, faults, config) {

@@ -1,0 +1,183 @@
+"""A Content-Security-Policy on every page: defence in depth behind kb/sanitise.py.
+
+A `<meta http-equiv="Content-Security-Policy">` works on any static host
+(GitHub Pages sets no headers) and from `file://` (the offline edition). It
+is written into every built HTML file after the build, once every other step
+that rewrites pages or scripts is done, because what it allows depends on
+the built files:
+
+- scripts, styles, images, fonts, fetches and workers from the site itself
+  only ('self'); no object, no frame from elsewhere, `<base>` only to the
+  site, forms only to the site;
+- the theme's inline scripts by their SHA-256 hash, never 'unsafe-inline':
+  Material writes a few per page (`__md_scope` differs with the page's depth,
+  the palette, the lightbox's set-up). Material's instant navigation runs
+  the inline scripts of the page it brings in under the policy of the page
+  the reader opened first, so each page allows the inline scripts of every
+  page (a handful of distinct ones, whatever the site's size);
+- inline `<style>` elements (the lightbox's) by hash too; style *attributes*
+  are not allowed ('unsafe-inline' is not given for styles): nothing in the
+  built pages has one (the sanitiser removes them from content), and
+  Material and the lightbox set styles from script through the CSSOM
+  (`element.style`), which a policy does not restrict;
+- images also as `data:` URIs: Material's stylesheet draws its icons with
+  them (they are part of a file of this site, not a request to another host);
+- the offline edition's search: Material's offline plugin runs the search
+  worker in a hidden frame (the vendored iframe-worker shim) that it fills
+  with one inline script, whose text holds the worker's address as the page
+  gives it; its hash is computed here for each page.
+
+An event handler or inline script that reached a page by any other way
+(a template mistake, an edited file) does not run, and the browser reports
+a violation (the tests listen for it).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from pathlib import Path
+
+META_NAME = "Content-Security-Policy"
+_SCRIPT = re.compile(r"<script\b(?P<attrs>[^>]*)>(?P<body>.*?)</script\s*>", re.S | re.I)
+_STYLE = re.compile(r"<style\b[^>]*>(?P<body>.*?)</style\s*>", re.S | re.I)
+_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.I)
+_SRC = re.compile(r"\bsrc\s*=", re.I)
+_CONFIG = re.compile(r'<script id="__config" type="application/json">(?P<json>.*?)</script>', re.S)
+_HEAD = re.compile(r"<head\b[^>]*>", re.I)
+_CHARSET = re.compile(r"<meta\s+charset=[^>]*>", re.I)
+_EXISTING = re.compile(r'\n?[ \t]*<meta http-equiv="Content-Security-Policy"[^>]*>')
+# Script types a browser runs; any other (application/json) is data.
+_RUNNABLE = {"", "text/javascript", "application/javascript", "module"}
+SHIM = "iframe-worker-shim.js"
+
+
+def sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+def inline_scripts(html: str) -> list[str]:
+    """The text of each inline script a browser would run."""
+    found = []
+    for match in _SCRIPT.finditer(html):
+        attrs = match["attrs"]
+        kind = _TYPE.search(attrs)
+        if _SRC.search(attrs) or (kind and kind.group(1).lower() not in _RUNNABLE):
+            continue
+        found.append(match["body"])
+    return found
+
+
+def inline_styles(html: str) -> list[str]:
+    return [match["body"] for match in _STYLE.finditer(html)]
+
+
+def shim_script(shim_source: str, worker_url: str) -> str | None:
+    """The inline script iframe-worker writes into its frame for `worker_url`
+    (its two helper functions' source, as the browser prints them, and the
+    address)."""
+    post = re.search(r"function c\(s,n\)\{parent\.postMessage\(s,n\|\|\"\*\"\)\}", shim_source)
+    load = re.search(r"function d\(\.\.\.s\)\{return s\.reduce\(.*?Promise\.resolve\(\)\)\}", shim_source)
+    if not post or not load:
+        return None
+    return (
+        f"postMessage={post.group(0)};importScripts={load.group(0)};"
+        f'addEventListener("error",({{error}})=>{{parent.dispatchEvent(new ErrorEvent("error",'
+        f'{{filename:"{worker_url}",error}}))}})'
+    )
+
+
+def policy(script_hashes: set[str], style_hashes: set[str]) -> str:
+    scripts = " ".join(["'self'", *sorted(script_hashes)])
+    styles = " ".join(["'self'", *sorted(style_hashes)])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src {scripts}",
+            f"style-src {styles}",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "worker-src 'self'",
+            "frame-src 'self'",
+            "media-src 'self'",
+            "manifest-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+        ]
+    )
+
+
+def _shim_hashes(html: str, shim_source: str | None) -> set[str]:
+    """The offline edition: the hash of the frame script for this page's worker."""
+    if not shim_source or SHIM not in html:
+        return set()
+    match = _CONFIG.search(html)
+    if not match:
+        return set()
+    try:
+        worker = json.loads(match["json"]).get("search")
+    except ValueError:
+        return set()
+    script = shim_script(shim_source, worker) if isinstance(worker, str) else None
+    return {sha256(script)} if script else set()
+
+
+def add_meta(html: str, content: str) -> str:
+    """`html` with the policy as the first thing after <meta charset> (so it
+    governs every script and style that follows), replacing any earlier one.
+    Only the head is searched."""
+    end = html.find("</head>")
+    head, body = (html[:end], html[end:]) if end >= 0 else (html, "")
+    head = _EXISTING.sub("", head, count=1)
+    meta = f'\n    <meta http-equiv="{META_NAME}" content="{content}">'
+    anchor = _CHARSET.search(head) or _HEAD.search(head)
+    if anchor is None:
+        return meta.lstrip() + head + body
+    return head[: anchor.end()] + meta + head[anchor.end() :] + body
+
+
+def apply(site_dir: Path, shim_source: str | None = None, only: set[str] | None = None) -> int:
+    """Write the policy into every HTML file of `site_dir` (or those in
+    `only`, relative paths, when a preview rebuilt just those); returns the
+    number of pages written."""
+    site_dir = Path(site_dir)
+    pages = {p.relative_to(site_dir).as_posix(): p for p in sorted(site_dir.rglob("*.html"))}
+    texts = {rel: path.read_text(encoding="utf-8") for rel, path in pages.items()}
+    # Every page's inline scripts and styles (instant navigation runs another
+    # page's under the first page's policy).
+    scripts: set[str] = set()
+    styles: set[str] = set()
+    for html in texts.values():
+        scripts |= {sha256(s) for s in inline_scripts(html)}
+        styles |= {sha256(s) for s in inline_styles(html)}
+    written = 0
+    for rel, html in texts.items():
+        if only is not None and rel not in only:
+            continue
+        content = policy(scripts | _shim_hashes(html, shim_source), styles)
+        new = add_meta(html, content)
+        if new != html:
+            pages[rel].write_text(new, encoding="utf-8")
+            written += 1
+    return written
+
+
+# Set by the hook when MkDocs starts (`mkdocs serve` or a build): the preview
+# server injects its live-reload code into every page as an inline script
+# that changes with every request, so previews carry no policy (what they
+# show is sanitised all the same).
+PREVIEW = {"serving": False}
+
+
+def on_post_build(config) -> None:
+    """The MkDocs adapter: every page of the built site, the offline
+    edition's worker shim included when the build uses it."""
+    if PREVIEW["serving"]:
+        return
+    site_dir = Path(config.site_dir)
+    shim = next(iter(site_dir.rglob(SHIM)), None)
+    apply(site_dir, shim.read_text(encoding="utf-8") if shim else None)

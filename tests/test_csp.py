@@ -1,0 +1,156 @@
+"""The Content-Security-Policy (kb/csp.py): on every page, blocking what the
+sanitiser is there to stop, and silent in normal use.
+
+The tour of every page (tests/tour.py) records each violation the browser
+reports; the tests here walk what the tour does not (instant navigation, the
+lightbox, the palette, search), and plant an event handler and an inline
+script past the sanitiser on purpose, by editing a built page on its way to
+the browser, to see the policy stop them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kb import csp
+
+CSP_META = 'meta[http-equiv="Content-Security-Policy"]'
+# Every violation, as the page saw it (the console is also watched: a
+# violation in a worker reaches the console only).
+LISTEN = """() => {
+  window.__kbCsp = [];
+  document.addEventListener('securitypolicyviolation',
+    e => window.__kbCsp.push(e.violatedDirective + ' ' + (e.blockedURI || '') + ' ' + (e.sample || '')));
+}"""
+
+
+def violations_in_console(tab) -> list[str]:
+    return [m for m in tab.console_errors if "Content Security Policy" in m]
+
+
+# -- function level ---------------------------------------------------------------
+
+
+def test_inline_scripts_are_hashed_and_data_blocks_and_files_are_not():
+    page = (
+        '<script>var a = 1;</script><script src="x.js"></script>'
+        '<script id="__config" type="application/json">{"a": 1}</script><script type="module">b()</script>'
+    )
+    assert csp.inline_scripts(page) == ["var a = 1;", "b()"]
+    # The hash a browser computes over the script's exact text (openssl dgst -sha256 -binary | base64).
+    assert csp.sha256("var a = 1;") == "'sha256-+dZ6udsWxNVoGfScAq7t5IIF5UJb4F6RhjbN6oe1p4w='"
+
+
+def test_the_policy_allows_the_site_alone_and_no_inline_script_without_its_hash():
+    policy = csp.policy({"'sha256-abc'"}, set())
+    directives = dict(d.split(" ", 1) for d in policy.split("; "))
+    assert directives["script-src"] == "'self' 'sha256-abc'"
+    assert directives["object-src"] == "'none'" and directives["base-uri"] == "'self'"
+    for name in ("default-src", "style-src", "img-src", "font-src", "connect-src", "worker-src"):
+        assert directives[name].startswith("'self'"), name
+    assert "unsafe" not in policy and "*" not in policy and "http" not in policy
+
+
+def test_the_meta_comes_before_every_script_and_replaces_an_older_one():
+    page = '<html><head><meta charset="utf-8"><script>x()</script></head><body></body></html>'
+    once = csp.add_meta(page, "default-src 'self'")
+    assert once.index("Content-Security-Policy") < once.index("<script>")
+    assert once.index("<meta charset") < once.index("Content-Security-Policy")
+    assert csp.add_meta(once, "default-src 'none'").count("Content-Security-Policy") == 1
+
+
+def test_the_offline_shim_script_is_rebuilt_from_the_vendored_file():
+    from kb.devtools import ROOT
+
+    shim = (ROOT / "overrides/assets/javascripts/vendor" / csp.SHIM).read_text(encoding="utf-8")
+    script = csp.shim_script(shim, "../assets/x.js")
+    assert script is not None and script.startswith("postMessage=function c(s,n){")
+    assert 'filename:"../assets/x.js"' in script
+    # The text written into the frame, as the shim's template literal writes it.
+    template = re.search(r"<script>(postMessage=\$\{c\};.*?)<\\/script>", shim).group(1)
+    assert template.replace("${c}", "").replace("${d}", "").replace("${e}", "../assets/x.js") == re.sub(
+        r"function [cd]\(.*?\)\{.*?\}(?=;importScripts=|;addEventListener)", "", script
+    )
+
+
+# -- the built site -------------------------------------------------------------
+
+
+def test_every_page_carries_the_policy_before_any_script(site):
+    for path in sorted(site.rglob("*.html")):
+        url = path.relative_to(site).as_posix()
+        html = path.read_text(encoding="utf-8")
+        assert html.count('http-equiv="Content-Security-Policy"') == 1, url
+        assert html.index("Content-Security-Policy") < html.index("<script"), url
+        content = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html).group(1)
+        assert "'unsafe-inline'" not in content and "object-src 'none'" in content, url
+        # Every inline script of the page is allowed by its hash.
+        for script in csp.inline_scripts(html):
+            assert csp.sha256(script) in content, (url, script[:80])
+
+
+def test_no_page_reports_a_violation_in_the_tour(tour):
+    found = {v.url: v.csp_violations for v in tour.visits if v.csp_violations}
+    assert found == {}, found
+
+
+def test_instant_navigation_lightbox_palette_and_search_run_under_the_policy(page, base_url):
+    """What a reader does after the first page: every page brought in by
+    instant navigation runs its inline scripts under the first page's policy."""
+    page.goto(base_url)
+    page.evaluate(LISTEN)
+    page.locator("a[href$='disciplines/']:visible").first.click()
+    page.wait_for_url("**/disciplines/")
+    assert page.evaluate("performance.getEntriesByType('navigation')[0].name") == base_url  # no reload
+    page.locator("label.md-header__button[for^='__palette']:visible").click()
+    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    page.locator(".md-search__input").first.click()
+    page.keyboard.type("journey map")
+    page.locator(".md-search-result__item").first.wait_for(timeout=10000)
+    assert page.evaluate("window.__kbCsp") == []
+    # The lightbox, on a page opened directly (mkdocs-glightbox loads its
+    # script in the head of the pages that use it: instant navigation from
+    # another page does not bring it, with or without the policy).
+    page.goto(base_url + "disciplines/")
+    page.evaluate(LISTEN)
+    page.click("a.kb-enlarge")
+    page.locator(".glightbox-container .kb-cycle").wait_for(timeout=5000)
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.querySelector('.glightbox-container')", timeout=5000)
+    assert page.evaluate("window.__kbCsp") == []
+    assert violations_in_console(page) == []
+
+
+PLANTED = (
+    '<img src="missing.png" onerror="window.__kbRan = (window.__kbRan || []).concat(\'onerror\')">'
+    '<p id="kb-planted" onclick="window.__kbRan = (window.__kbRan || []).concat(\'onclick\')">planted</p>'
+    "<script>window.__kbRan = (window.__kbRan || []).concat('script')</script>"
+)
+
+
+def test_a_handler_planted_past_the_sanitiser_is_blocked(page, base_url):
+    """A built article edited on its way to the browser, as if a template
+    or a hand edit had put them there: an onerror, an onclick and an inline
+    script. None runs, and the browser reports each."""
+    url = base_url + "articles/is-customer-experience-new/"
+
+    def plant(route):
+        response = route.fetch()
+        body = response.text()
+        assert "Content-Security-Policy" in body
+        route.fulfill(response=response, body=body.replace("<article", PLANTED + "<article", 1))
+
+    page.route(url, plant)
+    try:
+        page.goto(url)
+        page.locator("#kb-planted").click()
+        # Each refusal is reported on the console: wait for the three.
+        while len(violations_in_console(page)) < 3:
+            page.wait_for_event("console", timeout=10000)
+    finally:
+        page.unroute(url)
+    assert page.evaluate("window.__kbRan || []") == []
+    reports = violations_in_console(page)
+    assert sum("inline event handler" in r for r in reports) == 2, reports
+    assert sum("inline script" in r for r in reports) == 1, reports
+    assert page.locator(CSP_META).count() == 1
