@@ -127,10 +127,33 @@ def test_the_markdown_twin_is_the_authors_markdown_with_every_passage_url(site):
 
 
 def test_the_article_page_advertises_its_twin(site):
-    html = (site / ARTICLE / "index.html").read_text(encoding="utf-8")
-    assert '<link rel="alternate" type="text/markdown" href="index.md"' in html
+    from selectolax.lexbor import LexborHTMLParser
+
+    # As a crawler reads it: rel is a set of space-separated tokens.
+    head = LexborHTMLParser((site / ARTICLE / "index.html").read_text(encoding="utf-8")).head
+    (link,) = head.css('link[type="text/markdown"]')
+    assert "alternate" in link.attributes["rel"].split() and link.attributes["href"] == "index.md"
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "text/markdown" not in home
+
+
+def test_the_twins_link_asks_material_for_no_sitemap_beside_it(page, base_url):
+    """Material fetches sitemap.xml beside every <link rel=alternate>, to
+    switch languages: the twin's link must not make it ask for
+    articles/x/sitemap.xml (a 404 on every article), on a cold load or after
+    instant navigation; the head's link follows the page shown."""
+    missing = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    page.goto(base_url)
+    page.locator(f".md-content a[href*='{ARTICLE}']").first.click()
+    page.wait_for_url(f"**/{ARTICLE}")
+    page.locator(".kb-copy-markdown").wait_for()
+    page.wait_for_function("() => document.querySelector('link[type=\"text/markdown\"]')")
+    href = page.evaluate("document.querySelector('link[type=\"text/markdown\"]').href")
+    assert href == base_url + ARTICLE + "index.md"
+    page.goto(base_url + ARTICLE)
+    page.wait_for_load_state("networkidle")
+    assert missing == []
 
 
 # -- the twin at the function level: odd Markdown, hostile front matter ----------------

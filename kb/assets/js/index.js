@@ -73,6 +73,7 @@ function start(win, extras) {
   later.loadOnUse(win, deps, extras);
   var mounted = PER_PAGE.map(function () { return new WeakSet(); });
   material.watchDocument(win, function () {
+    pageActions.syncHeadLink(doc);
     PER_PAGE.forEach(function (entry, i) {
       doc.querySelectorAll(entry[0]).forEach(function (el) {
         if (mounted[i].has(el)) return;

@@ -53,3 +53,13 @@ test("from file:// the page marks itself, so the copy button is hidden (the link
   const { document } = setUp("file:", Promise.resolve({ ok: true }), true);
   assert.ok(document.documentElement.hasAttribute("data-kb-file"));
 });
+
+test("the head's Markdown link follows the page instant navigation shows, and goes where there is no twin", () => {
+  const { syncHeadLink } = load("components/page-actions");
+  const { document } = page('<html><head><link rel=" alternate" type="text/markdown" href="index.md"></head><body><a class="kb-view-markdown" href="http://h/articles/y/index.md">md</a></body></html>');
+  assert.equal(syncHeadLink(document).getAttribute("href"), "http://h/articles/y/index.md");
+  assert.equal(document.querySelectorAll("link[rel=alternate]").length, 0, "never Material's [rel=alternate]");
+  document.querySelector(".kb-view-markdown").remove();
+  assert.equal(syncHeadLink(document), null);
+  assert.equal(document.querySelectorAll('link[type="text/markdown"]').length, 0);
+});

@@ -68,4 +68,29 @@ function mountPageActions(el, deps) {
   return { ref: el, state: state, unmount: unwatch };
 }
 
-module.exports = { watchPageActions: watchPageActions, mountPageActions: mountPageActions, markdownUrl: markdownUrl };
+// The head's <link rel="alternate" type="text/markdown"> (for readers of
+// the HTML: crawlers, assistants). Instant navigation keeps the first page's
+// <head> and does not carry this link over (its rel is written " alternate":
+// see overrides/main.html), so after each page swapped in it is set to the
+// page shown, or removed where the page has no twin.
+function syncHeadLink(doc) {
+  var link = doc.querySelector('link[type="text/markdown"]');
+  var view = doc.querySelector("a.kb-view-markdown[href]");
+  if (!view) {
+    if (link) link.remove();
+    return null;
+  }
+  if (!link) {
+    link = doc.createElement("link");
+    link.setAttribute("rel", " alternate");
+    link.setAttribute("type", "text/markdown");
+    link.setAttribute("title", "This article as Markdown");
+    doc.head.appendChild(link);
+  }
+  link.setAttribute("href", view.href);
+  return link;
+}
+
+module.exports = {
+  watchPageActions: watchPageActions, mountPageActions: mountPageActions, markdownUrl: markdownUrl, syncHeadLink: syncHeadLink
+};
