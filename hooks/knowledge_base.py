@@ -14,7 +14,8 @@ MkDocs converts every page first and renders templates afterwards, with
                       the menu's few articles around this page (kb/navigation.py);
                       the skip link pointed at the page title
     on_post_build     search index, stylesheets trimmed, Content-Security-Policy,
-                      anchors manifest, feeds, link check
+                      anchors manifest, feeds, link check, the files for AI
+                      assistants (llms.txt, Markdown twins, passages)
     on_serve          (mkdocs serve) a failed rebuild shown on the page (kb/preview.py);
                       the page script's modules watched
 
@@ -188,7 +189,11 @@ def on_post_build(config: MkDocsConfig) -> None:
     trimcss.on_post_build(config)
     # Every page gets a Content-Security-Policy, the theme's inline scripts by hash (issue 26).
     csp.on_post_build(config)
-    errors, summary = kb.finish(Path(config.site_dir), config.site_url or "")
+    # llms.txt, Markdown twins, passages.jsonl: the site for AI assistants
+    # (issue 24); before the link check, which follows the pages' links to them.
+    errors = kb.write_for_assistants(Path(config.site_dir), config.site_url or "")
+    more, summary = kb.finish(Path(config.site_dir), config.site_url or "")
+    errors += more
     for error in errors:
         log.error(error)
     log.info(summary)

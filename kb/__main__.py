@@ -24,6 +24,7 @@ COMMANDS = {
     "shot": ("kb.tools.screenshot", "screenshot built pages, desktop and phone, light and dark"),
     "synthetic": ("kb.tools.synthetic", "write synthetic articles for scale tests"),
     "blocks": ("kb.render", "list the generated blocks (<!-- kb:NAME -->)"),
+    "mcp": ("kb.mcp_server", "serve the knowledge base to AI assistants (MCP, over stdio)"),
 }
 
 

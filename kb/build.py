@@ -24,7 +24,20 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from . import anchors, cards, checks, collect, feeds, frontmatter, gitdates, published, render, sanitise, site_links
+from . import (
+    anchors,
+    assistants,
+    cards,
+    checks,
+    collect,
+    feeds,
+    frontmatter,
+    gitdates,
+    published,
+    render,
+    sanitise,
+    site_links,
+)
 from . import articles as articles_mod
 from . import disciplines as disciplines_mod
 from . import glossary as glossary_mod
@@ -278,6 +291,19 @@ class Build:
         )
         published.robots(site_dir, site_url, PRINT_DIR)
         return errors, f"{len(report.external)} external link(s), listed in {EXTERNAL_LINKS_REPORT}"
+
+    def write_for_assistants(self, site_dir: Path, site_url: str) -> list[str]:
+        """llms.txt, llms-full.txt, each article's Markdown twin and the
+        passages as data (kb/assistants.py), from this build's records."""
+        if self.index is None:
+            return []
+        dates = {src: self.history.updated_date(src) for src in self.index.articles}
+        missing = assistants.write(site_dir, self.index, site_url or "/", {k: v for k, v in dates.items() if v})
+        return [
+            f"docs/{src}: the passage #{pid} could not be placed in the article's Markdown twin "
+            f"({assistants.__name__}). Fix: report it with the article; the page itself is fine."
+            for src, pid in missing
+        ]
 
     def source_of_link(self, page: str, url: str) -> tuple[str, str]:
         """Where a link of the published page `page` ("articles/x/index.html")

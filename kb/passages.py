@@ -60,6 +60,7 @@ class Passage:
     text: str
     section: str | None  # id of the heading the passage sits under
     section_title: str | None
+    heading_path: tuple[str, ...] = ()  # titles of the headings above it, outermost first
     disciplines: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)  # glossary term ids used
     links: list[tuple[str, str]] = field(default_factory=list)  # (src_uri, fragment)
@@ -149,6 +150,17 @@ def _tree_text(text: str) -> str:
     return text.replace("&", "&amp;")
 
 
+def _itertext(element: etree.Element):
+    """The element's text, without the permalink mark (¶) `toc` adds to headings."""
+    if element.text:
+        yield element.text
+    for child in element:
+        if child.get("class") != "headerlink":
+            yield from _itertext(child)
+        if child.tail:
+            yield child.tail
+
+
 def _describe(element: etree.Element) -> str:
     names = {
         "img": "picture",
@@ -180,6 +192,7 @@ class PassageTreeprocessor(Treeprocessor):
         self.used_ids = {el.get("id") for el in root.iter() if el.get("id")}
         self.next_number: dict[str, int] = {}
         self.section: tuple[str | None, str | None] = (None, None)
+        self.outline: list[tuple[int, str]] = []  # (level, title) of the headings above
         self.marked_in_section: set[str] = set()
         self.file = "docs/" + page.src_uri
         page.word_count = len(words(self._text(root)))
@@ -332,6 +345,10 @@ class PassageTreeprocessor(Treeprocessor):
             )
         self._aliases(heading)
         self.section = (heading.get("id"), title)
+        level = int(heading.tag[1])
+        while self.outline and self.outline[-1][0] >= level:
+            self.outline.pop()
+        self.outline.append((level, title))
         self.marked_in_section = set()
         if heading.get("id"):
             self.page.headings.append((heading.get("id"), title))
@@ -345,7 +362,7 @@ class PassageTreeprocessor(Treeprocessor):
             index = int(match.group(1))
             return _TAG.sub("", str(stash[index])) if index < len(stash) else ""
 
-        raw = "".join(element.itertext()).replace(AMP_SUBSTITUTE, "&")
+        raw = "".join(_itertext(element)).replace(AMP_SUBSTITUTE, "&")
         raw = _ESCAPED.sub(lambda m: chr(int(m.group(1))), raw)  # "\\*" is kept as a placeholder
         return collapse(html.unescape(_STASH.sub(unstash, raw)))
 
@@ -379,7 +396,9 @@ class PassageTreeprocessor(Treeprocessor):
             )
 
         aliases = self._aliases(element)
-        passage = Passage(self._assign_id(element, text), element.tag, text, *self.section)
+        passage = Passage(
+            self._assign_id(element, text), element.tag, text, *self.section, tuple(t for _, t in self.outline)
+        )
         for anchor in [passage.id, *aliases]:
             self.page.fingerprints[anchor] = fingerprint(text)
         passage.disciplines = self._disciplines(element, text)

@@ -33,7 +33,7 @@ from .collect import SiteIndex
 from .passages import EDITORIAL_NOTE
 from .problems import Problems, locate
 from .text import excerpt
-from .urls import rebase_links, relative_url
+from .urls import markdown_twin_url, rebase_links, relative_url
 
 PLACEHOLDER = re.compile(r"<!-- kb:(?P<name>[\w-]+)(?:\s+(?P<arg>[\w-]+))?\s*-->")
 TEMPLATE_DIR = "partials/kb/"
@@ -533,6 +533,7 @@ def article_extras(index: SiteIndex, src_uri: str) -> dict | None:
     ]
     return {
         "card": cards.card_path(page_url),
+        "markdown": relative_url(markdown_twin_url(page_url), page_url),
         "header": header,
         "related": related,
         "backlinks": backlinks,

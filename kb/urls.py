@@ -54,6 +54,14 @@ def url_of_src(src_uri: str) -> str:
     return path + "/"
 
 
+def markdown_twin_url(url: str) -> str:
+    """Site URL of a page's Markdown twin (kb/assistants.py): 'articles/x/'
+    -> 'articles/x/index.md'; 'articles/x.html' (offline edition) -> 'articles/x.md'."""
+    if url.endswith(".html"):
+        return url[: -len(".html")] + ".md"
+    return url + "index.md" if url.endswith("/") or not url else url + "/index.md"
+
+
 def resolve_link(href: str, from_src: str) -> tuple[str, str] | None:
     """A relative Markdown link -> (target src_uri, fragment); None if external."""
     parts = urlsplit(href)

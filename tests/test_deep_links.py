@@ -253,7 +253,11 @@ def test_an_unknown_passage_is_explained_and_offers_the_page_top(page, base_url)
     top.click()
     wait_ready(page, base_url + ARTICLE)
     assert page.url == base_url + ARTICLE
-    page.wait_for_function("() => scrollY === 0 && !document.querySelector('.kb-lost')")
+    try:
+        page.wait_for_function("() => scrollY === 0 && !document.querySelector('.kb-lost')", timeout=10000)
+    except Exception:  # say what the page shows instead
+        state = page.evaluate("() => [scrollY, !!document.querySelector('.kb-lost'), location.href, history.state]")
+        raise AssertionError(f"not at the top without the notice: {state}") from None
 
 
 def test_an_alias_lands_on_its_passage(edited_site, page):

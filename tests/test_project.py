@@ -54,3 +54,17 @@ def test_one_command_line_lists_every_tool():
         assert re.search(rf"^\s+{command}\s", result.stdout, flags=re.M), command
     wrong = subprocess.run([sys.executable, "-m", "kb", "nope"], capture_output=True, text=True)
     assert wrong.returncode == 2 and "usage: python -m kb COMMAND" in wrong.stderr
+
+
+def test_browser_waits_are_functions_the_content_security_policy_allows():
+    """Playwright turns a bare expression given to wait_for_function into
+    code with eval when it has to poll, and every page's policy forbids eval
+    (kb/csp.py): such a wait passes when the state is already there and fails
+    when it is not, a flaky test. A function ("() => …") is run without eval."""
+    bare = re.compile(r'wait_for_function\(\s*f?(?:"""|"(?!""))(?!\s*(?:\(|async\b|function\b|[\w$]+\s*=>))')
+    found = []
+    for path in [*ROOT.glob("tests/*.py"), *ROOT.glob("kb/**/*.py")]:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if bare.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{number}")
+    assert not found, found

@@ -216,7 +216,7 @@ def _open_ours(page, phone: bool) -> None:
         page.locator("label.md-header__button[for=__search]").first.click()
     else:
         page.locator(".md-search__input").first.click()
-    page.wait_for_function("document.activeElement && document.activeElement.matches('.md-search__input')")
+    page.wait_for_function("() => document.activeElement && document.activeElement.matches('.md-search__input')")
 
 
 def measure(browser, base: str, engine: str, query: str, further: str, throttled: bool = True) -> dict:

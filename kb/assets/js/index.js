@@ -10,9 +10,10 @@
 // This script carries what a page needs at once: landing on a fragment,
 // lost-anchor notices, the table of contents mark, copy-link, the skip
 // link, the article filters, whole-word search highlights, the search
-// dialog's filter chips and the print view's button. What waits for the
-// reader to point, focus, select or tap (previews, definitions, labels,
-// quote links) is extras.js, fetched on first use (_/later.js).
+// dialog's filter chips, the print view's button and the page actions (copy
+// as Markdown). What waits for the reader to point, focus, select or tap
+// (previews, definitions, labels, quote links) is extras.js, fetched on first
+// use (_/later.js).
 "use strict";
 
 var material = require("./_/material");
@@ -25,6 +26,7 @@ var landing = require("./components/landing");
 var copyLink = require("./components/copy-link");
 var skipLink = require("./components/skip-link");
 var filters = require("./components/filters");
+var pageActions = require("./components/page-actions");
 var highlight = require("./components/highlight");
 var searchFilters = require("./components/search-filters");
 var printButton = require("./components/print-button");
@@ -37,6 +39,7 @@ var EXTRAS = "kb-extras.js";
 var ONCE = [
   function (deps) { return copyLink.mountCopyLink(deps.win.document, deps); },
   function (deps) { return skipLink.mountSkipLink(deps.win.document, deps); },
+  function (deps) { return pageActions.mountPageActions(deps.win.document, deps); },
   function (deps) { return highlight.mountHighlight(deps.win.document); },
   function (deps) { return searchFilters.mountSearchFilters(deps.win.document, deps); },
   function (deps) { return printButton.mountPrintButton(deps.win.document, deps); },
@@ -70,6 +73,7 @@ function start(win, extras) {
   later.loadOnUse(win, deps, extras);
   var mounted = PER_PAGE.map(function () { return new WeakSet(); });
   material.watchDocument(win, function () {
+    pageActions.syncHeadLink(doc);
     PER_PAGE.forEach(function (entry, i) {
       doc.querySelectorAll(entry[0]).forEach(function (el) {
         if (mounted[i].has(el)) return;

@@ -30,7 +30,8 @@ test("a chip shows each filter by the names it matched, and clears to the rest o
   const chips = [...document.querySelectorAll(".kb-search-filter")];
   assert.equal(chips.length, 1);
   assert.match(chips[0].textContent, /^Theme: Measuring CX/);
-  const clear = chips[0].querySelector("button");
+  const clear = chips[0];
+  assert.equal(clear.tagName, "BUTTON");
   assert.equal(clear.getAttribute("aria-label"), "Clear the filter Theme: Measuring CX");
   let keyups = 0;
   document.querySelector(".md-search__input").addEventListener("keyup", () => keyups++);
@@ -64,4 +65,12 @@ test("labels and addresses, directly", () => {
   assert.equal(chipLabel({ key: "author", value: "lewan", labels: [] }), "Author: lewan");
   assert.equal(withQuery("https://h/a/?x=1#f", "theme:a b"), "https://h/a/?x=1&q=theme%3Aa+b#f");
   assert.equal(withQuery("https://h/a/?q=old#f", ""), "https://h/a/#f");
+});
+
+test("the same filters again leave the chips as they are (a tap in progress is not lost)", () => {
+  const { document, send } = setUp();
+  send({ type: "result", query: "theme:measure journey", filters: [FILTER], total: 2 });
+  const first = document.querySelector(".kb-search-filter");
+  send({ type: "result", query: "theme:measure journey", filters: [FILTER], total: 2 });
+  assert.equal(document.querySelector(".kb-search-filter"), first);
 });

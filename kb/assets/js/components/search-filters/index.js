@@ -3,8 +3,8 @@
 // says which filters are in force after each result, on the origin's
 // BroadcastChannel "kb-search" (the page cannot read Material's own worker
 // messages). This component shows each one as a chip under the result count
-// ("Theme: Measuring CX ×"); the × clears it (the box keeps the rest of the
-// query and searches again). While a filter is in force the address bar
+// ("Theme: Measuring CX ×"), a button that clears it (the box keeps the rest
+// of the query and searches again). While a filter is in force the address bar
 // carries the query (?q=…, which Material reads to open search with it on
 // load), so a filtered search can be shared and survives a reload.
 "use strict";
@@ -69,17 +69,24 @@ function mountSearchFilters(doc, deps) {
     box.dispatchEvent(new win.KeyboardEvent("keyup", { bubbles: true }));
   }
 
+  // Redrawn only when the filters change: Material asks again on focus and
+  // on every keystroke, and a chip replaced under the reader's finger would
+  // lose the tap.
   function render() {
     var box = container();
     if (!box) return;
+    var drawn = JSON.stringify(state.filters);
+    if (box.getAttribute("data-drawn") === drawn) return;
+    box.setAttribute("data-drawn", drawn);
     while (box.firstChild) box.removeChild(box.firstChild);
     box.hidden = state.filters.length === 0;
     state.filters.forEach(function (filter) {
+      // The whole chip is the button: a bigger target for a finger.
       var label = chipLabel(filter);
-      var chip = dom.make(doc, "span", { "class": "kb-search-filter" }, label + " ");
-      var remove = dom.make(doc, "button", { type: "button", "class": "kb-search-filter__clear", "aria-label": "Clear the filter " + label }, "×");
-      remove.addEventListener("click", function () { clear(filter); });
-      chip.appendChild(remove);
+      var chip = dom.make(doc, "button", { type: "button", "class": "kb-search-filter", "aria-label": "Clear the filter " + label });
+      chip.appendChild(dom.make(doc, "span", null, label));
+      chip.appendChild(dom.make(doc, "span", { "class": "kb-search-filter__clear", "aria-hidden": "true" }, "×"));
+      chip.addEventListener("click", function () { clear(filter); });
       box.appendChild(chip);
     });
   }
