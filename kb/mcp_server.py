@@ -282,7 +282,6 @@ def answer(site: Site, ranker: engine.Ranker, question: str, limit: int = 3) -> 
 def make_server(site: Site, ranker: engine.Ranker):
     from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.exceptions import ToolError
-    from mcp.server.mcpserver.resources import FunctionResource
 
     server = MCPServer(
         "cx-knowledge-base",
@@ -337,6 +336,14 @@ def make_server(site: Site, ranker: engine.Ranker):
         base.' when nothing does. Never writes a sentence of its own."""
         return tool_call(answer, site, ranker, question, limit)
 
+    _add_resources(server, site)
+    return server
+
+
+def _add_resources(server, site: Site) -> None:
+    """Each article (its Markdown twin) and each glossary entry, as a resource."""
+    from mcp.server.mcpserver.resources import FunctionResource
+
     for article in site.articles():
         relative = site.relative(article["markdown"])
         slug = relative.removeprefix("articles/").removesuffix("/index.md").removesuffix(".md")
@@ -361,7 +368,6 @@ def make_server(site: Site, ranker: engine.Ranker):
                 fn=lambda term=term: _glossary_markdown(term),
             )
         )
-    return server
 
 
 def _glossary_markdown(term: dict) -> str:
