@@ -135,6 +135,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     build.cache_templates(env, Path(config.config_file_path).parent)
     env.globals["kb_feeds"] = feeds.links(config.site_name)  # announced in every page's head (main.html)
+    env.globals["kb_main_pages"] = navigation.MAIN_PAGES  # what the 404 page offers (404.html)
     pages = [f.page for f in files.documentation_pages() if f.page is not None]
     composed = kb.compose({p.file.src_uri: (p.url, p.content) for p in pages}, render.Templates(env))
     for page in pages:

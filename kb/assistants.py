@@ -37,7 +37,7 @@ from .collect import SiteIndex
 from .disciplines import DISCIPLINES_SRC
 from .glossary import GLOSSARY_SRC
 from .passages import PageRecord, Passage, fingerprint, passage_id
-from .urls import markdown_twin_url, resolve_link
+from .urls import markdown_twin_url, resolve_link, url_of_src
 
 LLMS = "llms.txt"
 LLMS_FULL = "llms-full.txt"
@@ -312,7 +312,7 @@ def passage_rows(index: SiteIndex, site_url: str, dates: Mapping[str, dt.date] |
 
 
 def glossary_rows(index: SiteIndex, site_url: str) -> list[dict]:
-    base = site_url + index.urls.get(GLOSSARY_SRC, "glossary/")
+    base = site_url + index.urls.get(GLOSSARY_SRC, url_of_src(GLOSSARY_SRC))
     return [
         {
             "id": term.id,
@@ -352,7 +352,7 @@ def llms_txt(index: SiteIndex, site_url: str) -> str:
             by = f" (by {_one_line(article.author)})" if article.author else ""
             lines.append(f"- [{_link_text(article.title)}]({url}): {_one_line(article.description)}{by}")
         lines.append("")
-    glossary_url = site_url + index.urls.get(GLOSSARY_SRC, "glossary/")
+    glossary_url = site_url + index.urls.get(GLOSSARY_SRC, url_of_src(GLOSSARY_SRC))
     lines += ["## Glossary", ""]
     lines.append(
         f"- [Glossary]({glossary_url}): {len(index.glossary.terms)} customer-experience terms, "
@@ -362,7 +362,7 @@ def llms_txt(index: SiteIndex, site_url: str) -> str:
     lines += ["", "## Disciplines", ""]
     names = ", ".join(d.name for d in index.disciplines)
     lines.append(
-        f"- [The CX disciplines]({site_url}{index.urls.get(DISCIPLINES_SRC, 'disciplines/')}): "
+        f"- [The CX disciplines]({site_url}{index.urls.get(DISCIPLINES_SRC, url_of_src(DISCIPLINES_SRC))}): "
         f"{names}: each introduced, with the passages of every article that speak to it"
     )
     lines += ["", "## Optional", ""]

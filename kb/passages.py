@@ -30,6 +30,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
 from . import bounds, sanitise
+from .disciplines import DISCIPLINES_SRC
 from .glossary import GLOSSARY_SRC, Glossary
 from .problems import Problems, line_of, locate, locate_all
 from .text import _INVISIBLE as _INVISIBLE_CHAR
@@ -495,7 +496,7 @@ class PassageTreeprocessor(Treeprocessor):
             else:
                 self._problem(
                     f"unknown discipline '{name}' in a discipline mark.",
-                    "use one of: " + ", ".join(known) + " (defined by the headings of docs/disciplines.md).",
+                    "use one of: " + ", ".join(known) + f" (defined by the headings of docs/{DISCIPLINES_SRC}).",
                     needle=_mark_needles("disciplines", raw),
                 )
         if good:
@@ -594,7 +595,7 @@ class PassageTreeprocessor(Treeprocessor):
         ]
         if shown:
             badges = etree.Element("span", {"class": "kb-disciplines", "data-search-exclude": ""})
-            href = relative_src("disciplines.md", self.page.src_uri)
+            href = relative_src(DISCIPLINES_SRC, self.page.src_uri)
             for discipline in shown:
                 badge = etree.SubElement(
                     badges,
