@@ -30,6 +30,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
 from . import bounds, sanitise
+from .decorations import MARKS
 from .disciplines import DISCIPLINES_SRC
 from .glossary import GLOSSARY_SRC, Glossary
 from .problems import Problems, line_of, locate, locate_all
@@ -152,11 +153,12 @@ def _tree_text(text: str) -> str:
 
 
 def _itertext(element: etree.Element):
-    """The element's text, without the permalink mark (¶) `toc` adds to headings."""
+    """The element's text, without the marks that are not the author's
+    (kb/decorations.py: here, the permalink `toc` adds to headings)."""
     if element.text:
         yield element.text
     for child in element:
-        if child.get("class") != "headerlink":
+        if child.get("class") not in MARKS:
             yield from _itertext(child)
         if child.tail:
             yield child.tail
