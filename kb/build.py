@@ -331,14 +331,21 @@ def _html_path(url: str) -> str:
 _LAST: dict[str, Build] = {}
 
 
+def _project_key(config_file: str) -> str:
+    """The project a config file path names, whichever way it is written:
+    `properdocs serve --config-file mkdocs.yml` gives the hook "mkdocs.yml"
+    on the first build and the absolute path on every rebuild."""
+    return str(Path(config_file).resolve())
+
+
 def last_build(project: str) -> Build | None:
-    """The previous build of this project in this process, if any."""
-    return _LAST.get(project)
+    """The previous build of this project (its config file) in this process, if any."""
+    return _LAST.get(_project_key(project))
 
 
 def remember(project: str, done: Build) -> None:
     done.previous = None  # keep one build, not a chain of them
-    _LAST[project] = done
+    _LAST[_project_key(project)] = done
 
 
 # -- small rules the hook applies ---------------------------------------------------
