@@ -9,8 +9,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
+# The engine that builds and serves: mkdocs, or properdocs (the maintained
+# MkDocs 1.x fork, README "Past MkDocs 1.6"): `make serve KB_ENGINE=properdocs`.
+# kb/devtools.py reads the same variable for the tests and tools.
+KB_ENGINE ?= mkdocs
+ENGINE = $(if $(filter $(KB_ENGINE),mkdocs properdocs),$(BIN)/$(KB_ENGINE),$(error KB_ENGINE=$(KB_ENGINE): use mkdocs or properdocs))
 
-.PHONY: serve preview test build offline article anchors clean lint fuzz
+.PHONY: serve preview test test-properdocs build offline article anchors clean lint fuzz
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,14 +25,14 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(ENGINE) serve --config-file mkdocs.yml --dev-addr 127.0.0.1:8000
 
 # Fast preview of a large site: only the pages you save are rebuilt.
 preview: $(STAMP)
-	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
+	$(ENGINE) serve --config-file mkdocs.yml --dirty --dev-addr 127.0.0.1:8000
 
 build: $(STAMP)
-	$(BIN)/mkdocs build --strict
+	$(ENGINE) build --config-file mkdocs.yml --strict
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -35,6 +40,16 @@ lint: $(STAMP)
 
 test: $(STAMP) chromium $(NODE_STAMP)
 	$(BIN)/python -m pytest tests
+
+# The same site built strictly with ProperDocs (README "Past MkDocs 1.6"):
+# the engine's own tests, the content and index tests on its build, both
+# previews (full and --dirty) with a bad save and its fix, a new article,
+# and the browser tests of every page (console errors, foreign requests),
+# search and the phone menu. CI runs it after `make test`.
+PROPERDOCS_TESTS := test_engine.py test_content.py test_indexes.py test_serve.py test_new_article.py \
+	test_browser_basics.py test_mkdocs_adapter.py
+test-properdocs: $(STAMP) chromium $(NODE_STAMP)
+	KB_ENGINE=properdocs $(BIN)/python -m pytest $(addprefix tests/,$(PROPERDOCS_TESTS))
 
 # The property-based tests (tests/test_fuzz.py) at length: thousands of random
 # pages, front matter and registries instead of CI's fixed few dozen.

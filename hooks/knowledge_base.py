@@ -39,13 +39,14 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
 from kb import anchors, build, csp, feeds, navigation, pagescript, preview, render, sources, trimcss
+from kb import mkdocs_adapter as adapter
 from kb import search as kb_search
 from kb.jsbundle import BundleError
 
 log = logging.getLogger("mkdocs.plugins.knowledge_base")
 kb = build.Build()
 menus: list[navigation.ArticlesMenu] = []  # the Articles section of the menu, set page by page
-logging.getLogger("mkdocs.commands.build").addFilter(build.DirtyBuildNotice())
+adapter.hush_dirty_notice()
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -69,7 +70,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     )
     config.markdown_extensions.append(kb.markdown_extension())
     if config.extra.get("polyfills"):
-        config.extra["polyfills"] = build.offline_polyfills(config.extra["polyfills"])
+        config.extra["polyfills"] = adapter.offline_polyfills(config.extra["polyfills"])
     return config
 
 
@@ -120,9 +121,9 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     kb.begin_page(page.file.src_uri, page.meta, page.file.content_string, page.title)
-    build.escape_meta(page.meta)
-    build.search_meta(page.meta)
-    build.lightbox_off(page.meta)
+    adapter.escape_meta(page.meta)
+    adapter.search_meta(page.meta)
+    adapter.lightbox_off(page.meta)
     return kb.prepare_markdown(page.file.src_uri, markdown)
 
 
@@ -134,6 +135,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     build.cache_templates(env, Path(config.config_file_path).parent)
     env.globals["kb_feeds"] = feeds.links(config.site_name)  # announced in every page's head (main.html)
+    env.globals["kb_main_pages"] = navigation.MAIN_PAGES  # what the 404 page offers (404.html)
     pages = [f.page for f in files.documentation_pages() if f.page is not None]
     composed = kb.compose({p.file.src_uri: (p.url, p.content) for p in pages}, render.Templates(env))
     for page in pages:
@@ -142,7 +144,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
                 page.markdown, page.meta = "", kb.carried_meta(page.file.src_uri)
             continue
         page.content = composed[page.file.src_uri]
-        page.meta["glightbox"] = build.needs_lightbox(page.content)
+        page.meta["glightbox"] = adapter.needs_lightbox(page.content)
     for page in pages:  # the sitemap's <lastmod>: the source's last commit, not the build's date
         page.kb_updated = (kb.updated(page.file.src_uri) or {}).get("iso")
         page.update_date = page.kb_updated or page.update_date  # MkDocs wants a date for sitemap.xml.gz

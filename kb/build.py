@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from . import (
     anchors,
@@ -48,10 +48,6 @@ from .text import invisible, slugify
 
 PRINT_DIR = "print/"
 EXTERNAL_LINKS_REPORT = "external-links.json"
-# Material's offline plugin loads a search shim from a CDN; the offline
-# edition loads nothing from another host, so it gets the vendored copy.
-OFFLINE_SHIM_CDN = "https://unpkg.com/iframe-worker/shim"
-OFFLINE_SHIM_LOCAL = "assets/javascripts/vendor/iframe-worker-shim.js"
 
 
 @dataclass
@@ -337,22 +333,21 @@ def _html_path(url: str) -> str:
 _LAST: dict[str, Build] = {}
 
 
+def _project_key(config_file: str) -> str:
+    """The project a config file path names, whichever way it is written:
+    `properdocs serve --config-file mkdocs.yml` gives the hook "mkdocs.yml"
+    on the first build and the absolute path on every rebuild."""
+    return str(Path(config_file).resolve())
+
+
 def last_build(project: str) -> Build | None:
-    """The previous build of this project in this process, if any."""
-    return _LAST.get(project)
+    """The previous build of this project (its config file) in this process, if any."""
+    return _LAST.get(_project_key(project))
 
 
 def remember(project: str, done: Build) -> None:
     done.previous = None  # keep one build, not a chain of them
-    _LAST[project] = done
-
-
-class DirtyBuildNotice:
-    """A logging filter: MkDocs warns on every --dirty build, which strict
-    mode counts as a failure; the preview mode is deliberate (README)."""
-
-    def filter(self, record) -> bool:
-        return not str(record.msg).startswith("A 'dirty' build is being performed")
+    _LAST[_project_key(project)] = done
 
 
 # -- small rules the hook applies ---------------------------------------------------
@@ -398,40 +393,6 @@ def cache_templates(env, project_dir: Path) -> None:
     folder = project_dir / ".cache" / "jinja"
     folder.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
-
-
-def escape_meta(meta: dict) -> None:
-    """Front matter text, escaped in place, so that Material's templates,
-    which print page titles and descriptions unescaped, print it as text."""
-    for key, value in meta.items():
-        if isinstance(value, str) and not isinstance(value, Markup):
-            meta[key] = escape(value)
-
-
-def search_meta(meta: dict) -> None:
-    """Material's search box stays, but its index does not: kb/search.py
-    builds the index from the built pages after the build and leaves
-    Material's empty. So Material's search plugin skips its own work on every
-    page (parsing each page into sections: 4 s of a 1000-article build)."""
-    search = meta.get("search")
-    meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
-
-
-def lightbox_off(meta: dict) -> None:
-    """Before conversion: mkdocs-glightbox would re-parse every converted
-    page and leave a stray <html><head><body> wrapper inside it. Pictures
-    open in the lightbox only where a link says so (class glightbox)."""
-    meta["glightbox"] = False
-
-
-def needs_lightbox(html: str) -> bool:
-    """After rendering: only pages with something to enlarge get the
-    lightbox's script and styles."""
-    return 'class="glightbox' in html
-
-
-def offline_polyfills(polyfills: list[str]) -> list[str]:
-    return [OFFLINE_SHIM_LOCAL if url == OFFLINE_SHIM_CDN else url for url in polyfills]
 
 
 def _markdown_text(text: str) -> str:

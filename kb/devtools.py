@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,16 +33,35 @@ CHROMIUM_FLAGS = [
 ]
 # What a project copy needs to build.
 PROJECT_FILES = ("mkdocs.yml", "docs", "overrides", "hooks", "anchors.json")
+# The engine every build and preview here runs: MkDocs, or ProperDocs (the
+# maintained MkDocs 1.x, README "Past MkDocs 1.6"; `make test-properdocs`
+# sets KB_ENGINE=properdocs), which builds the same mkdocs.yml.
+ENGINES = ("mkdocs", "properdocs")
+
+
+def engine(*args: str, env: Mapping[str, str] | None = None) -> list[str]:
+    """The command line of `mkdocs ARGS` with the engine KB_ENGINE names (in
+    `env`, by default this process's environment)."""
+    name = (os.environ if env is None else env).get("KB_ENGINE") or "mkdocs"
+    if name not in ENGINES:
+        raise SystemExit(
+            f"KB_ENGINE={name!r} names no engine this project builds with. "
+            f"Fix: set KB_ENGINE to {' or '.join(ENGINES)}, or unset it (mkdocs)."
+        )
+    # ProperDocs looks for properdocs.yml first and says so: name the file.
+    config = ["--config-file", "mkdocs.yml"] if name != "mkdocs" else []
+    return [sys.executable, "-m", name, *args, *config]
 
 
 def build_site(
     project: Path, site_dir: Path, extra_env: dict | None = None, strict: bool = True, quiet: bool = False
 ) -> subprocess.CompletedProcess:
-    """`mkdocs build` of `project` into `site_dir`; never raises.
+    """`mkdocs build` (or the engine KB_ENGINE names) of `project` into
+    `site_dir`; never raises.
 
     The one way every tool and test builds a site."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(extra_env or {})}
-    command = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site_dir)]
+    command = engine("build", "--site-dir", str(site_dir), env=env)
     command += ["--strict"] if strict else []
     command += ["-q"] if quiet else []
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
@@ -119,7 +139,7 @@ def mkdocs_serve(project: Path, port: int, *args: str):
     "--dirty"), in a subprocess; yields the list its output lines are read
     into as they come. Stopped on leaving."""
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", *args],
+        engine("serve", "--dev-addr", f"127.0.0.1:{port}", *args),
         cwd=project,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         stdout=subprocess.PIPE,

@@ -7,11 +7,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TypeVar
 
+from .decorations import NOT_THE_AUTHORS
+
 T = TypeVar("T")
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-# Decorations that are not the author's text.
-SKIP_CLASSES = {"kb-anchor", "kb-disciplines", "headerlink", "kb-expansions", "kb-article-footer"}
+# Decorations that are not the author's text (kb/decorations.py).
+SKIP_CLASSES = set(NOT_THE_AUTHORS)
 
 
 class _Text(HTMLParser):

@@ -16,7 +16,9 @@ the offline edition is opened, and what a Web Worker can run.
 Only relative requires are allowed (there is no node_modules in a browser),
 resolved as Node resolves them (`./x` is x.js, or x/index.js for a folder),
 each written as a string literal so it can be resolved statically; anything
-else fails with the module, the line and the fix.
+else fails with the module, the line and the fix. A required `.json` file is
+a module whose value is its data, as in Node (kb/assets/js/_/decorations.json,
+the list the build reads too).
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ def bundle(entry: Path, root: Path | None = None) -> Bundle:
 def _resolve(target: Path) -> Path:
     """As Node resolves a relative require: the file, the file with .js
     added, or the folder's index.js."""
-    if target.suffix == ".js" and target.is_file():
+    if target.suffix in (".js", ".json") and target.is_file():
         return target
     if target.is_dir() and (target / "index.js").is_file():
         return target / "index.js"
@@ -87,6 +89,16 @@ def _resolve(target: Path) -> Path:
 
 def _module_id(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
+
+
+def _json_module(path: Path, text: str) -> str:
+    """A .json file as a module whose value is its data (Node's require)."""
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        line = getattr(error, "lineno", 1)
+        raise BundleError(f"{path}:{line}: not valid JSON ({error}). Fix: correct the file.") from None
+    return "module.exports = " + json.dumps(data, ensure_ascii=False) + ";\n"
 
 
 def _collect(path: Path, root: Path, sources: dict[str, str]) -> None:
@@ -100,6 +112,9 @@ def _collect(path: Path, root: Path, sources: dict[str, str]) -> None:
         raise BundleError(
             f"{path}: cannot be read ({error}). Fix: restore the file or the require that names it."
         ) from None
+    if path.suffix == ".json":
+        sources[module_id] = _json_module(path, text)
+        return
     sources[module_id] = ""  # placed before its dependencies are read: a cycle stops here, as in CommonJS
     dependencies: list[Path] = []
 

@@ -32,6 +32,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import assistants, engine
 from .devtools import ROOT
+from .devtools import engine as engine_command
 
 ANSWER_STYLES = ("plain", "markdown", "apa", "mla", "chicago", "bibtex")
 NOT_ANSWERED = "Not answered in this knowledge base."
@@ -382,7 +383,7 @@ def build_site(target: Path) -> Path:
     """The project's site, built for the server (its log goes to stderr:
     stdout is the protocol's)."""
     run = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(target)],
+        engine_command("build", "--strict", "--quiet", "--site-dir", str(target)),
         cwd=ROOT,
         stdout=sys.stderr,
         stderr=sys.stderr,

@@ -28,9 +28,21 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from markupsafe import Markup
 
-from .articles import is_article
+from .articles import ARTICLES_DIR, is_article
+from .disciplines import DISCIPLINES_SRC
+from .glossary import GLOSSARY_SRC
+from .themes import THEMES_DIR
 
 WINDOW = 5  # articles the Articles section of the menu lists on any page
+# The main ways in, by source file: what the page for a missing address
+# offers (overrides/404.html, as `kb_main_pages`).
+MAIN_PAGES = {
+    "index.md": "Home",
+    ARTICLES_DIR + "index.md": "Articles",
+    THEMES_DIR + "index.md": "Themes",
+    GLOSSARY_SRC: "Glossary",
+    DISCIPLINES_SRC: "Disciplines",
+}
 
 
 def articles_out_of_sidebar(items: list) -> list:

@@ -30,6 +30,8 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
 from . import bounds, sanitise
+from .decorations import MARKS
+from .disciplines import DISCIPLINES_SRC
 from .glossary import GLOSSARY_SRC, Glossary
 from .problems import Problems, line_of, locate, locate_all
 from .text import _INVISIBLE as _INVISIBLE_CHAR
@@ -151,11 +153,12 @@ def _tree_text(text: str) -> str:
 
 
 def _itertext(element: etree.Element):
-    """The element's text, without the permalink mark (¶) `toc` adds to headings."""
+    """The element's text, without the marks that are not the author's
+    (kb/decorations.py: here, the permalink `toc` adds to headings)."""
     if element.text:
         yield element.text
     for child in element:
-        if child.get("class") != "headerlink":
+        if child.get("class") not in MARKS:
             yield from _itertext(child)
         if child.tail:
             yield child.tail
@@ -495,7 +498,7 @@ class PassageTreeprocessor(Treeprocessor):
             else:
                 self._problem(
                     f"unknown discipline '{name}' in a discipline mark.",
-                    "use one of: " + ", ".join(known) + " (defined by the headings of docs/disciplines.md).",
+                    "use one of: " + ", ".join(known) + f" (defined by the headings of docs/{DISCIPLINES_SRC}).",
                     needle=_mark_needles("disciplines", raw),
                 )
         if good:
@@ -594,7 +597,7 @@ class PassageTreeprocessor(Treeprocessor):
         ]
         if shown:
             badges = etree.Element("span", {"class": "kb-disciplines", "data-search-exclude": ""})
-            href = relative_src("disciplines.md", self.page.src_uri)
+            href = relative_src(DISCIPLINES_SRC, self.page.src_uri)
             for discipline in shown:
                 badge = etree.SubElement(
                     badges,

@@ -288,46 +288,7 @@ def attribute_findings(tag: str, name: str, value: str) -> list[Finding]:
                 at,
             )
         ]
-    found = []
-    if name in URL_ATTRIBUTES:
-        urls = _srcset_urls(value) if name == "srcset" else [value]
-        for url in urls:
-            scheme = scheme_of(url)
-            needles = tuple(n for n in (url.strip(), url.partition(":")[2].strip(), f"{name}=") if n)
-            if scheme and scheme not in LINK_SCHEMES:
-                found.append(
-                    Finding(
-                        f"a link or image points to a '{scheme}:' address, which is never published.",
-                        "link to a page (https://… or another .md file); put pictures in docs/ and link them by path.",
-                        needles,
-                    )
-                )
-            elif name in RESOURCE_ATTRIBUTES and is_remote(url):
-                found.append(
-                    Finding(
-                        f"the <{tag}> loads '{_short(url)}' from another site: every reader's browser would "
-                        "ask that site for it (and the site's Content-Security-Policy would block it).",
-                        "save the file in docs/ (next to the page, or in docs/assets/) and link it by its path, "
-                        "or make it an ordinary link a reader chooses to follow: [text](https://…).",
-                        needles,
-                    )
-                )
-    if name == "id" and (hidden := invisible(value)):
-        found.append(
-            Finding(
-                f"the id '{_short(value)}' holds an invisible character ({hidden}).",
-                "write ids with visible letters, digits and hyphens only.",
-                at,
-            )
-        )
-    if name == "id" and RESERVED_ID.match(value):
-        found.append(
-            Finding(
-                f"the id '{value}' is reserved for the theme's own script (ids starting with '__').",
-                "choose another id, without the leading underscores.",
-                (value, "#" + value),
-            )
-        )
+    found = _url_findings(tag, name, value) + _id_findings(name, value, at)
     if not found and not _allowed_attribute(tag, name):
         found.append(
             Finding(
@@ -335,6 +296,60 @@ def attribute_findings(tag: str, name: str, value: str) -> list[Finding]:
                 "remove it; an attribute list { … } gives ids, classes and discipline marks "
                 "(kb/sanitise.py lists what else is published).",
                 at,
+            )
+        )
+    return found
+
+
+def _url_findings(tag: str, name: str, value: str) -> list[Finding]:
+    """An address attribute: a scheme that is never published, or a
+    resource loaded from another site."""
+    if name not in URL_ATTRIBUTES:
+        return []
+    found = []
+    for url in _srcset_urls(value) if name == "srcset" else [value]:
+        scheme = scheme_of(url)
+        needles = tuple(n for n in (url.strip(), url.partition(":")[2].strip(), f"{name}=") if n)
+        if scheme and scheme not in LINK_SCHEMES:
+            found.append(
+                Finding(
+                    f"a link or image points to a '{scheme}:' address, which is never published.",
+                    "link to a page (https://… or another .md file); put pictures in docs/ and link them by path.",
+                    needles,
+                )
+            )
+        elif name in RESOURCE_ATTRIBUTES and is_remote(url):
+            found.append(
+                Finding(
+                    f"the <{tag}> loads '{_short(url)}' from another site: every reader's browser would "
+                    "ask that site for it (and the site's Content-Security-Policy would block it).",
+                    "save the file in docs/ (next to the page, or in docs/assets/) and link it by its path, "
+                    "or make it an ordinary link a reader chooses to follow: [text](https://…).",
+                    needles,
+                )
+            )
+    return found
+
+
+def _id_findings(name: str, value: str, at: tuple[str, ...]) -> list[Finding]:
+    """An id with an invisible character, or one the theme's script reserves."""
+    if name != "id":
+        return []
+    found = []
+    if hidden := invisible(value):
+        found.append(
+            Finding(
+                f"the id '{_short(value)}' holds an invisible character ({hidden}).",
+                "write ids with visible letters, digits and hyphens only.",
+                at,
+            )
+        )
+    if RESERVED_ID.match(value):
+        found.append(
+            Finding(
+                f"the id '{value}' is reserved for the theme's own script (ids starting with '__').",
+                "choose another id, without the leading underscores.",
+                (value, "#" + value),
             )
         )
     return found

@@ -84,3 +84,32 @@ def test_a_folder_is_required_as_node_requires_it_through_its_index(tmp_path):
     # And as Node itself runs them:
     node = subprocess.run(["node", str(tmp_path / "index.js")], capture_output=True, text=True, check=True)
     assert node.stdout.strip() == "copy1"
+
+
+def test_a_json_file_is_a_module_whose_value_is_its_data_as_in_node(tmp_path):
+    _write(
+        tmp_path,
+        {
+            "index.js": 'var list = require("./data/list.json");\nconsole.log(list.marks.join("+") + list.n);\n',
+            "data/list.json": '{\n  "marks": ["kb-anchor", "« é »"],\n  "n": 2\n}\n',
+        },
+    )
+    made = bundle(tmp_path / "index.js")
+    assert set(made.modules) == {"index.js", "data/list.json"}
+    assert _run(made.code) == "kb-anchor+« é »2"
+    assert _run(made.debug) == "kb-anchor+« é »2"
+    # Node reads the same file the same way: what the unit tests require is what the bundle carries.
+    node = subprocess.run(
+        ["node", "-e", f"process.stdout.write(JSON.stringify(require({str(tmp_path / 'data/list.json')!r})))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert node.stdout == '{"marks":["kb-anchor","« é »"],"n":2}'
+
+
+def test_a_broken_json_module_names_file_line_and_fix(tmp_path):
+    _write(tmp_path, {"index.js": 'require("./list.json");\n', "list.json": '{\n  "marks": ["a",]\n}\n'})
+    with pytest.raises(BundleError) as error:
+        bundle(tmp_path / "index.js")
+    assert "list.json:2: not valid JSON" in str(error.value) and "Fix: correct the file." in str(error.value)

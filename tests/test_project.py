@@ -68,3 +68,70 @@ def test_browser_waits_are_functions_the_content_security_policy_allows():
             if bare.search(line):
                 found.append(f"{path.relative_to(ROOT)}:{number}")
     assert not found, found
+
+
+def test_the_build_imports_no_mkdocs():
+    """kb/build.py's promise (and the adapter's): the build runs on plain
+    values; only the hook speaks MkDocs. What exists only because of MkDocs,
+    Material or their plugins is in kb/mkdocs_adapter.py."""
+    code = (
+        "import sys, kb.build, kb.mkdocs_adapter, kb.collect, kb.render, kb.checks, kb.passages;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'material', 'properdocs')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+def _string_constants(path):
+    """The string literals of a Python file, docstrings left out, with the
+    name each is assigned to (if any)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docstrings.add(id(first.value))
+    assigned = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            assigned[id(node.value)] = [t.id for t in node.targets if isinstance(t, ast.Name)]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            yield node.lineno, node.value, assigned.get(id(node), [])
+
+
+def test_the_glossary_and_disciplines_pages_are_named_once():
+    """docs/glossary.md and docs/disciplines.md are named by their constants
+    (kb/glossary.py GLOSSARY_SRC, kb/disciplines.py DISCIPLINES_SRC) and
+    nowhere else in the code or the templates."""
+    names = {"glossary.md": "GLOSSARY_SRC", "disciplines.md": "DISCIPLINES_SRC"}
+    found = []
+    for path in [*ROOT.glob("kb/**/*.py"), *ROOT.glob("hooks/*.py"), *ROOT.glob("scripts/*.py")]:
+        for line, value, targets in _string_constants(path):
+            for name, constant in names.items():
+                if name in value and targets != [constant]:
+                    found.append(f"{path.relative_to(ROOT)}:{line}: {value!r}")
+    for path in [*ROOT.glob("overrides/**/*.html"), *ROOT.glob("kb/assets/**/*.js"), ROOT / "mkdocs.yml"]:
+        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            found += [f"{path.relative_to(ROOT)}:{number}" for name in names if name in text]
+    assert not found, found
+
+
+# Functions over the limit in files another piece of work is changing now
+# (issue 29: the benchmark, the search index, the scale corpus); each is
+# to be split there, and its line here removed.
+LONG_FUNCTIONS_BEING_SPLIT = {"kb/search.py:build_index", "kb/tools/benchmark.py:main", "kb/tools/prose.py:plan"}
+
+
+def test_no_function_is_over_80_lines():
+    import ast
+
+    long = set()
+    for path in [*ROOT.glob("kb/**/*.py"), *ROOT.glob("hooks/*.py"), *ROOT.glob("scripts/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 80:
+                long.add(f"{path.relative_to(ROOT)}:{node.name}")
+    assert long - LONG_FUNCTIONS_BEING_SPLIT == set(), "split these (80 lines at most, the def line included)"

@@ -2,7 +2,9 @@
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
-const { load, page, article } = require("./helpers");
+const fs = require("node:fs");
+const path = require("node:path");
+const { load, page, article, builtArticles, JS } = require("./helpers");
 const dom = load("_/dom");
 
 test("make: an element with attributes and text, never markup", () => {
@@ -41,6 +43,30 @@ test("cleanText keeps the authors' words only", () => {
   const text = dom.cleanText(passage);
   assert.ok(!text.includes("¶") && text === text.trim() && !/\s\s/.test(text));
   assert.ok(passage.querySelector(".kb-anchor"), "the page itself is left as it was");
+});
+
+test("what is skipped is the one list of decorations the build reads too (decorations.json)", () => {
+  const list = JSON.parse(fs.readFileSync(path.join(JS, "_", "decorations.json"), "utf8"));
+  assert.deepEqual(dom.SKIP_TEXT.split(", "), [...list.marks.map((c) => "." + c), "[hidden]"]);
+  assert.deepEqual(dom.COPIES.split(", "), list.copies.map((c) => "." + c));
+  const { document } = page('<p id="p-a">Words<span class="kb-disciplines">CX Design</span><a class="kb-anchor"></a>' +
+                            '<span class="kb-new-badge">New!</span></p>');
+  assert.equal(dom.cleanText(document.querySelector("p")), "WordsNew!", "a class not in the list is read as text");
+});
+
+test("every passage of the built site, read without the marks, is the passage the build recorded", (t) => {
+  const pages = builtArticles();
+  if (!pages.length) return t.skip("KB_SITE not given: run through pytest (tests/test_js_units.py)");
+  const records = fs.readFileSync(path.join(process.env.KB_SITE, "passages.jsonl"), "utf8").trim().split("\n").map(JSON.parse);
+  const byPage = new Map(pages.map(({ file, document }) => [path.relative(process.env.KB_SITE, path.dirname(file)), document]));
+  let compared = 0;
+  for (const record of records) {
+    const folder = new URL(record.url).pathname.replace(/^\/|\/$/g, "");
+    const passage = byPage.get(folder).getElementById(record.id);
+    assert.equal(dom.cleanText(passage), dom.squash(record.text), record.url);
+    compared++;
+  }
+  assert.ok(compared >= 50, compared);
 });
 
 test("closest: from an event's target", () => {

@@ -3,10 +3,20 @@
 // document parsed outside the browser.
 "use strict";
 
+var decorations = require("./decorations.json");
+
 // A passage: every paragraph and list item with an id (given at build time).
 var PASSAGE = "p[id], li[id]";
-// Decorations that are not the authors' words: link marks, badges, aliases.
-var SKIP_TEXT = ".kb-anchor, .kb-expansions, .kb-disciplines, .kb-alias, .headerlink, [hidden]";
+// Decorations that are not the authors' words (link marks, badges, aliases:
+// the "marks" of decorations.json, the list the build reads too), and what
+// is hidden.
+var SKIP_TEXT = selector(decorations.marks).concat("[hidden]").join(", ");
+// Blocks that quote other pages' passages (the "copies" of decorations.json).
+var COPIES = selector(decorations.copies).join(", ");
+
+function selector(classes) {
+  return classes.map(function (name) { return "." + name; });
+}
 
 function make(doc, tag, attrs, text) {
   var el = doc.createElement(tag);
@@ -69,6 +79,7 @@ function closest(event, selector) {
 module.exports = {
   PASSAGE: PASSAGE,
   SKIP_TEXT: SKIP_TEXT,
+  COPIES: COPIES,
   make: make,
   squash: squash,
   cleanText: cleanText,

@@ -12,7 +12,8 @@ var textmap = require("../../text/textmap");
 var citation = require("./citation").citation;
 
 var BAR = "kb-quotebar";
-var NOT_QUOTED = ".kb-article-header, .kb-article-footer, .kb-backlinks, .kb-passages, .kb-appears, nav";
+// Not a passage of this article: its header, what it quotes of other pages, menus.
+var NOT_QUOTED = [".kb-article-header", dom.COPIES, "nav"].join(", ");
 
 function startElement(range) {
   var node = range.startContainer;

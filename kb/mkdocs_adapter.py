@@ -1,0 +1,91 @@
+"""What the site does only because MkDocs, Material for MkDocs and their
+plugins build it: small rules the MkDocs hook (hooks/knowledge_base.py)
+applies to MkDocs' own objects (a page's front matter, the theme's settings,
+MkDocs' log). The build itself (kb/build.py and what it calls) knows none of
+this; another engine (README, "Moving off MkDocs") leaves this module
+behind, or keeps what its own templates and plugins still need.
+
+Like the rest of kb/, it imports no MkDocs: the hook hands it plain values.
+
+    escape_meta(meta)         before conversion: front matter text escaped
+                              for Material's templates
+    search_meta(meta)         before conversion: Material's search plugin
+                              skips the page (kb/search.py writes the index)
+    lightbox_off(meta)        before conversion: mkdocs-glightbox off ...
+    needs_lightbox(html)      ... and on again where a page has something
+                              to enlarge
+    offline_polyfills(urls)   Material's offline plugin: the vendored
+                              search shim instead of a CDN's
+    hush_dirty_notice()       MkDocs' warning on --dirty builds filtered out
+                              (ProperDocs' too)
+"""
+
+from __future__ import annotations
+
+import logging
+
+from markupsafe import Markup, escape
+
+# Material's offline plugin loads a search shim from a CDN; the offline
+# edition loads nothing from another host, so it gets the vendored copy.
+OFFLINE_SHIM_CDN = "https://unpkg.com/iframe-worker/shim"
+OFFLINE_SHIM_LOCAL = "assets/javascripts/vendor/iframe-worker-shim.js"
+# Where MkDocs warns that a build is --dirty, and where ProperDocs (the
+# maintained MkDocs 1.x, README "Past MkDocs 1.6") does: its loggers keep
+# their own names, though it answers to `import mkdocs`.
+BUILD_LOGGERS = ("mkdocs.commands.build", "properdocs.commands.build")
+
+
+def escape_meta(meta: dict) -> None:
+    """Front matter text, escaped in place, so that Material's templates,
+    which print page titles and descriptions unescaped, print it as text."""
+    for key, value in meta.items():
+        if isinstance(value, str) and not isinstance(value, Markup):
+            meta[key] = escape(value)
+
+
+def search_meta(meta: dict) -> None:
+    """Material's search box stays, but its index does not: kb/search.py
+    writes the index from the build's passage records after the build and
+    leaves Material's empty. So Material's search plugin skips its own work
+    on every page (parsing each page into sections: 4 s of a 1000-article
+    build)."""
+    search = meta.get("search")
+    meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
+
+
+def lightbox_off(meta: dict) -> None:
+    """Before conversion: mkdocs-glightbox would re-parse every converted
+    page and leave a stray <html><head><body> wrapper inside it. Pictures
+    open in the lightbox only where a link says so (class glightbox)."""
+    meta["glightbox"] = False
+
+
+def needs_lightbox(html: str) -> bool:
+    """After rendering: only pages with something to enlarge get the
+    lightbox's script and styles."""
+    return 'class="glightbox' in html
+
+
+def offline_polyfills(polyfills: list[str]) -> list[str]:
+    """Material's `extra.polyfills` with the CDN's search shim replaced by
+    the copy in the site (the offline edition loads nothing from another host)."""
+    return [OFFLINE_SHIM_LOCAL if url == OFFLINE_SHIM_CDN else url for url in polyfills]
+
+
+class DirtyBuildNotice:
+    """A logging filter: MkDocs warns on every --dirty build, which strict
+    mode counts as a failure; the preview mode is deliberate (README)."""
+
+    def filter(self, record) -> bool:
+        return not str(record.msg).startswith("A 'dirty' build is being performed")
+
+
+_DIRTY_NOTICE = DirtyBuildNotice()
+
+
+def hush_dirty_notice() -> None:
+    """Filter MkDocs' --dirty warning out of the build's log (once, however
+    often the hook is loaded: `mkdocs serve` loads it again on every change)."""
+    for name in BUILD_LOGGERS:
+        logging.getLogger(name).addFilter(_DIRTY_NOTICE)

@@ -1,0 +1,63 @@
+"""kb/mkdocs_adapter.py: the small rules that exist only because MkDocs,
+Material and their plugins build the site, on the plain values the hook
+hands over. (What they do to a built site: test_injection.py for escaped
+titles, test_reader.py and test_trimcss.py for the lightbox, test_take_away.py
+for the offline shim, test_serve.py for --dirty previews.)"""
+
+from __future__ import annotations
+
+import logging
+
+from markupsafe import Markup
+
+from kb import mkdocs_adapter as adapter
+
+
+def test_front_matter_text_is_escaped_for_materials_templates_once():
+    meta = {"title": "<img src=x onerror=alert(1)> & co", "safe": Markup("<b>ours</b>"), "themes": ["journey"]}
+    adapter.escape_meta(meta)
+    assert meta["title"] == "&lt;img src=x onerror=alert(1)&gt; &amp; co"
+    assert meta["safe"] == "<b>ours</b>" and meta["themes"] == ["journey"]
+    adapter.escape_meta(meta)  # already escaped (Markup): not twice
+    assert meta["title"] == "&lt;img src=x onerror=alert(1)&gt; &amp; co"
+
+
+def test_materials_search_plugin_skips_every_page_keeping_its_other_settings():
+    for given, expected in (
+        ({}, {"exclude": True}),
+        ({"search": {"boost": 2}}, {"boost": 2, "exclude": True}),
+        ({"search": "nonsense"}, {"exclude": True}),
+    ):
+        adapter.search_meta(given)
+        assert given["search"] == expected
+
+
+def test_the_lightbox_is_off_until_a_page_has_something_to_enlarge():
+    meta = {}
+    adapter.lightbox_off(meta)
+    assert meta == {"glightbox": False}
+    assert adapter.needs_lightbox('<a href="#big" class="glightbox kb-enlarge">Open</a>')
+    assert not adapter.needs_lightbox('<img src="a.png" alt="">')
+
+
+def test_the_offline_edition_loads_the_search_shim_from_the_site():
+    given = ["https://example.org/other.js", adapter.OFFLINE_SHIM_CDN]
+    assert adapter.offline_polyfills(given) == ["https://example.org/other.js", adapter.OFFLINE_SHIM_LOCAL]
+
+
+def test_the_dirty_notice_is_filtered_from_mkdocs_and_properdocs_alike(caplog):
+    """`mkdocs serve --dirty` (make preview) and `properdocs serve --dirty`
+    would otherwise stop on MkDocs' warning in strict mode."""
+    adapter.hush_dirty_notice()
+    adapter.hush_dirty_notice()  # the hook is loaded again on every change: one filter still
+    notice = "A 'dirty' build is being performed, this will likely lead to inaccurate navigation"
+    for name in ("mkdocs.commands.build", "properdocs.commands.build"):
+        logger = logging.getLogger(name)
+        assert sum(isinstance(f, adapter.DirtyBuildNotice) for f in logger.filters) == 1
+        with caplog.at_level(logging.INFO, logger=name):
+            logger.warning(notice)
+            logger.warning("Doc file 'x.md' contains a link to 'y.md', which is not found")
+        assert [r.getMessage() for r in caplog.records if r.name == name] == [
+            "Doc file 'x.md' contains a link to 'y.md', which is not found"
+        ]
+        caplog.clear()
