@@ -11,7 +11,15 @@ T = TypeVar("T")
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # Decorations that are not the author's text.
-SKIP_CLASSES = {"kb-anchor", "kb-disciplines", "headerlink", "kb-expansions", "kb-article-footer"}
+SKIP_CLASSES = {
+    "kb-anchor",
+    "kb-disciplines",
+    "headerlink",
+    "kb-expansions",
+    "kb-article-footer",
+    "footnote-ref",
+    "footnote-backref",
+}
 
 
 class _Text(HTMLParser):

@@ -230,6 +230,40 @@ def test_hostile_front_matter_stays_data_in_the_twin():
     assert '\n# A "quoted" title --- with: yaml\n' in twin.markdown  # the heading stays one line
 
 
+FOOTNOTED = """---
+title: Noted
+description: One sentence.
+author: Ann
+themes: [journey]
+---
+
+A paragraph with a note[^1] in the middle of it.
+
+Another one ends on a note.[^long]
+
+[^1]: The note's own words.
+[^long]: A note of two paragraphs.
+
+    Its second *paragraph*.
+"""
+
+
+def test_footnote_marks_are_not_the_authors_text():
+    """The number of a footnote reference and the way back (↩) are the
+    site's marks: neither they nor the footnotes extension's placeholders
+    reach a passage's text, id, search entry or record."""
+    kb, _ = _site_with(FOOTNOTED)
+    passages = kb.index.records["articles/odd.md"].passages
+    assert [(p.id, p.text) for p in passages] == [
+        ("p-a-paragraph-with-a-note", "A paragraph with a note in the middle of it."),
+        ("p-another-one-ends-on-a", "Another one ends on a note."),
+        ("fn:1", "The note's own words."),
+        ("fn:long", "A note of two paragraphs. Its second paragraph."),
+    ]
+    rows = [r for r in assistants.passage_rows(kb.index, "https://kb.example/") if "/odd/" in r["url"]]
+    assert [r["text"] for r in rows] == [p.text for p in passages]
+
+
 # -- the MCP server, as a client meets it ---------------------------------------------
 
 

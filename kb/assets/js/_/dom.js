@@ -5,8 +5,10 @@
 
 // A passage: every paragraph and list item with an id (given at build time).
 var PASSAGE = "p[id], li[id]";
-// Decorations that are not the authors' words: link marks, badges, aliases.
-var SKIP_TEXT = ".kb-anchor, .kb-expansions, .kb-disciplines, .kb-alias, .headerlink, [hidden]";
+// Decorations that are not the authors' words: link marks, badges, aliases,
+// a footnote's number and its way back (kb/passages.py, NOT_TEXT).
+var SKIP_TEXT = ".kb-anchor, .kb-expansions, .kb-disciplines, .kb-alias, .headerlink, .footnote-ref, " +
+  ".footnote-backref, [hidden]";
 
 function make(doc, tag, attrs, text) {
   var el = doc.createElement(tag);
