@@ -232,9 +232,10 @@ class Site:
                     f"'{shown(ref)}' is an address on another site ({shown(parts.netloc)}). "
                     f"Fix: pass an id, or a URL of this knowledge base ({self.base})."
                 )
-            if not parts.path.startswith(home.path.rstrip("/")):
+            under = home.path if home.path.endswith("/") else home.path + "/"
+            if not (parts.path + "/").startswith(under):  # '/cx' is the site at '/cx/'; '/cxfoo/' is not
                 raise LookupError(f"'{shown(ref)}' is not under this knowledge base's address ({self.base}).")
-            return unquote(parts.path[len(home.path.rstrip("/")) :]).lstrip("/")
+            return unquote(parts.path[len(under) :])
         if parts.scheme:
             raise LookupError(f"'{shown(ref)}' is not an address of this site (a '{shown(parts.scheme)}:' URL).")
         home = urlsplit(self.base).path if self.base else "/"

@@ -690,6 +690,7 @@ def test_urls_of_other_sites_and_files_outside_are_refused(site, tmp_path):
     for ref, expected in [
         (ELSEWHERE, "is an address on another site (elsewhere.example)"),
         (f"https://kb.example.org/other/{ARTICLE}#{PASSAGE}", "is not under this knowledge base's address"),
+        (f"https://kb.example.org/cxfoo/{ARTICLE}#{PASSAGE}", "is not under this knowledge base's address"),
         ("file:///etc/passwd#" + PASSAGE, "is a file outside this site"),
         ("javascript:alert(1)#" + PASSAGE, "is not an address of this site (a 'javascript:' URL)"),
         (base + ARTICLE, "names a page, not a passage"),
