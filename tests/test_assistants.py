@@ -612,6 +612,10 @@ def _bad_row(site: Path, **changes) -> list[dict]:
         ),
         (lambda s: {"glossary.json": '{"terms": [1]}'}, "glossary.json: not this site's file (at 'terms/0'"),
         (lambda s: {"glossary.json": "[]"}, "glossary.json: not this site's file"),
+        (
+            lambda s: {"glossary.json": '{"terms": [{"id": "../x", "term": "X", "definition": "", "url": "u"}]}'},
+            "glossary.json: not this site's file (at 'terms/0/id': '../x' does not match",
+        ),
         (lambda s: {"kb-site.json": '["a site"]'}, "kb-site.json: not this site's file"),
         (
             lambda s: {"kb-site.json": '{"name": "x", "site_url": "ftp://x/", "files": {}}'},
