@@ -88,9 +88,11 @@ class Ranker:
         from py_mini_racer import MiniRacer
 
         meta = index.get("meta") if isinstance(index, dict) else None
-        # The filters' values, as the search box offers them: {id: name}.
-        self.themes: dict[str, str] = dict((meta or {}).get("themes") or {})
-        self.disciplines: dict[str, str] = dict((meta or {}).get("disciplines") or {})
+        # The filters' values, as the search box offers them: {id: name}
+        # (an index that holds anything else fails to load just below).
+        self.themes, self.disciplines = ({}, {})
+        if isinstance(meta, dict):
+            self.themes, self.disciplines = (_names(meta.get(key)) for key in ("themes", "disciplines"))
         self._js = MiniRacer()
         try:
             self._js.eval(bundle(ENTRY, ENTRY.parent).code)
@@ -133,6 +135,10 @@ class Ranker:
 
     def close(self) -> None:
         self._js.close()
+
+
+def _names(value) -> dict[str, str]:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
 def _plain(snippet_html: str) -> str:

@@ -840,3 +840,14 @@ def test_a_failure_inside_the_engine_is_an_engine_error(site):
 
     with ThreadPoolExecutor(1) as pool, pytest.raises(engine.EngineError, match="the search engine failed"):
         pool.submit(broken).result()
+
+
+@pytest.mark.parametrize(
+    "index",
+    [[1, 2], {"meta": {"themes": [1], "disciplines": "x"}}, {"meta": {"shards": "x"}, "shards": [], "fragments": []}],
+)
+def test_an_index_of_the_wrong_shape_is_an_engine_error(index):
+    from kb import engine
+
+    with ThreadPoolExecutor(1) as pool, pytest.raises(engine.EngineError, match="did not load the index"):
+        pool.submit(engine.Ranker, index).result()
