@@ -10,6 +10,8 @@ bundles a required .json file as its data). Its two parts:
                headerlink       a heading's permalink (Python-Markdown's toc)
                kb-disciplines   a passage's discipline badges (kb/passages.py)
                kb-alias         the empty marker of a passage's old id (kb/passages.py)
+               footnote-ref     a footnote's number in the text (Python-Markdown's footnotes)
+               footnote-backref a footnote's way back, the ↩ (the same)
              Whoever reads a passage's words skips them: the passage records
              (kb/passages.py, so the search index and the files for AI
              assistants), the page script's quotes, previews and notices, the

@@ -7,7 +7,7 @@ as the site's search box does and quotes exactly as its quote links do.
     ranker = Ranker.for_site(site_path)   # site_path("search/…") -> a file of the built site
     ranker.search("omnichannel promise")  # [Hit(location, score, snippet), …], in the box's order
     ranker.terms("Measuring journeys")    # {'measur': 2.1, 'journei': 3.4}: terms and their idf
-    ranker.directive(quote, before, article_text)   # the text fragment that names a quote
+    ranker.directive(quote, before, article_text, after)   # the text fragment that names a quote
     ranker.close()
 
 The index is read whole, as the offline edition has it inline: the shared
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from .jsbundle import bundle
 ENTRY = Path(__file__).parent / "assets" / "engine.js"
 STUB_FILE = "search/search_index.json"  # what Material fetches: names the index, or holds it (offline)
 _TAG = re.compile(r"<[^>]+>")
+_FILTER_NAME = re.compile(r"[a-z0-9_-]+")  # 'theme-journey', 'discipline-live', 'authors'
 
 
 class EngineError(Exception):
@@ -43,29 +45,41 @@ class Hit:
 
 
 def read_index(site_path: Callable[[str], Path]) -> dict:
-    """The whole index of a built site: {meta, shards, fragments, filters}."""
+    """The whole index of a built site: {meta, shards, fragments, filters}.
+
+    Every file is named by its path in the site and opened through
+    `site_path`, the caller's resolver, which refuses a path that leaves the
+    site (`..`, a symlink out): a stub or meta.json that names parts
+    elsewhere gets an EngineError, never a file outside."""
+
+    def load(relative: str):
+        return json.loads(site_path(relative).read_text(encoding="utf-8"))
+
     try:
-        config = json.loads(site_path(STUB_FILE).read_text(encoding="utf-8"))["config"]
+        config = load(STUB_FILE)["config"]
         if config.get("kb_index"):
             return config["kb_index"]
-        meta_path = site_path(config["kb_index_url"])
-        folder = meta_path.parent
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta_url = config["kb_index_url"]
+        if not isinstance(meta_url, str):
+            raise TypeError(f"kb_index_url is a {type(meta_url).__name__}, not a path")
+        folder = posixpath.dirname(meta_url)
+        meta = load(meta_url)
 
         def parts(sub: str, count: int) -> list:
-            return [json.loads((folder / sub / f"{i}.json").read_text(encoding="utf-8")) for i in range(count)]
+            return [load(f"{folder}/{sub}/{i}.json") for i in range(count)]
 
         filters = {}
-        if (folder / "x").is_dir():
-            for path in sorted((folder / "x").glob("*.json")):
-                filters[path.stem] = json.loads(path.read_text(encoding="utf-8"))
+        for name in meta.get("filters") or []:
+            if not isinstance(name, str) or not _FILTER_NAME.fullmatch(name):
+                raise ValueError(f"the filter name {name!r} is not one the index writes")
+            filters[name] = load(f"{folder}/x/{name}.json")
         return {
             "meta": meta,
             "shards": parts("s", len(meta["shards"])),
             "fragments": parts("f", int(meta["pages"])),
             "filters": filters,
         }
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except (OSError, ValueError, KeyError, TypeError) as error:  # the resolver's refusal is a ValueError
         raise EngineError(f"the site's search index is missing or damaged ({error}).") from None
 
 
@@ -73,6 +87,12 @@ class Ranker:
     def __init__(self, index: dict):
         from py_mini_racer import MiniRacer
 
+        meta = index.get("meta") if isinstance(index, dict) else None
+        # The filters' values, as the search box offers them: {id: name}
+        # (an index that holds anything else fails to load just below).
+        self.themes, self.disciplines = ({}, {})
+        if isinstance(meta, dict):
+            self.themes, self.disciplines = (_names(meta.get(key)) for key in ("themes", "disciplines"))
         self._js = MiniRacer()
         try:
             self._js.eval(bundle(ENTRY, ENTRY.parent).code)
@@ -96,19 +116,29 @@ class Ranker:
         the index lacks weighs most)."""
         return dict(json.loads(self._js.call("kbEngine.terms", text)))
 
-    def directive(self, quote: str, before: str, article: str) -> str:
+    def directive(self, quote: str, before: str, article: str, after: str = "") -> str:
         """The `:~:text=` directive the page's quote links write for `quote`
-        (normalised text), given its passage's text before it and the whole
-        article's text in lower case."""
-        return self._js.call("kbEngine.directive", quote, before, article)
+        (normalised text), given its passage's text before it, the whole
+        article's text in lower case and the passage's text after it."""
+        return self._js.call("kbEngine.directive", quote, before, article, after)
 
     def _wait(self, name: str, argument):
-        """Run kb/assets/engine.js's `name` and wait for its promise."""
-        self._js.call("kbEngine.begin", name, argument)
-        return self._js.eval("kbEngine.state.pending").get()
+        """Run kb/assets/engine.js's `name` and wait for its promise; a
+        JavaScript error (a damaged part of the index) is an EngineError."""
+        from py_mini_racer import JSEvalException, JSPromiseError
+
+        try:
+            self._js.call("kbEngine.begin", name, argument)
+            return self._js.eval("kbEngine.state.pending").get()
+        except (JSEvalException, JSPromiseError) as error:
+            raise EngineError(f"the search engine failed ({str(error).splitlines()[0][:300]}).") from None
 
     def close(self) -> None:
         self._js.close()
+
+
+def _names(value) -> dict[str, str]:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
 def _plain(snippet_html: str) -> str:

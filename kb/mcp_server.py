@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -40,8 +41,59 @@ ANSWERED = 0.5  # the share of a question's weight a sentence must cover
 _SENTENCE = re.compile(r"(?<=[.!?…])[”’\"')\]]*\s+(?=[A-Z“‘\"'(\[0-9])")
 
 
-class SiteError(Exception):
-    """The directory is not a built CX knowledge base (or is damaged)."""
+class SiteError(ValueError):
+    """The directory is not a built CX knowledge base (or is damaged), or a
+    path or address that is not one of its own."""
+
+
+ECHO = 200  # the characters of a caller's input an error message repeats
+
+
+def shown(text: object) -> str:
+    """A caller's input as an error message repeats it: at most ECHO characters."""
+    text = str(text)
+    return text if len(text) <= ECHO else text[:ECHO] + f"… ({len(text)} characters)"
+
+
+# What the server reads of glossary.json and kb-site.json: checked before use,
+# like every record of passages.jsonl (against its published schema).
+GLOSSARY_SCHEMA = {
+    "type": "object",
+    "required": ["terms"],
+    "properties": {
+        "terms": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "term", "definition", "url"],
+                "properties": {
+                    "id": {"type": "string", "pattern": "^[^\\s#/]+$"},
+                    "term": {"type": "string", "minLength": 1},
+                    "abbreviation": {"type": ["string", "null"]},
+                    "spellings": {"type": "array", "items": {"type": "string"}},
+                    "definition": {"type": "string"},
+                    "url": {"type": "string"},
+                },
+            },
+        }
+    },
+}
+MANIFEST_SCHEMA = {
+    "type": "object",
+    "required": ["name", "site_url", "files"],
+    "properties": {"name": {"type": "string"}, "site_url": {"type": "string"}, "files": {"type": "object"}},
+}
+
+
+def _invalid(schema: dict, value) -> str | None:
+    """What is wrong with `value` against `schema` (jsonschema), or None."""
+    import jsonschema
+
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(value))
+    if error is None:
+        return None
+    where = "/".join(str(p) for p in error.absolute_path)
+    return (f"at '{where}': " if where else "") + shown(error.message)
 
 
 # -- the site, read safely ------------------------------------------------------------
@@ -53,7 +105,8 @@ class Site:
     passages: list[dict] = field(default_factory=list)
     by_url: dict[str, dict] = field(default_factory=dict)  # "articles/x/#p-id" -> record
     glossary: list[dict] = field(default_factory=list)
-    base: str = ""  # the site URL the records were written with
+    glossary_by_url: dict[str, dict] = field(default_factory=dict)  # "glossary/#nps" -> term
+    base: str = ""  # the hosted site's address (kb-site.json), "" when the edition names none
 
     @classmethod
     def open(cls, root: Path) -> Site:
@@ -61,49 +114,136 @@ class Site:
         if not root.is_dir():
             raise SiteError(f"{root} is not a directory. Fix: pass --site the folder of a built site (site/).")
         site = cls(root)
-        for name in (assistants.LLMS, assistants.PASSAGES, assistants.SCHEMA, assistants.GLOSSARY):
+        for name in (assistants.LLMS, assistants.PASSAGES, assistants.SCHEMA, assistants.GLOSSARY, assistants.MANIFEST):
             if not site.exists(name):
                 raise SiteError(
                     f"{root} is not a built CX knowledge base: it has no {name}. "
                     "Fix: build it with 'mkdocs build' (or 'python -m kb offline' and unzip), then pass that folder."
                 )
-        for number, line in enumerate(site.read_text(assistants.PASSAGES).splitlines(), 1):
+        manifest = site.read_json(assistants.MANIFEST, MANIFEST_SCHEMA)
+        base = manifest["site_url"].strip()
+        if base not in ("", "/"):
+            parts = urlsplit(base)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise SiteError(
+                    f"{root / assistants.MANIFEST}: site_url '{shown(base)}' is not an http(s) address. "
+                    "Fix: rebuild the site with site_url (or SITE_URL) set to the address it is published at."
+                )
+            site.base = base if base.endswith("/") else base + "/"
+        site._read_passages()
+        site.glossary = site.read_json(assistants.GLOSSARY, GLOSSARY_SCHEMA)["terms"]
+        for term in site.glossary:
+            try:
+                site.glossary_by_url[site._key(term["url"])] = term
+            except LookupError as error:
+                raise SiteError(f"{root / assistants.GLOSSARY}: the term '{shown(term['id'])}': {error}") from None
+        return site
+
+    def _read_passages(self) -> None:
+        """passages.jsonl, each record checked against the published schema
+        (kb/passages.schema.json, the one in this package, not the site's
+        copy). Records end at "\n" only: a U+2028 inside a string (JSON
+        allows it raw) does not end a line."""
+        import jsonschema
+
+        validator = jsonschema.Draft202012Validator(json.loads(assistants.SCHEMA_SOURCE.read_text(encoding="utf-8")))
+        where = self.root / assistants.PASSAGES
+        for number, line in enumerate(self.read_text(assistants.PASSAGES).split("\n"), 1):
+            if not line.strip():
+                continue
             try:
                 record = json.loads(line)
-                missing = [key for key in ("id", "url", "text", "article") if key not in record]
-                if missing:
-                    raise KeyError(", ".join(missing))
-            except (ValueError, KeyError, TypeError, AttributeError) as error:
-                raise SiteError(f"{root / assistants.PASSAGES}:{number}: not a passage record ({error}).") from None
-            site.passages.append(record)
-        if not site.passages:
-            raise SiteError(f"{root / assistants.PASSAGES} holds no passage.")
-        first = site.passages[0]["article"]["url"]
-        site.base = first[: first.index("articles/")] if "articles/" in first else ""
-        for record in site.passages:
-            site.by_url[site.relative(record["url"])] = record
-        try:
-            site.glossary = json.loads(site.read_text(assistants.GLOSSARY))["terms"]
-        except (ValueError, KeyError, TypeError) as error:
-            raise SiteError(f"{root / assistants.GLOSSARY}: not the site's glossary ({error}).") from None
-        return site
+            except ValueError as error:
+                raise SiteError(f"{where}:{number}: not JSON ({error}).") from None
+            if not validator.is_valid(record):
+                problem = _invalid(validator.schema, record)
+                raise SiteError(f"{where}:{number}: not a passage record ({problem}). Fix: rebuild the site.")
+            if self.base and not record["url"].startswith(self.base):
+                raise SiteError(
+                    f"{where}:{number}: the passage URL '{shown(record['url'])}' is not under the site's "
+                    f"address in {assistants.MANIFEST} ({self.base}). Fix: rebuild the site."
+                )
+            self.passages.append(record)
+            try:
+                self.by_url[self._key(record["url"])] = record
+            except LookupError as error:
+                raise SiteError(f"{where}:{number}: {error}") from None
+        if not self.passages:
+            raise SiteError(f"{where} holds no passage. Fix: rebuild the site.")
 
     def path(self, relative: str) -> Path:
         """A file of the site; never one outside it (no '..', no symlink out)."""
         target = (self.root / relative.lstrip("/")).resolve()
         if not target.is_relative_to(self.root):
-            raise SiteError(f"'{relative}' is outside the site.")
+            raise SiteError(f"'{shown(relative)}' is outside the site.")
         return target
 
     def exists(self, relative: str) -> bool:
         return self.path(relative).is_file()
 
     def read_text(self, relative: str) -> str:
-        return self.path(relative).read_text(encoding="utf-8")
+        """A text file of the site, or a SiteError that names it and says why."""
+        path = self.path(relative)
+        try:
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise SiteError(f"{path} is missing. Fix: rebuild the site (or unzip the edition again).") from None
+        except UnicodeDecodeError as error:
+            raise SiteError(
+                f"{path} is not UTF-8 text (byte {error.start}). Fix: rebuild the site (or unzip the edition again)."
+            ) from None
+        except OSError as error:
+            raise SiteError(f"{path} cannot be read ({error.strerror or error}).") from None
 
-    def relative(self, url: str) -> str:
-        """'https://host/kb/articles/x/#p-y' -> 'articles/x/#p-y'."""
-        return url[len(self.base) :] if self.base and url.startswith(self.base) else url
+    def read_json(self, relative: str, schema: dict):
+        try:
+            value = json.loads(self.read_text(relative))
+        except SiteError:
+            raise
+        except ValueError as error:
+            raise SiteError(f"{self.root / relative}: not JSON ({error}). Fix: rebuild the site.") from None
+        if problem := _invalid(schema, value):
+            raise SiteError(f"{self.root / relative}: not this site's file ({problem}). Fix: rebuild the site.")
+        return value
+
+    def _key(self, url: str) -> str:
+        """The key of a passage URL in `by_url`: its page's path on the site,
+        '#', the id (decoded)."""
+        path, _, fragment = url.partition("#")
+        return f"{_page(self._site_path(path, url))}#{unquote(fragment.split(':~:')[0])}"
+
+    def _site_path(self, path: str, ref: str) -> str:
+        """The path of an address on this site ('articles/x/'), or LookupError:
+        an address of this site (the hosted one in kb-site.json, http or
+        https), a path of it ('/articles/x/', 'articles/x.html'), or a file
+        of this folder (file://…, the offline edition opened from disk)."""
+        parts = urlsplit(path)
+        if parts.scheme == "file":
+            local = Path(unquote(parts.path)).resolve()
+            if not local.is_relative_to(self.root):
+                raise LookupError(f"'{shown(ref)}' is a file outside this site ({self.root}).")
+            return local.relative_to(self.root).as_posix()
+        if parts.scheme in ("http", "https") or parts.netloc:
+            if not self.base:  # an edition that names no address: the path from articles/ on
+                tail = unquote(parts.path)
+                return tail[tail.index("articles/") :] if "articles/" in tail else tail.lstrip("/")
+            home = urlsplit(self.base)
+            if parts.netloc.lower() != home.netloc.lower():
+                raise LookupError(
+                    f"'{shown(ref)}' is an address on another site ({shown(parts.netloc)}). "
+                    f"Fix: pass an id, or a URL of this knowledge base ({self.base})."
+                )
+            under = home.path if home.path.endswith("/") else home.path + "/"
+            if not (parts.path + "/").startswith(under):  # '/cx' is the site at '/cx/'; '/cxfoo/' is not
+                raise LookupError(f"'{shown(ref)}' is not under this knowledge base's address ({self.base}).")
+            return unquote(parts.path[len(under) :])
+        if parts.scheme:
+            raise LookupError(f"'{shown(ref)}' is not an address of this site (a '{shown(parts.scheme)}:' URL).")
+        home = urlsplit(self.base).path if self.base else "/"
+        local = unquote(parts.path)
+        if home != "/" and local.startswith(home):
+            local = local[len(home) :]
+        return local.lstrip("/")
 
     def articles(self) -> list[dict]:
         """Each article once, in the order of the records (title order)."""
@@ -120,63 +260,123 @@ class Site:
                     entry["disciplines"].append(discipline)
         return list(seen.values())
 
+    def twin(self, article: dict) -> str:
+        """Where this edition keeps an article's Markdown twin: beside its
+        page ('articles/x/index.md') or, in the offline edition's file
+        layout, as 'articles/x.md'."""
+        page = _page(self._site_path(article["url"], article["url"]))
+        for candidate in (page + "index.md", page.rstrip("/") + ".md"):
+            if self.exists(candidate):
+                return candidate
+        return page + "index.md"  # reading it says it is missing
+
     def find(self, ref: str) -> dict:
-        """A passage by its id ('p-…'), its site path ('articles/x/#p-…') or its URL."""
+        """A passage by its id ('p-…') or its URL: the permanent one, with
+        index.html, without the trailing slash, with a text fragment, the
+        offline edition's file, or its path on the site ('articles/x/#p-…')."""
         ref = (ref or "").strip()
         if not ref:
             raise LookupError("no passage id given. Fix: pass an id like 'p-the-first-five-words' or a passage URL.")
         if "#" in ref:
-            path, _, fragment = ref.partition("#")
-            fragment = unquote(fragment.split(":~:")[0])
-            path = unquote(urlsplit(self.relative(path)).path).lstrip("/")
-            # the hosted address, this server's or a copy's: the path from articles/ on
-            path = path[path.index("articles/") :] if "articles/" in path else path
-            record = self.by_url.get(f"{path}#{fragment}")
+            key = self._key(ref)
+            record = self.by_url.get(key)
             if record is None:
-                raise LookupError(f"no passage at '{ref}'. Fix: use a URL from search or passages.jsonl.")
+                raise LookupError(f"no passage at '{shown(ref)}'. Fix: use a URL from search or passages.jsonl.")
             return record
+        if "/" in ref or "://" in ref:
+            raise LookupError(
+                f"'{shown(ref)}' names a page, not a passage (no '#id'). Fix: use a passage URL from search."
+            )
         matches = [r for r in self.passages if r["id"] == unquote(ref)]
         if not matches:
-            raise LookupError(f"no passage has the id '{ref}'. Fix: use an id or URL returned by search.")
+            raise LookupError(f"no passage has the id '{shown(ref)}'. Fix: use an id or URL returned by search.")
         if len(matches) > 1:
             urls = ", ".join(r["url"] for r in matches)
-            raise LookupError(f"the id '{ref}' is on more than one article ({urls}). Fix: pass the passage's URL.")
+            raise LookupError(
+                f"the id '{shown(ref)}' is on more than one article ({urls}). Fix: pass the passage's URL."
+            )
         return matches[0]
+
+
+def _page(path: str) -> str:
+    """A page's path as the site's directory URLs write it: 'articles/x/'
+    for 'articles/x', 'articles/x/index.html' and 'articles/x.html'."""
+    path = path.removesuffix("index.html")
+    if path.endswith(".html"):
+        path = path[: -len(".html")]
+    return path if not path or path.endswith("/") else path + "/"
 
 
 # -- what the tools do, as plain functions (tested without a client) ------------------
 
 
-def _matches(record: dict, theme: str | None, discipline: str | None) -> bool:
-    def has(items: list[dict], wanted: str) -> bool:
-        wanted = wanted.strip().casefold()
-        return any(wanted in (str(v).casefold() for v in item.values()) for item in items)
+def _filter_value(kind: str, value: str | None, known: dict[str, str]) -> str | None:
+    """A theme or discipline filter as the search box takes it: its id, for
+    an id or a name (any case, e.g. 'measurement', 'Measuring CX'); an
+    unknown one is an error that lists the valid ones."""
+    if value is None or not str(value).strip():
+        return None
+    wanted = " ".join(str(value).split()).casefold()
+    for id_, name in known.items():
+        if wanted in (id_.casefold(), " ".join(str(name).split()).casefold()):
+            return id_
+    valid = "; ".join(f"{id_} ({name})" for id_, name in known.items()) or "none (this site has none)"
+    raise ValueError(f"unknown {kind} '{shown(value)}'. Fix: use one of: {valid}.")
 
-    if theme and not has(record["themes"], theme):
-        return False
-    return not (discipline and not has(record["disciplines"], discipline))
+
+def _hits(site: Site, ranker: engine.Ranker, query: str, theme=None, discipline=None):
+    """The site's search for `query`, filtered as the search box filters
+    (`theme:<id>`, `discipline:<id>` in the query, kb/assets/search/rank/
+    filters.js): (hit, passage record or None, glossary term or None), in
+    the box's order; a page's own entry (no passage) left out."""
+    if not (query or "").strip():
+        raise ValueError("the query is empty. Fix: pass the words to search for.")
+    words = [" ".join(query.split())]
+    if theme_id := _filter_value("theme", theme, ranker.themes):
+        words.append(f"theme:{theme_id}")
+    if discipline_id := _filter_value("discipline", discipline, ranker.disciplines):
+        words.append(f"discipline:{discipline_id}")
+    for hit in ranker.search(" ".join(words)):
+        if "#" not in hit.location:
+            continue
+        try:
+            key = site._key(hit.location)
+        except LookupError:
+            continue
+        record, term = site.by_url.get(key), site.glossary_by_url.get(key)
+        if record or term:
+            yield hit, record, term
 
 
 def search(site: Site, ranker: engine.Ranker, query: str, theme=None, discipline=None, limit=5) -> list[dict]:
-    if not (query or "").strip():
-        raise ValueError("the query is empty. Fix: pass the words to search for.")
     limit = max(1, min(int(limit), 50))
     results = []
-    for hit in ranker.search(query):
-        record = site.by_url.get(site.relative(hit.location)) or site.by_url.get(hit.location)
-        if record is None or not _matches(record, theme, discipline):
-            continue
-        results.append(
-            {
-                "id": record["id"],
-                "url": record["url"],
-                "article": record["article"]["title"],
-                "author": record["article"]["author"],
-                "heading": " › ".join(record["heading_path"]) or None,
-                "snippet": hit.snippet,
-                "score": round(hit.score, 3),
-            }
-        )
+    for hit, record, term in _hits(site, ranker, query, theme, discipline):
+        if record:
+            results.append(
+                {
+                    "kind": "passage",
+                    "id": record["id"],
+                    "url": record["url"],
+                    "article": record["article"]["title"],
+                    "author": record["article"]["author"],
+                    "heading": " › ".join(record["heading_path"]) or None,
+                    "snippet": hit.snippet,
+                    "score": round(hit.score, 3),
+                }
+            )
+        else:
+            results.append(
+                {
+                    "kind": "glossary",
+                    "id": term["id"],
+                    "url": term["url"],
+                    "term": term["term"],
+                    "definition": term["definition"],
+                    "snippet": hit.snippet,
+                    "score": round(hit.score, 3),
+                }
+            )
         if len(results) >= limit:
             break
     return results
@@ -185,49 +385,99 @@ def search(site: Site, ranker: engine.Ranker, query: str, theme=None, discipline
 def text_fragment(site: Site, ranker: engine.Ranker, record: dict, quote: str) -> str:
     """The passage's URL with the text directive the page's quote links
     write for `quote` (kb/assets/js/text/fragment.js, run by the engine):
-    up to ten words whole, else the first and last five, and the words
-    before it when the same words come earlier in the article."""
+    up to ten words whole, else the first and last five; the words before it
+    when the same words come earlier in the article, else the words after it
+    when they come more than once."""
     quote = " ".join(quote.split())
     text = " ".join(record["text"].split())
-    before = text[: max(0, text.find(quote))].strip()
+    at = max(0, text.find(quote))
     article = " ".join(
         " ".join(r["text"].split()) for r in site.passages if r["article"]["url"] == record["article"]["url"]
     )
-    return record["url"] + ":~:text=" + ranker.directive(quote, before, article.lower())
+    before, after = text[:at].strip(), text[at + len(quote) :].strip()
+    return record["url"] + ":~:text=" + ranker.directive(quote, before, article.lower(), after)
+
+
+def _quoted(record: dict, quote: str | None) -> str:
+    """The quoted words as the author wrote them (their case), or an error."""
+    wanted = " ".join((quote or "").split())
+    if not wanted:
+        return ""
+    text = " ".join(record["text"].split())
+    found = re.search(re.escape(wanted), text, re.IGNORECASE)
+    if found is None:
+        raise ValueError(
+            f"the quote is not in that passage ('{shown(wanted)}'). Fix: quote its words exactly, or leave it out."
+        )
+    return found.group(0)
+
+
+_CLOSED = re.compile(r"[.!?…][”’\"')\]]*$")
+
+
+def _closed(text: str) -> str:
+    """`text` ending a sentence: a full stop added unless it ends on one
+    already (or on ? ! …, a closing quote after it): never "New?."."""
+    text = text.rstrip()
+    return text if _CLOSED.search(text) else text + "."
+
+
+_BIBTEX = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}",
+}
+
+
+def _bibtex(text: str) -> str:
+    """Text as a BibTeX field's value: LaTeX's special characters escaped."""
+    return "".join(_BIBTEX.get(c, c) for c in " ".join(str(text).split()))
+
+
+def _markdown_url(url: str) -> str:
+    """A link target Markdown cannot end early: parentheses and spaces encoded."""
+    return url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
 
 
 def cite(site: Site, ranker: engine.Ranker, ref: str, style: str = "plain", quote_text: str | None = None) -> dict:
     record = site.find(ref)
-    style = (style or "plain").lower()
+    style = (style or "plain").strip().lower()
     if style not in ANSWER_STYLES:
-        raise ValueError(f"unknown citation style '{style}'. Fix: use one of {', '.join(ANSWER_STYLES)}.")
-    quoted = " ".join((quote_text or "").split())
-    if quoted and quoted.casefold() not in record["text"].casefold():
-        raise ValueError("the quote is not in that passage. Fix: quote its words exactly, or leave the quote out.")
+        raise ValueError(f"unknown citation style '{shown(style)}'. Fix: use one of {', '.join(ANSWER_STYLES)}.")
+    quoted = _quoted(record, quote_text)
     link = text_fragment(site, ranker, record, quoted or record["text"])
     article = record["article"]
     author = article["author"] or "Author not named in the source"
     title = article["title"]
     year = (article["published"] or "")[:4] or "n.d."
     venue = article["source"] or "CX Knowledge Base"
+    published = f", {article['published']}" if article["published"] else ""
+    md = assistants.markdown_text
+    key = re.sub(r"[^A-Za-z0-9]+", "-", record["id"]).strip("-") or "passage"
     formats = {
         "plain": record["citation"],
-        "markdown": f"{author}, [“{title}”]({link})" + (f", {article['source']}" if article["source"] else "") + ".",
-        "apa": f"{author}. ({year}). {title}. {venue}. {link}",
-        "mla": f"{author}. “{title}.” {venue}"
-        + (f", {article['published']}" if article["published"] else "")
-        + f". {link}",
-        "chicago": f"{author}. “{title}.” {venue}"
-        + (f", {article['published']}" if article["published"] else "")
-        + f". {link}.",
+        "markdown": _closed(
+            f"{md(author)}, [“{md(title)}”]({_markdown_url(link)})"
+            + (f", {md(article['source'])}" if article["source"] else "")
+        ),
+        "apa": f"{_closed(author)} ({year}). {_closed(title)} {_closed(venue)} {link}",
+        "mla": f"{_closed(author)} “{_closed(title)}” {_closed(venue + published)} {link}",
+        "chicago": f"{_closed(author)} “{_closed(title)}” {_closed(venue + published)} {_closed(link)}",
         "bibtex": "@misc{"
-        + re.sub(r"[^\w]+", "-", record["id"])
+        + key
         + ",\n  author = {"
-        + author
-        + "},\n  title = {"
-        + title
-        + "},\n  howpublished = {"
-        + venue
+        + _bibtex(author)
+        + "},\n  title = {{"
+        + _bibtex(title)
+        + "}},\n  howpublished = {"
+        + _bibtex(venue)
         + "},\n  year = {"
         + year
         + "},\n  url = {"
@@ -237,19 +487,38 @@ def cite(site: Site, ranker: engine.Ranker, ref: str, style: str = "plain", quot
     return {"citation": formats[style], "url": record["url"], "text_fragment_url": link, "quote": quoted or None}
 
 
+def list_articles(site: Site, ranker: engine.Ranker, theme=None, discipline=None) -> list[dict]:
+    """Every article, or those of a theme and with passages of a discipline
+    (the same values as search's filters)."""
+    theme_id = _filter_value("theme", theme, ranker.themes)
+    discipline_id = _filter_value("discipline", discipline, ranker.disciplines)
+    return [
+        a
+        for a in site.articles()
+        if (not theme_id or theme_id in [t["id"] for t in a["themes"]])
+        and (not discipline_id or discipline_id in [d["id"] for d in a["disciplines"]])
+    ]
+
+
 def answer(site: Site, ranker: engine.Ranker, question: str, limit: int = 3) -> dict:
     """Extractive: sentences of the best passages, ranked by how much of the
     question's weight they cover (each word weighted by its rarity in the
     index, so that "customer" counts for little and a word the articles never
-    use for much); never a sentence that is not in the articles. Nothing
+    use for much); never a sentence that is not in the articles. Only
+    passages that hold the question's rarest word answer it (a question on
+    "NPS in banking" is not answered by a passage on NPS alone); nothing
     covers half the question: not answered."""
     if not (question or "").strip():
         raise ValueError("the question is empty. Fix: ask a question in words.")
     wanted = ranker.terms(question)
     total = sum(wanted.values())
+    rarest = max(wanted.values(), default=0.0)
+    rare = {term for term, weight in wanted.items() if weight == rarest}
     found = []
-    for rank, hit in enumerate(search(site, ranker, question, limit=5) if total else []):
-        record = site.by_url[site.relative(hit["url"])]
+    passages = [record for _, record, _ in _hits(site, ranker, question) if record][:5] if total else []
+    for rank, record in enumerate(passages):
+        if not rare & set(ranker.terms(record["text"])):
+            continue
         for sentence in _SENTENCE.split(record["text"]):
             shared = set(wanted) & set(ranker.terms(sentence))
             if shared:
@@ -296,7 +565,7 @@ def make_server(site: Site, ranker: engine.Ranker):
     def tool_call(fn, *args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except (ValueError, LookupError, SiteError) as error:
+        except (ValueError, LookupError, SiteError, engine.EngineError) as error:
             raise ToolError(str(error)) from None
 
     @server.tool(name="search")
@@ -319,16 +588,11 @@ def make_server(site: Site, ranker: engine.Ranker):
         bibtex, with a text-fragment URL that highlights the quoted words (or the passage)."""
         return tool_call(cite, site, ranker, id, style, quote)
 
-    @server.tool()
-    def list_articles(theme: str | None = None, discipline: str | None = None) -> list:
+    @server.tool(name="list_articles")
+    def list_articles_tool(theme: str | None = None, discipline: str | None = None) -> list:
         """Every article: title, URL, Markdown URL, author, source, publication date, themes and the
         disciplines its passages are marked with. Optional theme and discipline filters."""
-        return [
-            a
-            for a in site.articles()
-            if (not theme or _matches({"themes": a["themes"], "disciplines": []}, theme, None))
-            and (not discipline or _matches({"themes": [], "disciplines": a["disciplines"]}, None, discipline))
-        ]
+        return tool_call(list_articles, site, ranker, theme, discipline)
 
     @server.tool(name="answer")
     def answer_tool(question: str, limit: int = 3) -> dict:
@@ -342,11 +606,20 @@ def make_server(site: Site, ranker: engine.Ranker):
 
 
 def _add_resources(server, site: Site) -> None:
-    """Each article (its Markdown twin) and each glossary entry, as a resource."""
+    """Each article (its Markdown twin) and each glossary entry, as a
+    resource. A twin that cannot be read (gone, not UTF-8, outside the site)
+    is the SDK's ResourceError, with the reason: never a traceback."""
+    from mcp.server.mcpserver.exceptions import ResourceError
     from mcp.server.mcpserver.resources import FunctionResource
 
+    def read(relative: str) -> str:
+        try:
+            return site.read_text(relative)
+        except SiteError as error:
+            raise ResourceError(str(error)) from None
+
     for article in site.articles():
-        relative = site.relative(article["markdown"])
+        relative = site.twin(article)
         slug = relative.removeprefix("articles/").removesuffix("/index.md").removesuffix(".md")
         server.add_resource(
             FunctionResource(
@@ -355,7 +628,7 @@ def _add_resources(server, site: Site) -> None:
                 title=article["title"],
                 description=f"The article “{article['title']}” in Markdown, with its attribution.",
                 mime_type="text/markdown",
-                fn=lambda relative=relative: site.read_text(relative),
+                fn=lambda relative=relative: read(relative),
             )
         )
     for term in site.glossary:
@@ -381,12 +654,14 @@ def _glossary_markdown(term: dict) -> str:
 
 def build_site(target: Path) -> Path:
     """The project's site, built for the server (its log goes to stderr:
-    stdout is the protocol's)."""
+    stdout is the protocol's), at the address SITE_URL names when it is set
+    (mkdocs.yml reads it), without MkDocs' notice about its version 2."""
     run = subprocess.run(
         engine_command("build", "--strict", "--quiet", "--site-dir", str(target)),
         cwd=ROOT,
         stdout=sys.stderr,
         stderr=sys.stderr,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     if run.returncode != 0:
         raise SiteError("the site did not build (the errors are above). Fix them, or pass --site a built site.")

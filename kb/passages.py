@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from markdown import Extension
+from markdown.extensions.footnotes import NBSP_PLACEHOLDER
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
@@ -53,6 +54,9 @@ _UNPARSED_MARK = re.compile(r"\{:?[^{}]*\bdisciplines?\b[^{}]*\}\s*$", re.I)
 _MARK_ATTRS = ("disciplines", "discipline")
 _ID_WORDS = 5
 EDITORIAL_NOTE = "kb-editorial-note"
+# Marks in a passage that are not the author's words: the permalink (¶) `toc`
+# adds to headings, a footnote's number and its way back (↩). The page script
+# (kb/assets/js/_/dom.js, SKIP_TEXT) and kb/htmltext.py leave out the same.
 
 
 @dataclass
@@ -154,14 +158,16 @@ def _tree_text(text: str) -> str:
 
 def _itertext(element: etree.Element):
     """The element's text, without the marks that are not the author's
-    (kb/decorations.py: here, the permalink `toc` adds to headings)."""
+    (kb/decorations.py: the permalink `toc` adds to headings, a footnote's
+    number and its way back), and not the no-break space the footnotes
+    extension puts before the ↩ (a placeholder until the end)."""
     if element.text:
-        yield element.text
+        yield element.text.replace(NBSP_PLACEHOLDER, " ")
     for child in element:
-        if child.get("class") not in MARKS:
+        if not MARKS & set((child.get("class") or "").split()):
             yield from _itertext(child)
         if child.tail:
-            yield child.tail
+            yield child.tail.replace(NBSP_PLACEHOLDER, " ")
 
 
 def _describe(element: etree.Element) -> str:

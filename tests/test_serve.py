@@ -54,7 +54,9 @@ def edit_and_repair(project, mode: list[str]) -> None:
             panel = fetch(base + path, timeout=10).split('class="kb-build-error"', 1)[1].split("</section>", 1)[0]
             assert f"<code>{ARTICLE}</code>, line " in panel and "unknown theme &#x27;omnichanel&#x27;" in panel
             assert "<strong>Fix:</strong> use one of: culture" in panel
-        assert any("The rebuild failed" in line for line in log), "the terminal says so too"
+        # The terminal says so too: logged just after the page shows it, and
+        # read from the server's output by a thread of its own.
+        wait_for(lambda: any("The rebuild failed" in line for line in log), 30, "the terminal to say so too")
 
         article.write_text(
             original.replace(

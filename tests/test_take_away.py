@@ -124,3 +124,35 @@ def test_the_offline_edition_finds_what_the_site_finds(page, offline_site, base_
             found[name].append([_site_relative(h, root) for h in page.evaluate(_ALL_LINKS)])
     assert all(found["served"]), [q for q, r in zip(queries, found["served"], strict=True) if not r]
     assert found["offline"] == found["served"]
+
+
+def test_the_mcp_server_serves_the_offline_edition_from_its_files(offline_site):
+    """`python -m kb mcp --site` an unzipped offline edition: its records
+    carry the hosted addresses, its twins are articles/<slug>.md beside the
+    pages, its search index is inline in the stub; a passage is found by its
+    id, its hosted URL or the file a reader has open."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kb import engine, mcp_server
+
+    site = mcp_server.Site.open(offline_site)
+    assert site.base.startswith("http") and all(r["url"].startswith(site.base) for r in site.passages)
+    for article in site.articles():
+        twin = site.twin(article)
+        assert twin.endswith(".md") and not twin.endswith("/index.md"), twin
+        assert site.read_text(twin).startswith(f"---\ntitle: {article['title'][:20]}")
+    record = site.passages[0]
+    page = record["url"].removeprefix(site.base).split("#")[0].rstrip("/") + ".html"
+    assert site.find((offline_site / page).as_uri() + "#" + record["id"]) == record
+    assert site.find(record["url"]) == site.find(record["id"]) == record
+
+    def first_hit():  # off this thread's event loop (V8's promises)
+        ranker = engine.Ranker.for_site(site.path)
+        try:
+            return mcp_server.search(site, ranker, "Disney Institute", limit=1)
+        finally:
+            ranker.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        (hit,) = pool.submit(first_hit).result()
+    assert "/articles/can-we-afford-to-miss-customer-experience/#p-" in hit["url"], hit

@@ -69,6 +69,15 @@ test("every passage of the built site, read without the marks, is the passage th
   assert.ok(compared >= 50, compared);
 });
 
+test("cleanText leaves out a footnote's number and its way back, as the build does", () => {
+  const { document } = page(
+    '<p id="p-x">A note<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup> here.</p>' +
+    '<li id="fn:1"><p>The note.&#160;<a class="footnote-backref" href="#fnref:1">&#8617;</a></p></li>'
+  );
+  assert.equal(dom.cleanText(document.getElementById("p-x")), "A note here.");
+  assert.equal(dom.cleanText(document.getElementById("fn:1")), "The note.");
+});
+
 test("closest: from an event's target", () => {
   const { document, window } = page('<a href="#x"><b>in</b></a>');
   let found = null;

@@ -52,3 +52,24 @@ test("the first occurrence needs no prefix", () => {
   const article = "the customer is king. we say the customer is king again.";
   assert.equal(directiveFor("The customer is king", "", article), "The%20customer%20is%20king");
 });
+
+test("a quote that opens its passage, its words found earlier, gets the three words after it as suffix", () => {
+  const article = "the customer is king. we agree. the customer is king of the market.";
+  const directive = directiveFor("the customer is king", "", article, "of the market.");
+  assert.equal(directive, "the%20customer%20is%20king,-of%20the%20market.");
+  const parsed = parseTextDirective("#:~:text=" + directive);
+  assert.deepEqual(parsed, { prefix: "", start: "the customer is king", end: "", suffix: "of the market." });
+  // Long quotes too: the suffix follows the end words.
+  const long = "one two three four five six seven eight nine ten eleven";
+  const text = long + " and then " + long + " twelve thirteen";
+  assert.match(directiveFor(long, "", text, "twelve thirteen"), /,-twelve%20thirteen$/);
+});
+
+test("no suffix when the words come once, when a prefix says which, or with nothing after them", () => {
+  const article = "the customer is king. we say the customer is king again.";
+  assert.equal(directiveFor("we say", "the customer is king.", article, "the customer"), "we%20say");
+  assert.equal(directiveFor("the customer is king", "king. we say", article, "again."),
+    "king.%20we%20say-,the%20customer%20is%20king");
+  assert.equal(directiveFor("the customer is king", "", article, ""), "the%20customer%20is%20king");
+  assert.equal(directiveFor("the customer is king", "", article), "the%20customer%20is%20king");
+});

@@ -29,6 +29,14 @@ test("a prefix picks the occurrence it precedes; white space in the directive do
   assert.equal(findInMap(map, { start: " the   king ", end: "", prefix: "" })[0], 0);
 });
 
+test("a suffix picks the occurrence it follows", () => {
+  const map = buildTextMap([[{}, "The customer matters. Then the  customer  wins again"]]);
+  const [from, to] = findInMap(map, { start: "the customer", end: "", prefix: "", suffix: "wins  again" });
+  assert.equal(from, map.text.lastIndexOf("the customer"));
+  assert.equal(map.text.slice(from, to), "the customer");
+  assert.equal(findInMap(map, { start: "the customer", end: "", prefix: "", suffix: "loses" }), null);
+});
+
 test("what is not there is not found", () => {
   const map = buildTextMap([[{}, "alpha beta"]]);
   assert.equal(findInMap(map, { start: "gamma", end: "", prefix: "" }), null);

@@ -29,23 +29,36 @@ function lastWords(text, n) {
   return text ? text.split(" ").slice(-n).join(" ") : "";
 }
 
+function firstWords(text, n) {
+  return text ? text.trim().split(" ").slice(0, n).join(" ") : "";
+}
+
 // The directive naming `quote` (normalised text), given the text of its
 // passage before it (`before`) and the whole article's text in lower case
 // (`article`). A long quote is named by its first and last five words; when
 // the same opening words come earlier in the article, the three words
-// before the quote are given as its prefix.
-function directiveFor(quote, before, article) {
+// before the quote are given as its prefix. Given the passage's text after
+// the quote (`after`, optional), a quote whose opening words come more than
+// once in the article and that no prefix sets apart (it opens its passage)
+// gets the three words after it as its suffix: a short common quote
+// ("customer experience") lands on its own passage, not on the first.
+function directiveFor(quote, before, article, after) {
   var words = quote.split(" ");
   var start = quote, end = "";
   if (words.length > 10) {
     start = words.slice(0, 5).join(" ");
     end = words.slice(-5).join(" ");
   }
-  var prefix = lastWords(before, 3);
+  var context = lastWords(before, 3), prefix = context;
   var earlier = article.indexOf(start.toLowerCase());
   var own = article.indexOf((prefix + " " + start).toLowerCase());
   if (!(prefix && earlier >= 0 && own >= 0 && earlier < own + prefix.length)) prefix = "";
-  return (prefix ? encodePart(prefix) + "-," : "") + encodePart(start) + (end ? "," + encodePart(end) : "");
+  var suffix = "";
+  if (!context && after && earlier >= 0 && article.indexOf(start.toLowerCase(), earlier + 1) >= 0) {
+    suffix = firstWords(after, 3);
+  }
+  return (prefix ? encodePart(prefix) + "-," : "") + encodePart(start) + (end ? "," + encodePart(end) : "") +
+    (suffix ? ",-" + encodePart(suffix) : "");
 }
 
 module.exports = { parseTextDirective: parseTextDirective, encodePart: encodePart, directiveFor: directiveFor };

@@ -34,6 +34,7 @@ function findInMap(map, directive) {
   var start = dom.squash(directive.start).toLowerCase();
   var end = dom.squash(directive.end).toLowerCase();
   var prefix = dom.squash(directive.prefix).toLowerCase();
+  var suffix = dom.squash(directive.suffix).toLowerCase();
   if (!start) return null;
   for (var from = 0; ;) {
     var i = map.lower.indexOf(start, from);
@@ -46,6 +47,7 @@ function findInMap(map, directive) {
       if (j < 0) return null;
       stop = j + end.length;
     }
+    if (suffix && !dom.squash(map.lower.slice(stop)).startsWith(suffix)) continue;
     return [i, stop];
   }
 }
