@@ -69,11 +69,13 @@ def test_the_build_the_tests_and_the_page_script_read_one_list(site):
 
 def test_every_class_of_the_list_is_described_and_every_mark_is_left_off_paper(site):
     """kb/decorations.py says what each class is; the print stylesheet hides
-    every mark (a copy-link mark or a badge means nothing on paper)."""
+    every mark (a copy-link mark or a badge means nothing on paper) but a
+    footnote's number, which the printed notes at the end answer."""
     for name in decorations.NOT_THE_AUTHORS:
         assert re.search(rf"^\s+{re.escape(name)}\s+\S", decorations.__doc__, flags=re.M), name
     css = (site / "assets" / "kb.css").read_text(encoding="utf-8")
     printed = css[css.index("@media print") :]
     hidden = printed[: printed.index("display:none") if "display:none" in printed else printed.index("display: none")]
-    for name in decorations.MARKS:
+    for name in decorations.MARKS - {"footnote-ref"}:
         assert re.search(rf"\.{re.escape(name)}\b", hidden), f".{name} is printed"
+    assert not re.search(r"\.footnote-ref\b", hidden), "a footnote's number is left off paper"
