@@ -18,6 +18,7 @@ as errors, so `mkdocs build --strict` fails and names them all.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,11 +40,13 @@ from . import (
     site_links,
 )
 from . import articles as articles_mod
+from . import pagecache
 from . import disciplines as disciplines_mod
 from . import glossary as glossary_mod
 from . import themes as themes_mod
 from .passages import PageRecord, PassageContext, PassageExtension
 from .problems import Problems, locate
+from .stages import Stages
 from .text import invisible, slugify
 
 PRINT_DIR = "print/"
@@ -70,6 +73,16 @@ class Build:
     rebuilt: set[str] = field(default_factory=set)  # src_uris converted in this build
     history: gitdates.History = field(default_factory=gitdates.History)  # when each source last changed
     generated: set[str] = field(default_factory=set)  # src_uris of the pages the build writes (print views)
+    menus: list = field(default_factory=list)  # the Articles section of the menu (kb/navigation.py)
+    stages: Stages = field(default_factory=Stages)  # where the time goes (python -m kb build --profile)
+    # Each page's conversion, reused or made by this build (kb/pagecache.py);
+    # `fresh`: those this build made, to keep on disk once composed.
+    conversions: dict[str, pagecache.Conversion] = field(default_factory=dict)
+    fresh: set[str] = field(default_factory=set)
+    store: pagecache.Store = field(default_factory=lambda: pagecache.Store(None))
+    keys: pagecache.Keys | None = None  # set by `start`, from what converting a page depends on
+    page_keys: dict[str, str] = field(default_factory=dict)  # src_uri -> the key of its conversion
+    sources: Mapping[str, str] = field(default_factory=dict)  # src_uri -> the file's text, read once
 
     def __post_init__(self) -> None:
         self.context = PassageContext(problems=self.problems)
@@ -81,12 +94,17 @@ class Build:
     # -- before conversion ----------------------------------------------------
     def start(self, sources: Mapping[str, str]) -> None:
         """`sources`: src_uri -> text of every Markdown page."""
+        self.sources = sources
         if self.settings.get("deploy"):
             published.check_deploy_address(self.settings.get("site_url") or "", self.problems)
         published.check_offline_zip(self.settings.get("offline_zip"), self.problems)
         self.definitions = collect.read_definitions(sources, self.problems)
         self.context.glossary = self.definitions.glossary
         self.context.disciplines = self.definitions.discipline_names
+        defined = repr((self.definitions.themes, self.definitions.glossary.terms, self.definitions.disciplines))
+        self.keys = pagecache.Keys(self.settings.get("code") or "", self.settings.get("markdown") or "", defined)
+        if folder := self.settings.get("cache_dir"):
+            self.store = pagecache.Store(Path(folder) / pagecache.FOLDER)
 
     def read_history(self, docs_dir: Path) -> str | None:
         """When each source last changed (one `git log`, kb/gitdates.py);
@@ -174,6 +192,37 @@ class Build:
     def end_page(self) -> None:
         self.context.page = None
 
+    def source_of(self, src_uri: str) -> str | None:
+        """The text of a source read when the build started."""
+        return self.sources.get(src_uri)
+
+    # -- conversions kept between builds (kb/pagecache.py) ---------------------------
+    def reuse(self, src_uri: str, markdown: str, exists) -> pagecache.Conversion | None:
+        """The kept conversion of the page being converted, if its key and
+        the files its links point at (`exists(src_uri)`) allow; its record and
+        the problems it reported become this build's. Call after `begin_page`."""
+        page = self.context.page
+        if self.keys is None or page is None:
+            return None
+        self.page_keys[src_uri] = key = self.keys.of(src_uri, page.source, markdown)
+        before = self.previous.conversions.get(src_uri) if self.previous is not None else None
+        kept = before if before is not None and before.key == key else self.store.get(key)
+        if kept is None or not kept.usable(exists):
+            return None
+        self.conversions[src_uri] = kept
+        self.records[src_uri] = kept.record
+        for problem in kept.problems:
+            self.problems.add(*problem)
+        self.context.page = None
+        return kept
+
+    def converted(self, src_uri: str, conversion: pagecache.Conversion, clean: bool) -> None:
+        """A page this build converted; kept (on disk, once composed) if
+        converting it warned of nothing."""
+        self.conversions[src_uri] = conversion
+        if clean:
+            self.fresh.add(src_uri)
+
     # -- all pages converted ----------------------------------------------------
     def compose(self, pages: Mapping[str, tuple[str, str | None]], templates: render.Templates) -> dict[str, str]:
         """`pages`: src_uri -> (site URL, converted HTML, or None for a page a
@@ -197,11 +246,23 @@ class Build:
         checks.glossary_usage(self.index, self.problems)
         checks.discipline_coverage(self.index, self.problems)
         checks.duplicate_titles(self.index, self.problems)
-        return {
-            src: sanitise.clean(render.render_page(self.index, templates, self.problems, src, html))
-            for src, (_, html) in pages.items()
-            if src in self.rebuilt
-        }
+        composed = {src: self._compose(src, html, templates) for src, (_, html) in pages.items() if src in self.rebuilt}
+        for src in self.fresh:  # kept for the next builds, now that they are composed
+            self.store.put(self.conversions[src].key, self.conversions[src])
+        return composed
+
+    def _compose(self, src_uri: str, html: str, templates: render.Templates) -> str:
+        """The page's content: its blocks rendered, then sanitised. A page
+        without a placeholder depends on nothing else: its content is kept
+        with its conversion."""
+        kept = self.conversions.get(src_uri)
+        alone = kept is not None and kept.html is html and not render.has_placeholder(html)
+        if alone and kept.composed is not None:
+            return kept.composed
+        content = sanitise.clean(render.render_page(self.index, templates, self.problems, src_uri, html))
+        if alone:
+            kept.composed = content
+        return content
 
     def _cards(self) -> dict[str, tuple[str, list[str]]]:
         """The link-preview cards to draw: each article's, and the site's."""
@@ -332,17 +393,61 @@ def _html_path(url: str) -> str:
     return url + "index.html" if url.endswith("/") or not url else url
 
 
-_LAST: dict[str, Build] = {}
+class Session:
+    """The builds of one process, by config file. MkDocs loads the hook once
+    per process and `mkdocs serve` rebuilds in it: each build takes what it
+    can from the last one that finished (a preview rebuild converts only
+    the pages that changed). The hook owns one; nothing else keeps state."""
+
+    def __init__(self) -> None:
+        self.serving = False  # `mkdocs serve` (set by the hook's on_startup)
+        self._current: dict[str, Build] = {}
+        self._finished: dict[str, Build] = {}
+        self._code: str | None = None
+        self._warnings = _Count()
+        self._before = (0, 0)
+
+    def begin(self, project: str, settings: dict, markdown: str = "") -> Build:
+        """A new build of `project` (its config file); `markdown`: what
+        converting a page depends on in the configuration."""
+        if self._code is None:
+            self._code = pagecache.code_fingerprint()
+            logging.getLogger("mkdocs").addHandler(self._warnings)
+        settings = {**settings, "code": self._code, "markdown": markdown}
+        previous = self._finished.get(project)
+        self._current[project] = Build(settings=settings, previous=previous)
+        return self._current[project]
+
+    def current(self, project: str) -> Build:
+        return self._current[project]
+
+    def finished(self, project: str) -> None:
+        """The current build of `project` is done: the next one starts from it."""
+        done = self._current[project]
+        done.previous = None  # keep one build, not a chain of them
+        self._finished[project] = done
+
+    def watch(self, problems: Problems) -> None:
+        """A page's conversion starts: what was reported so far."""
+        self._before = (self._warnings.count, len(problems))
+
+    def converted(self, problems: Problems) -> tuple[tuple[tuple, ...], bool]:
+        """A page's conversion ended: what it reported, and whether MkDocs
+        warned of nothing meanwhile (a broken link)."""
+        warnings, count = self._before
+        found = tuple((p.file, p.line, p.what, p.fix, p.level) for p in list(problems)[count:])
+        return found, self._warnings.count == warnings
 
 
-def last_build(project: str) -> Build | None:
-    """The previous build of this project in this process, if any."""
-    return _LAST.get(project)
+class _Count(logging.Handler):
+    """How many warnings and errors MkDocs has logged."""
 
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
 
-def remember(project: str, done: Build) -> None:
-    done.previous = None  # keep one build, not a chain of them
-    _LAST[project] = done
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
 
 
 class DirtyBuildNotice:
@@ -383,6 +488,7 @@ def settings(
         "site_name": site_name,
         "site_description": site_description,
         "cache": project_dir / ".cache" / "kb-cards" if project_dir else None,
+        "cache_dir": project_dir / ".cache" if project_dir else None,
     }
 
 
