@@ -34,13 +34,13 @@ from . import (
     feeds,
     frontmatter,
     gitdates,
+    pagecache,
     published,
     render,
     sanitise,
     site_links,
 )
 from . import articles as articles_mod
-from . import pagecache
 from . import disciplines as disciplines_mod
 from . import glossary as glossary_mod
 from . import themes as themes_mod
