@@ -256,7 +256,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     # Search by passage: kb/search.py writes the index in parts from the
     # build's passage records and installs its own worker (issues 15, 28).
     with stage("search index"):
-        kb_search.on_post_build(config, kb.index)
+        kb_search.on_post_build(config, kb.index, kb.settings.get("cache_dir"))
     # Stylesheets cut to the rules the built pages and scripts can use (issue 16).
     with stage("stylesheets trimmed"):
         trimcss.on_post_build(config)
@@ -267,8 +267,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     # (issue 24); before the link check, which follows the pages' links to them.
     with stage("files for assistants"):
         errors = kb.write_for_assistants(Path(config.site_dir), config.site_url or "")
-    with stage("anchors, cards, feeds, link check"):
-        more, summary = kb.finish(Path(config.site_dir), config.site_url or "")
+    more, summary = kb.finish(Path(config.site_dir), config.site_url or "")
     errors += more
     for error in errors:
         log.error(error)

@@ -316,24 +316,29 @@ class Build:
     def finish(self, site_dir: Path, site_url: str) -> tuple[list[str], str]:
         """Write the anchors manifest and the external-link report; return
         the problems of the published HTML (broken links) and a summary."""
+        stage = self.stages
         if self.index is not None:
-            anchors.dump(site_dir / anchors.REGISTRY_FILE, checks.published_anchors(self.index))
-            cards.write(site_dir, self._cards(), self.settings.get("site_name") or "", self.settings.get("cache"))
-            feeds.write(
-                site_dir,
-                site_url,
-                self.settings.get("site_name") or "",
-                self.index.articles,
-                self.index.urls,
-                self.definitions.theme_titles,
-                self.history,
-            )
+            with stage("anchors manifest"):
+                anchors.dump(site_dir / anchors.REGISTRY_FILE, checks.published_anchors(self.index))
+            with stage("link-preview cards"):
+                cards.write(site_dir, self._cards(), self.settings.get("site_name") or "", self.settings.get("cache"))
+            with stage("feeds"):
+                feeds.write(
+                    site_dir,
+                    site_url,
+                    self.settings.get("site_name") or "",
+                    self.index.articles,
+                    self.index.urls,
+                    self.definitions.theme_titles,
+                    self.history,
+                )
         # A preview build writes only the pages it converted: check those.
         only = None
         if self.index is not None and self.rebuilt != set(self.index.urls):
             only = {_html_path(self.index.urls[src]) for src in self.rebuilt}
         published.offline_zip(site_dir, self.settings.get("offline_zip"))
-        report = site_links.check(site_dir, site_url, only)
+        with stage("link check"):
+            report = site_links.check(site_dir, site_url, only)
         errors = []
         for page, url, why in report.broken:
             where, shown = self.source_of_link(page, url)
