@@ -266,9 +266,9 @@ def on_post_build(config: MkDocsConfig) -> None:
     # llms.txt, Markdown twins, passages.jsonl: the site for AI assistants
     # (issue 24); before the link check, which follows the pages' links to them.
     with stage("files for assistants"):
-        errors = kb.write_for_assistants(Path(config.site_dir), config.site_url or "")
-    more, summary = kb.finish(Path(config.site_dir), config.site_url or "")
-    errors += more
+        for note in kb.write_for_assistants(Path(config.site_dir), config.site_url or ""):
+            log.info(note)
+    errors, summary = kb.finish(Path(config.site_dir), config.site_url or "")
     for error in errors:
         log.error(error)
     log.info(summary)

@@ -12,6 +12,7 @@ the passage, written next to the site after the build.
     passages.jsonl        one JSON record per passage of every article
     passages.schema.json  its JSON Schema
     glossary.json         every glossary term with its spellings and definition
+    kb-site.json          what this is: the site's address, its files
 
 Everything comes from the build's records (the site index of kb/collect.py
 and the sources it read), once; nothing here parses built HTML. The same
@@ -21,213 +22,61 @@ records feed `python -m kb mcp` (kb/mcp_server.py), which serves these files.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import re
 import shutil
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import yaml
 
 from . import frontmatter
+from . import twin as twin_mod
 from .collect import SiteIndex
 from .disciplines import DISCIPLINES_SRC
 from .glossary import GLOSSARY_SRC
-from .passages import PageRecord, Passage, fingerprint, passage_id
-from .urls import markdown_twin_url, resolve_link
+from .passages import PageRecord
+from .urls import markdown_twin_url, resolve_link, url_of_src
 
 LLMS = "llms.txt"
 LLMS_FULL = "llms-full.txt"
 PASSAGES = "passages.jsonl"
 SCHEMA = "passages.schema.json"
 GLOSSARY = "glossary.json"
+MANIFEST = "kb-site.json"  # what this site is: its address and its files for assistants
 SCHEMA_SOURCE = Path(__file__).with_name("passages.schema.json")
 LICENCE = (
     "The author's work, under the author's rights: republished here with attribution, "
     "not under the site's MIT licence. To reuse it, ask the author or the original publisher."
 )
 
-# libyaml's emitter where installed (seven times faster), else PyYAML's own.
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-# -- the article's Markdown, block by block ---------------------------------------
-
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
-_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,9}[.)])\s+")
-_ATTR_ONLY = re.compile(r"^\s*\{:?\s*[^{}]*\}\s*$")
-_ATTR_VALUE = r"""(?:[#.][\w-]+|[\w:-]+=(?:"[^"]*"|'[^']*'|[^\s}]+))"""
-_TRAILING_ATTRS = re.compile(r"\s*\{:?\s*" + _ATTR_VALUE + r"(?:\s+" + _ATTR_VALUE + r")*\s*\}\s*$")
-_EXPLICIT_ID = re.compile(r"(?:^|\s)#([\w-]+)")
-_PLACEHOLDER = re.compile(r"^\s*<!--\s*kb:[^>]*-->\s*$")
-_LINK = re.compile(r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<url>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
-_MD_SYNTAX = re.compile(r"[*_`~]|\\(?=[^\w\s])")
-_TAG = re.compile(r"<[^>]+>")
+# -- the Markdown twin ---------------------------------------------------------------
 
 
-@dataclass
-class _Block:
-    kind: str  # "passage", "heading", "other"
-    first: int  # index of its first line
-    last: int  # index of its last line
-    explicit_id: str | None = None
+def _link(src_uri: str, index: SiteIndex, site_url: str):
+    """A link written in the article's source -> its absolute URL on the
+    hosted site (a page, a passage, a picture), or None (another site's)."""
 
-
-def _blocks(lines: list[str]) -> list[_Block]:
-    """Split a page body into the units the passage extension makes passages
-    of (paragraphs, list items) and the rest. Attribute-list lines under a
-    block (marks, explicit ids) belong to it."""
-    blocks: list[_Block] = []
-    fence: str | None = None
-    current: _Block | None = None
-    in_list = False
-    for i, line in enumerate(lines):
-        if fence is not None:
-            if line.strip().startswith(fence):
-                fence = None
-            continue
-        if match := _FENCE.match(line):
-            fence, current = match.group(1)[:3], None
-            continue
-        if not line.strip():
-            current = None
-            continue
-        if _ATTR_ONLY.match(line) and blocks and blocks[-1].last >= i - 1:
-            block = blocks[-1]
-            if ids := _EXPLICIT_ID.findall(line):
-                block.explicit_id = ids[0]
-            continue
-        if _PLACEHOLDER.match(line):
-            current = None
-            continue
-        if _HEADING.match(line):
-            blocks.append(_Block("heading", i, i))
-            current, in_list = None, False
-            continue
-        if _ITEM.match(line):
-            current = _Block("passage", i, i)
-            blocks.append(current)
-            in_list = True
-            continue
-        if line.lstrip().startswith(("|", "<")) and current is None:
-            current = _Block("other", i, i)
-            blocks.append(current)
-            continue
-        indented = line.startswith(("  ", "\t"))
-        if current is None and in_list and indented and blocks:
-            current = blocks[-1]  # a loose list item's next paragraph
-        if current is None:
-            if line.startswith(("    ", "\t")) and not in_list:
-                current = _Block("other", i, i)  # indented code
-            else:
-                current = _Block("passage", i, i)
-                in_list = False
-            blocks.append(current)
-        current.last = i
-    return blocks
-
-
-def _plain(markdown_text: str) -> str:
-    """The words a block of Markdown displays, near enough to find its passage id."""
-    text = _LINK.sub(lambda m: m["text"], markdown_text)
-    text = _ITEM.sub("", text, count=1).lstrip("> ")
-    text = _TRAILING_ATTRS.sub("", text)
-    return html.unescape(_MD_SYNTAX.sub("", _TAG.sub("", text)))
-
-
-def _align(
-    blocks: list[_Block], lines: list[str], passages: list[Passage], known: Mapping[str, str] | None = None
-) -> dict[int, Passage]:
-    """Which passage each block is: by its id (the passage's first words, or
-    its explicit id), else by fingerprint (`known`: each passage's, by id, as
-    the page recorded them), in document order."""
-    known = known or {}
-    found: dict[int, Passage] = {}
-    start = 0
-    for number, block in enumerate(blocks):
-        if block.kind != "passage":
-            continue
-        text = _plain(" ".join(lines[block.first : block.last + 1]))
-        wanted = block.explicit_id or passage_id(text)
-        sketch = None
-        for k in range(start, min(start + 8, len(passages))):
-            candidate = passages[k]
-            if (
-                candidate.id == wanted
-                or candidate.id.startswith(wanted + "-")
-                and candidate.id[len(wanted) + 1 :].isdigit()
-            ):
-                found[number], start = candidate, k + 1
-                break
-            sketch = sketch or fingerprint(text)
-            if _close(sketch, known.get(candidate.id) or fingerprint(candidate.text)):
-                found[number], start = candidate, k + 1
-                break
-    return found
-
-
-def _close(a: str, b: str) -> bool:
-    x, y = set(a.split(".")), set(b.split("."))
-    return len(x & y) >= 4
-
-
-def _absolute(markdown_text: str, src_uri: str, index: SiteIndex, site_url: str) -> str:
-    """Links to other pages and files of the site, as absolute URLs."""
-
-    def rewrite(match: re.Match[str]) -> str:
-        url = match["url"]
+    def absolute(url: str) -> str | None:
         target = resolve_link(url, src_uri)
         if target is None:
-            return match.group(0)
+            return None
         path, fragment = target
-        if path in index.urls:
-            absolute = site_url + index.urls[path]
-        else:
-            absolute = site_url + quote(path)
-        if fragment:
-            absolute += "#" + fragment
-        return f"{match['bang']}[{match['text']}]({absolute}{match['title'] or ''})"
+        address = site_url + (url_of_src(path) if path.endswith(".md") else quote(path))
+        return address + (f"#{fragment}" if fragment else "")
 
-    return _LINK.sub(rewrite, markdown_text)
+    return absolute
 
 
-@dataclass(frozen=True)
-class Twin:
-    markdown: str
-    placed: frozenset[str]  # ids of the passages given their URL
-
-
-def markdown_twin(src_uri: str, index: SiteIndex, site_url: str, updated: dt.date | None = None) -> Twin:
+def markdown_twin(src_uri: str, index: SiteIndex, site_url: str, updated: dt.date | None = None) -> twin_mod.Twin:
     """The article's own Markdown, attributed, with each passage's URL."""
     article = index.articles[src_uri]
     record: PageRecord = index.records[src_uri]
-    page_url = site_url + index.urls[src_uri]
+    page_url = site_url + url_of_src(src_uri)
     match = frontmatter.BLOCK.match(record.source)
-    body = record.source[match.end() :] if match else record.source
-    lines = body.split("\n")
-    blocks = _blocks(lines)
-    placed = _align(blocks, lines, record.passages, record.fingerprints)
-    drop: set[int] = set()
-    suffix: dict[int, str] = {}
-    for number, block in enumerate(blocks):
-        if block.kind == "heading":
-            lines[block.first] = _TRAILING_ATTRS.sub("", lines[block.first])
-        elif number in placed:
-            suffix[block.last] = f" <!-- {page_url}#{placed[number].id} -->"
-    for i, line in enumerate(lines):
-        if _ATTR_ONLY.match(line) or _PLACEHOLDER.match(line):
-            drop.add(i)
-    out = []
-    for i, line in enumerate(lines):
-        if i in drop:
-            continue
-        line = _TRAILING_ATTRS.sub("", line) if i in suffix else line
-        out.append(line + suffix.get(i, ""))
-    text = _absolute("\n".join(out), src_uri, index, site_url)
-    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    source = record.source[match.end() :] if match else record.source
+    twin = twin_mod.body(source, record.passages, page_url, _link(src_uri, index, site_url))
     meta = {
         "title": article.title,
         "author": article.author,
@@ -242,10 +91,20 @@ def markdown_twin(src_uri: str, index: SiteIndex, site_url: str, updated: dt.dat
         "repaired": list(article.transcription) or None,
     }
     meta = {k: v for k, v in meta.items() if v is not None}
-    head = yaml.dump(meta, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1000)
-    byline = attribution(index, src_uri)
-    markdown = f"---\n{head}---\n\n# {_one_line(article.title)}\n\n*{_one_line(byline)}*\n\n{text}"
-    return Twin(markdown, frozenset(p.id for p in placed.values()))
+    head = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
+    byline = markdown_text(attribution(index, src_uri))
+    markdown = f"---\n{head}---\n\n# {markdown_text(article.title)}\n\n*{byline}*\n\n{twin.markdown}"
+    return twin_mod.Twin(markdown, twin.placed, twin.unplaced)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|!])")
+
+
+def markdown_text(text: str) -> str:
+    """Text from front matter, shown as text in Markdown (one line, every
+    character Markdown could read as syntax escaped): a title or an author
+    can never become a link, a list item or markup."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _one_line(text))
 
 
 def _one_line(text: str) -> str:
@@ -281,7 +140,9 @@ def citation(index: SiteIndex, src_uri: str, url: str) -> str:
 
 
 def passage_rows(index: SiteIndex, site_url: str, dates: Mapping[str, dt.date] | None = None) -> list[dict]:
-    """One record per passage of every article, in title order."""
+    """One record per passage of every article, in title order. URLs are
+    the hosted site's permanent ones, in every edition (the offline
+    edition's own pages are files, not addresses to cite)."""
     dates = dates or {}
     themes = index.definitions.theme_titles
     disciplines = index.definitions.discipline_names
@@ -289,10 +150,10 @@ def passage_rows(index: SiteIndex, site_url: str, dates: Mapping[str, dt.date] |
     rows = []
     for src_uri, article in index.articles.items():
         record = index.records[src_uri]
-        page_url = site_url + index.urls[src_uri]
+        page_url = site_url + url_of_src(src_uri)
         updated = dates.get(src_uri)
         for passage in record.passages:
-            url = f"{page_url}#{passage.id}"
+            url = f"{page_url}#{twin_mod.fragment(passage.id)}"
             rows.append(
                 {
                     "id": passage.id,
@@ -300,7 +161,7 @@ def passage_rows(index: SiteIndex, site_url: str, dates: Mapping[str, dt.date] |
                     "article": {
                         "title": article.title,
                         "url": page_url,
-                        "markdown": site_url + markdown_twin_url(index.urls[src_uri]),
+                        "markdown": site_url + markdown_twin_url(url_of_src(src_uri)),
                         "author": article.author,
                         "source": article.source,
                         "published": article.published.isoformat() if article.published else None,
@@ -319,7 +180,7 @@ def passage_rows(index: SiteIndex, site_url: str, dates: Mapping[str, dt.date] |
 
 
 def glossary_rows(index: SiteIndex, site_url: str) -> list[dict]:
-    base = site_url + index.urls.get(GLOSSARY_SRC, "glossary/")
+    base = site_url + url_of_src(GLOSSARY_SRC)
     return [
         {
             "id": term.id,
@@ -341,7 +202,7 @@ def llms_txt(index: SiteIndex, site_url: str) -> str:
     blockquote, notes, then H2 sections of links with one-line descriptions."""
     name = index.settings.get("site_name") or "CX Knowledge Base"
     summary = index.settings.get("site_description") or ""
-    lines = [f"# {_one_line(name)}", "", f"> {_one_line(summary)}", ""]
+    lines = [f"# {markdown_text(name)}", "", f"> {markdown_text(summary)}", ""]
     lines += [
         "Every article links to a Markdown copy of itself (its URL followed by `index.md`), with its "
         "attribution in front matter and the permanent URL of every passage in a comment after it. "
@@ -353,13 +214,13 @@ def llms_txt(index: SiteIndex, site_url: str) -> str:
         articles = index.articles_with_theme(theme.id)
         if not articles:
             continue
-        lines += [f"## Articles: {_one_line(theme.title)}", ""]
+        lines += [f"## Articles: {markdown_text(theme.title)}", ""]
         for article in articles:
-            url = site_url + markdown_twin_url(index.urls[article.src_uri])
-            by = f" (by {_one_line(article.author)})" if article.author else ""
-            lines.append(f"- [{_link_text(article.title)}]({url}): {_one_line(article.description)}{by}")
+            url = site_url + markdown_twin_url(url_of_src(article.src_uri))
+            by = f" (by {markdown_text(article.author)})" if article.author else ""
+            lines.append(f"- [{markdown_text(article.title)}]({url}): {markdown_text(article.description)}{by}")
         lines.append("")
-    glossary_url = site_url + index.urls.get(GLOSSARY_SRC, "glossary/")
+    glossary_url = site_url + url_of_src(GLOSSARY_SRC)
     lines += ["## Glossary", ""]
     lines.append(
         f"- [Glossary]({glossary_url}): {len(index.glossary.terms)} customer-experience terms, "
@@ -367,9 +228,9 @@ def llms_txt(index: SiteIndex, site_url: str) -> str:
     )
     lines.append(f"- [Glossary as data]({site_url}{GLOSSARY}): every term, its spellings and definition, as JSON")
     lines += ["", "## Disciplines", ""]
-    names = ", ".join(d.name for d in index.disciplines)
+    names = ", ".join(markdown_text(d.name) for d in index.disciplines)
     lines.append(
-        f"- [The CX disciplines]({site_url}{index.urls.get(DISCIPLINES_SRC, 'disciplines/')}): "
+        f"- [The CX disciplines]({site_url}{url_of_src(DISCIPLINES_SRC)}): "
         f"{names}: each introduced, with the passages of every article that speak to it"
     )
     lines += ["", "## Optional", ""]
@@ -379,13 +240,9 @@ def llms_txt(index: SiteIndex, site_url: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _link_text(text: str) -> str:
-    return _one_line(text).replace("[", r"\[").replace("]", r"\]")
-
-
-def llms_full(index: SiteIndex, twins: Mapping[str, Twin]) -> str:
+def llms_full(index: SiteIndex, twins: Mapping[str, twin_mod.Twin]) -> str:
     name = index.settings.get("site_name") or "CX Knowledge Base"
-    parts = [f"# {_one_line(name)}: every article in full\n"]
+    parts = [f"# {markdown_text(name)}: every article in full\n"]
     for src_uri in index.articles:
         parts.append(twins[src_uri].markdown)
     return "\n\n".join(parts)
@@ -394,27 +251,43 @@ def llms_full(index: SiteIndex, twins: Mapping[str, Twin]) -> str:
 # -- writing ----------------------------------------------------------------------
 
 
+def _json_line(row: dict) -> str:
+    """One JSON Lines record: UTF-8 as written, but the line and paragraph
+    separators escaped, which some readers take for line ends."""
+    text = json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
+
+
 def write(
     site_dir: Path, index: SiteIndex, site_url: str, dates: Mapping[str, dt.date] | None = None
 ) -> list[tuple[str, str]]:
-    """Write every file above into the built site. Returns (src_uri, passage
-    id) of any passage that could not be placed in its Markdown twin."""
+    """Write every file above into the built site (each twin where this
+    edition keeps its page: beside index.html, or as x.md beside x.html
+    offline). Returns (src_uri, passage id) of each passage listed at the end
+    of its twin rather than beside its text."""
     site_url = site_url if site_url.endswith("/") else site_url + "/"
     dates = dates or {}
     twins = {src: markdown_twin(src, index, site_url, dates.get(src)) for src in index.articles}
-    missing = []
     for src_uri, twin in twins.items():
         target = site_dir / markdown_twin_url(index.urls[src_uri])
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(twin.markdown, encoding="utf-8")
-        missing += [(src_uri, p.id) for p in index.records[src_uri].passages if p.id not in twin.placed]
+    rows = passage_rows(index, site_url, dates)
     (site_dir / LLMS).write_text(llms_txt(index, site_url), encoding="utf-8")
     (site_dir / LLMS_FULL).write_text(llms_full(index, twins), encoding="utf-8")
     with (site_dir / PASSAGES).open("w", encoding="utf-8") as out:
-        for row in passage_rows(index, site_url, dates):
-            out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+        out.writelines(_json_line(row) for row in rows)
     shutil.copyfile(SCHEMA_SOURCE, site_dir / SCHEMA)
     (site_dir / GLOSSARY).write_text(
         json.dumps({"terms": glossary_rows(index, site_url)}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
-    return missing
+    manifest = {
+        "about": "A CX knowledge base built for readers and AI assistants (README, 'For AI assistants').",
+        "name": index.settings.get("site_name") or "CX Knowledge Base",
+        "site_url": site_url,
+        "articles": len(index.articles),
+        "passages": len(rows),
+        "files": {"llms": LLMS, "llms_full": LLMS_FULL, "passages": PASSAGES, "schema": SCHEMA, "glossary": GLOSSARY},
+    }
+    (site_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return [(src, pid) for src, twin in twins.items() for pid in twin.unplaced]

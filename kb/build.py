@@ -360,15 +360,17 @@ class Build:
 
     def write_for_assistants(self, site_dir: Path, site_url: str) -> list[str]:
         """llms.txt, llms-full.txt, each article's Markdown twin and the
-        passages as data (kb/assistants.py), from this build's records."""
+        passages as data (kb/assistants.py), from this build's records.
+        Returns notes (not errors: the pages are right) on passages whose
+        URL a twin lists at its end rather than beside their text."""
         if self.index is None:
             return []
         dates = {src: self.history.updated_date(src) for src in self.index.articles}
-        missing = assistants.write(site_dir, self.index, site_url or "/", {k: v for k, v in dates.items() if v})
+        unplaced = assistants.write(site_dir, self.index, site_url or "/", {k: v for k, v in dates.items() if v})
         return [
-            f"docs/{src}: the passage #{pid} could not be placed in the article's Markdown twin "
-            f"({assistants.__name__}). Fix: report it with the article; the page itself is fine."
-            for src, pid in missing
+            f"docs/{src}: the Markdown twin lists the URL of passage #{pid} at its end: its block was not "
+            "recognised in the source (kb/twin.py). The page itself is right."
+            for src, pid in unplaced
         ]
 
     def source_of_link(self, page: str, url: str) -> tuple[str, str]:

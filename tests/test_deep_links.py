@@ -258,6 +258,9 @@ def test_an_unknown_passage_is_explained_and_offers_the_page_top(page, base_url)
     except Exception:  # say what the page shows instead
         state = page.evaluate("() => [scrollY, !!document.querySelector('.kb-lost'), location.href, history.state]")
         raise AssertionError(f"not at the top without the notice: {state}") from None
+    page.go_back()  # the notice's entry is kept: Back explains again
+    page.wait_for_function("() => !!document.querySelector('.kb-lost')")
+    assert page.url == href
 
 
 def test_an_alias_lands_on_its_passage(edited_site, page):

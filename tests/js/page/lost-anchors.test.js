@@ -44,3 +44,22 @@ test("without a title the notice opens the article", () => {
   assert.equal(document.querySelector("article").firstElementChild, mounted.ref);
   assert.equal(mounted.ref.querySelector(".kb-lost-near"), null);
 });
+
+test("a plain click on 'Go to the top' calls onTop with the page's URL; a modified click is the browser's", () => {
+  const { document, window } = article();
+  const body = document.querySelector("article");
+  const calls = [];
+  const mounted = lost.mountLostAnchor(body, "p-gone", "http://h/x/#p-gone", (href) => calls.push(href));
+  const top = mounted.ref.querySelector("a.kb-lost-top");
+  // linkedom has no MouseEvent: an Event with a mouse event's fields.
+  const click = (fields) => Object.assign(new window.Event("click", { bubbles: true, cancelable: true }),
+    { button: 0, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false }, fields);
+  const plain = click({});
+  top.dispatchEvent(plain);
+  assert.deepEqual(calls, ["http://h/x/"]);
+  assert.equal(plain.defaultPrevented, true);
+  const ctrl = click({ ctrlKey: true });
+  top.dispatchEvent(ctrl);
+  assert.deepEqual(calls, ["http://h/x/"]);
+  assert.equal(ctrl.defaultPrevented, false);
+});

@@ -106,7 +106,7 @@ function mountLanding(win, deps) {
     if (!id && !range) return done();
     if (!target) {
       if (id.indexOf("__") === 0) return done(); // Material's own (__drawer, __search, ...)
-      state.lost = lostAnchors.mountLostAnchor(article, id, win.location.href);
+      state.lost = lostAnchors.mountLostAnchor(article, id, win.location.href, toTop);
       var top = state.lost.ref.getBoundingClientRect().top + win.scrollY - dom.headerBottom(doc) - 16;
       win.scrollTo(win.scrollX, Math.max(0, top));
       root.setAttribute("data-kb-lost", id);
@@ -121,6 +121,21 @@ function mountLanding(win, deps) {
     }
     flash(target);
     align.settle(win, nav, token, target, range, done);
+  }
+
+  // "Go to the top" on a lost-anchor notice: a new history entry for the
+  // page without the fragment (Back returns to the notice), at the top.
+  function toTop(pageHref) {
+    nav.token += 1;
+    clear();
+    root.removeAttribute("data-kb-lost");
+    win.history.pushState(null, "", pageHref);
+    nav.pin = win.location.href;
+    nav.pending = false;
+    nav.released = false;
+    win.scrollTo(win.scrollX, 0);
+    deps.history.recordOffset();
+    root.setAttribute("data-kb-landed", win.location.href);
   }
 
   var unwatch = watchLanding(win, function (kind, followed) {

@@ -27,14 +27,27 @@ function watchLostAnchor(article, id) {
   return { id: id, near: near ? article.ownerDocument.getElementById(near) : null };
 }
 
-// The notice, under the page title; unmount removes it.
-function mountLostAnchor(article, id, href) {
+// The notice, under the page title; unmount removes it. A plain click on
+// "Go to the top" calls onTop (if given) instead of following the link: the
+// page is already here, and Material's instant navigation does not scroll
+// on a same-page link before its first page swap (or, before its sitemap
+// has arrived, lets the browser load the page again).
+function mountLostAnchor(article, id, href, onTop) {
   var doc = article.ownerDocument;
   var state = watchLostAnchor(article, id);
   var box = dom.make(doc, "div", { "class": "kb-lost admonition warning", role: "status" });
   box.appendChild(dom.make(doc, "p", { "class": "admonition-title" }, "This passage moved or was removed"));
   var text = dom.make(doc, "p", null, "The link pointed to a passage (#" + id + ") that is no longer on this page. ");
-  text.appendChild(dom.make(doc, "a", { href: url.pageUrl(href), "class": "kb-lost-top" }, "Go to the top of the page"));
+  var top = dom.make(doc, "a", { href: url.pageUrl(href), "class": "kb-lost-top" }, "Go to the top of the page");
+  if (onTop) {
+    top.addEventListener("click", function (event) {
+      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      event.stopPropagation();
+      onTop(top.href);
+    });
+  }
+  text.appendChild(top);
   if (state.near) {
     text.appendChild(doc.createTextNode(" or read the closest passage: "));
     var words = dom.cleanText(state.near).split(" ").slice(0, 12).join(" ");
