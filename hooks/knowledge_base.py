@@ -20,7 +20,8 @@ MkDocs converts every page first and renders templates afterwards, with
                       the page script's modules watched
 
 Under `mkdocs serve --dirty` (the fast preview), MkDocs converts only the
-pages that changed; the build takes the others from the previous build.
+pages that changed; the build takes the others from the previous build, and
+writes again every page whose cross-page parts changed (kb/dependencies.py).
 
 Where each generated block comes from: kb/render.py (one function per
 `<!-- kb:NAME -->`, rendered with overrides/partials/kb/NAME.html).
@@ -70,6 +71,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         ),
         markdown=_markdown_settings(config),
     )
+    kb.track = session.serving  # each page's cross-page parts, for the preview's next build
     config.markdown_extensions.append(kb.markdown_extension())
     if config.extra.get("polyfills"):
         config.extra["polyfills"] = build.offline_polyfills(config.extra["polyfills"])
@@ -99,10 +101,20 @@ def _files(kb: build.Build, files: Files, config: MkDocsConfig) -> Files:
     if (note := kb.read_history(Path(config.docs_dir))) and (before is None or before.history.note != note):
         log.info(f"Last updated: {note}")
     kb.start(readable)
+    if kb.previous is not None:  # `mkdocs serve`: a page MkDocs would skip may need converting
+        for file in files.documentation_pages():
+            if kb.must_convert(file.src_uri, lambda target: files.get_file_from_path(target) is not None):
+                _write_again(file)
     for src_uri, markdown in kb.generated_pages().items():
         files.append(File.generated(config, src_uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV))
     _add_page_script(files, config)
     return files
+
+
+def _write_again(file: File) -> None:
+    """A preview build (--dirty) converts and writes only the files MkDocs
+    finds modified: this one too."""
+    file.is_modified = lambda: True
 
 
 def _add_page_script(files: Files, config: MkDocsConfig) -> None:
@@ -203,6 +215,8 @@ def _env(kb: build.Build, env: Environment, config: MkDocsConfig, files: Files) 
             if page.markdown is None:
                 page.markdown, page.meta = "", kb.carried_meta(page.file.src_uri)
             continue
+        if page.markdown is None:  # not read either, but what it shows of other pages changed
+            _read_again(kb, page, config, files)
         page.content = composed[page.file.src_uri]
         page.meta["glightbox"] = build.needs_lightbox(page.content)
     for page in pages:  # the sitemap's <lastmod>: the source's last commit, not the build's date
@@ -223,6 +237,18 @@ def _env(kb: build.Build, env: Environment, config: MkDocsConfig, files: Files) 
         level = log.warning if problem.level == "warning" else log.error
         level(str(problem), extra={"kb_problem": problem})  # the preview shows it (kb/preview.py)
     return env
+
+
+def _read_again(kb: build.Build, page: Page, config: MkDocsConfig, files: Files) -> None:
+    """A page a preview build did not convert, written again (kb/dependencies.py):
+    its front matter as on_page_markdown leaves it, its last conversion."""
+    page.read_source(config)
+    kb.bound_meta(page.file.src_uri, page.meta)
+    build.escape_meta(page.meta)
+    build.search_meta(page.meta)
+    build.lightbox_off(page.meta)
+    _restore(page, kb.conversions[page.file.src_uri], files)
+    _write_again(page.file)
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:

@@ -31,6 +31,7 @@ from . import (
     cards,
     checks,
     collect,
+    dependencies,
     feeds,
     frontmatter,
     gitdates,
@@ -83,6 +84,13 @@ class Build:
     keys: pagecache.Keys | None = None  # set by `start`, from what converting a page depends on
     page_keys: dict[str, str] = field(default_factory=dict)  # src_uri -> the key of its conversion
     sources: Mapping[str, str] = field(default_factory=dict)  # src_uri -> the file's text, read once
+    # `mkdocs serve`: each page's digest of what it shows of other pages
+    # (kb/dependencies.py), and the pages a preview build did not convert but
+    # writes again because that changed.
+    track: bool = False
+    signatures: dict[str, str] = field(default_factory=dict)
+    stale: set[str] = field(default_factory=set)
+    defined: str = ""  # what converting any page depends on (code, settings, definitions)
 
     def __post_init__(self) -> None:
         self.context = PassageContext(problems=self.problems)
@@ -103,6 +111,7 @@ class Build:
         self.context.disciplines = self.definitions.discipline_names
         defined = repr((self.definitions.themes, self.definitions.glossary.terms, self.definitions.disciplines))
         self.keys = pagecache.Keys(self.settings.get("code") or "", self.settings.get("markdown") or "", defined)
+        self.defined = "\0".join((self.settings.get("code") or "", self.settings.get("markdown") or "", defined))
         if folder := self.settings.get("cache_dir"):
             self.store = pagecache.Store(Path(folder) / pagecache.FOLDER)
 
@@ -156,13 +165,7 @@ class Build:
         # What MkDocs read of the same block, as the feed and the templates
         # will read it: bounded, and an invalid article's themes cut to the
         # known ones (all of it is reported; nothing downstream may crash first).
-        frontmatter.bound(meta)
-        if is_article and article is None:
-            known = set(self.definitions.theme_ids)
-            themes = meta.get("themes")
-            meta["themes"] = (
-                [t for t in themes if isinstance(t, str) and t in known] if isinstance(themes, list) else []
-            )
+        self.bound_meta(src_uri, meta)
         raw_title = parsed.meta.get("title") if isinstance(parsed.meta.get("title"), str) else None
         self.titles[src_uri] = raw_title or title or src_uri
         if src_uri not in self.generated:
@@ -170,6 +173,17 @@ class Build:
         record = PageRecord(src_uri=src_uri, source=source, is_article=is_article)
         self.records[src_uri] = record
         self.context.page = record
+
+    def bound_meta(self, src_uri: str, meta: dict) -> None:
+        """MkDocs' front matter of a page, bounded, and an invalid article's
+        themes cut to the known ones (`begin_page` reports the problems)."""
+        frontmatter.bound(meta)
+        if articles_mod.is_article(src_uri) and src_uri not in self.articles:
+            known = set(self.definitions.theme_ids)
+            themes = meta.get("themes")
+            meta["themes"] = (
+                [t for t in themes if isinstance(t, str) and t in known] if isinstance(themes, list) else []
+            )
 
     def prepare_markdown(self, src_uri: str, markdown: str) -> str:
         """Add the placeholders the build inserts itself: "Appears in" after
@@ -195,6 +209,20 @@ class Build:
     def source_of(self, src_uri: str) -> str | None:
         """The text of a source read when the build started."""
         return self.sources.get(src_uri)
+
+    # -- a preview build (mkdocs serve --dirty) ----------------------------------------
+    def must_convert(self, src_uri: str, exists) -> bool:
+        """Whether a preview build must convert a page MkDocs would skip (its
+        source unchanged): what converting depends on changed (a glossary
+        term, a theme, the code), or a file its links point at is gone
+        (`exists(src_uri)`), which only converting it reports."""
+        before = self.previous
+        if before is None:
+            return False
+        if before.defined != self.defined:
+            return True
+        kept = before.conversions.get(src_uri)
+        return kept is not None and not kept.usable(exists)
 
     # -- conversions kept between builds (kb/pagecache.py) ---------------------------
     def reuse(self, src_uri: str, markdown: str, exists) -> pagecache.Conversion | None:
@@ -232,8 +260,9 @@ class Build:
         content, whatever the checks found (kb/sanitise.py)."""
         contents = {src: html for src, (_, html) in pages.items() if html is not None}
         self.rebuilt = set(contents)
-        if len(contents) < len(pages):
-            self._carry_over(set(pages) - set(contents), contents)
+        unconverted = set(pages) - set(contents)
+        if unconverted:
+            self._carry_over(unconverted, contents)
         self.index = collect.collect(
             self.definitions,
             self.articles,
@@ -242,11 +271,17 @@ class Build:
             urls={src: url for src, (url, _) in pages.items()},
             contents=contents,
             settings=self.settings,
+            previous=self.previous.index if self.previous is not None else None,
         )
         checks.glossary_usage(self.index, self.problems)
         checks.discipline_coverage(self.index, self.problems)
         checks.duplicate_titles(self.index, self.problems)
-        composed = {src: self._compose(src, html, templates) for src, (_, html) in pages.items() if src in self.rebuilt}
+        if self.track:  # mkdocs serve: what each page shows of the others, for this build and the next
+            self.signatures = dependencies.signatures(self.index, templates, contents)
+            if unconverted and self.previous is not None:
+                self.stale = dependencies.stale(self.previous.signatures, self.signatures, unconverted)
+        written = self.rebuilt | self.stale
+        composed = {src: self._compose(src, contents[src], templates) for src in pages if src in written}
         for src in self.fresh:  # kept for the next builds, now that they are composed
             self.store.put(self.conversions[src].key, self.conversions[src])
         return composed
@@ -289,6 +324,8 @@ class Build:
         if before is None or before.index is None:
             return
         for src in unconverted:
+            if src in before.conversions:
+                self.conversions[src] = before.conversions[src]
             if src in before.records:
                 self.records[src] = before.records[src]
                 self.titles[src] = before.titles[src]
@@ -334,8 +371,8 @@ class Build:
                 )
         # A preview build writes only the pages it converted: check those.
         only = None
-        if self.index is not None and self.rebuilt != set(self.index.urls):
-            only = {_html_path(self.index.urls[src]) for src in self.rebuilt}
+        if self.index is not None and self.rebuilt | self.stale != set(self.index.urls):
+            only = {_html_path(self.index.urls[src]) for src in self.rebuilt | self.stale}
         published.offline_zip(site_dir, self.settings.get("offline_zip"))
         with stage("link check"):
             report = site_links.check(site_dir, site_url, only)
