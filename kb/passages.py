@@ -23,6 +23,7 @@ import re
 import xml.etree.ElementTree as etree
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from markdown import Extension
@@ -107,6 +108,7 @@ def passage_id(text: str) -> str:
     return f"p-{slug}" if slug else "p"
 
 
+@lru_cache(maxsize=32_768)  # a passage's is asked for again (its section's, its twin's)
 def fingerprint(text: str) -> str:
     """A bottom-8 sketch of the passage's word trigrams (the 8 smallest
     CRC32s): two versions of one passage (a typo fixed, a sentence added)
@@ -408,8 +410,9 @@ class PassageTreeprocessor(Treeprocessor):
         passage = Passage(
             self._assign_id(element, text), element.tag, text, *self.section, tuple(t for _, t in self.outline)
         )
+        sketch = fingerprint(text)
         for anchor in [passage.id, *aliases]:
-            self.page.fingerprints[anchor] = fingerprint(text)
+            self.page.fingerprints[anchor] = sketch
         passage.disciplines = self._disciplines(element, text)
         passage.links = self._links(element)
         if self.page.is_article and self.context.glossary.terms:
