@@ -51,6 +51,10 @@ LICENCE = (
     "not under the site's MIT licence. To reuse it, ask the author or the original publisher."
 )
 
+# libyaml's emitter where installed (seven times faster; the same text, and
+# control characters such as U+0085 escaped, where PyYAML's writes them raw).
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 # -- the Markdown twin ---------------------------------------------------------------
 
 
@@ -91,7 +95,7 @@ def markdown_twin(src_uri: str, index: SiteIndex, site_url: str, updated: dt.dat
         "repaired": list(article.transcription) or None,
     }
     meta = {k: v for k, v in meta.items() if v is not None}
-    head = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
+    head = yaml.dump(meta, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1000)
     byline = markdown_text(attribution(index, src_uri))
     markdown = f"---\n{head}---\n\n# {markdown_text(article.title)}\n\n*{byline}*\n\n{twin.markdown}"
     return twin_mod.Twin(markdown, twin.placed, twin.unplaced)
