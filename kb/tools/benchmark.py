@@ -509,11 +509,17 @@ def main(argv: list[str] | None = None) -> int:
     n = 5 + args.articles
     if args.builds:
         with tempfile.TemporaryDirectory() as tmp:
-            found = builds.run(Path(tmp), args.articles, args.runs, log=_log)
+            projects = builds.make(Path(tmp), args.articles)
+            found = builds.run_builds(projects, Path(tmp), args.runs, log=_log) if args.runs else {}
+            previewed = builds.preview_in_browser(projects["ours"], log=_log) if args.preview else {}
         print()
-        print(builds.report(found, n))
+        if found:
+            print(builds.report(found, n))
+        for key, value in previewed.items():
+            print(f"- {key}: {value}")
         if args.json:
-            args.json.write_text(json.dumps({"articles": n, "builds": found}, indent=1), encoding="utf-8")
+            figures = {"articles": n, "builds": found, "preview": previewed}
+            args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)

@@ -25,10 +25,12 @@ the ratio of each to the fair peer's CPU time.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import yaml
@@ -113,7 +115,10 @@ def commands(projects: dict[str, Path], workdir: Path) -> dict[str, tuple[list[s
 
 def run(workdir: Path, articles: int, runs: int, log=print) -> dict[str, list[dict]]:
     """Every build `runs` times, interleaved in a rotated order."""
-    projects = make(workdir, articles)
+    return run_builds(make(workdir, articles), workdir, runs, log)
+
+
+def run_builds(projects: dict[str, Path], workdir: Path, runs: int, log=print) -> dict[str, list[dict]]:
     todo = commands(projects, workdir)
     cache = projects["ours"] / ".cache"
     shutil.rmtree(cache, ignore_errors=True)
@@ -188,3 +193,104 @@ def report(found: dict[str, list[dict]], articles: int) -> str:
     lines = [table(found, articles), ""]
     lines += [f"- {'met' if ok else 'MISSED'}: {label}" for label, ok in budgets(found, articles)]
     return "\n".join(lines)
+
+
+# -- the preview, in a real browser ------------------------------------------------------------
+
+_LINK = re.compile(r"\]\((?P<target>[\w.-]+)\.md#p-[\w-]+\)")
+
+
+def _first_passage_line(lines: list[str]) -> int:
+    """The first line of the article's first paragraph (past the front matter)."""
+    fences = [n for n, line in enumerate(lines) if line.strip() == "---"]
+    start = fences[1] + 1 if len(fences) > 1 and fences[0] == 0 else 0
+    return next(n for n in range(start, len(lines)) if lines[n].strip() and lines[n][0].isalpha())
+
+
+def _pair(articles: Path) -> tuple[Path, Path, int]:
+    """An article that links to a passage of another, the other, and the
+    line of the linking paragraph."""
+    for path in sorted(articles.glob("*.md")):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for n, line in enumerate(lines):
+            if (match := _LINK.search(line)) and line[:1].isalpha():
+                target = articles / f"{match['target']}.md"
+                if target.exists() and target != path:
+                    return path, target, n
+    raise SystemExit(f"no article in {articles} links to a passage of another")
+
+
+def preview_in_browser(project: Path, edits: int = 3, log=print) -> dict:
+    """`mkdocs serve --dirty` (make preview) with the page open in Chromium:
+    seconds from saving a one-word edit to the open page showing it (the
+    edited article; then another article whose backlinks quote the edited
+    sentence, which --dirty does not convert)."""
+    from playwright.sync_api import Error, sync_playwright
+
+    from kb.devtools import free_port, launch_chromium, mkdocs_serve
+    from kb.urls import url_of_src
+
+    linking, target, line = _pair(project / "docs" / "articles")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+
+    def shown(page, marker: str, seconds: float = 600) -> float:
+        start = time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            try:
+                if page.evaluate("m => !!document.body && document.body.innerText.includes(m)", marker):
+                    return time.perf_counter() - start
+            except Error:
+                pass  # the page is reloading
+            time.sleep(0.02)
+        raise SystemExit(f"preview: {marker!r} not shown within {seconds:.0f} s")
+
+    def edit(path: Path, n: int, marker: str) -> None:
+        """One word added after the paragraph's sixth: its id (its first
+        five words) and every link to it stay; a backlink's excerpt shows it."""
+        lines = path.read_text(encoding="utf-8").split("\n")
+        words = lines[n].split(" ")
+        lines[n] = " ".join([*words[:6], marker, *words[6:]])
+        path.write_text("\n".join(lines), encoding="utf-8")
+
+    originals = {p: p.read_text(encoding="utf-8") for p in (linking, target)}
+    found: dict = {}
+    with mkdocs_serve(project, port, "--dirty") as (_, output), sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page()
+            start = time.perf_counter()
+            while True:
+                try:
+                    page.goto(base + url_of_src("articles/" + target.name), timeout=5000)
+                    if page.title():
+                        break
+                except Error:
+                    if time.perf_counter() - start > 3600:
+                        raise SystemExit(
+                            "preview: the first build never finished:\n" + "".join(output)[-3000:]
+                        ) from None
+                    time.sleep(1)
+            found["preview_first_s"] = time.perf_counter() - start
+            times = []
+            for i in range(edits):  # a word added to the open article's first paragraph
+                target.write_text(originals[target], encoding="utf-8")
+                marker = f"Previewed{i}x{time.time_ns() % 10**6}"
+                edit(target, _first_passage_line(originals[target].split("\n")), marker)
+                times.append(shown(page, marker))
+                log(f"preview: an edit of the open article shown in {times[-1]:.2f} s")
+            found["preview_edit_s"] = statistics.median(times)
+            found["preview_edits_s"] = times
+            target.write_text(originals[target], encoding="utf-8")
+            time.sleep(2)
+            # A word added to another article's sentence that links here: its
+            # backlink on this page quotes it, though that page is not converted.
+            marker = f"Linking{time.time_ns() % 10**6}"
+            edit(linking, line, marker)
+            found["preview_backlink_s"] = shown(page, marker)
+            log(f"preview: the backlink on the open article updated in {found['preview_backlink_s']:.2f} s")
+        finally:
+            browser.close()
+            for path, text in originals.items():
+                path.write_text(text, encoding="utf-8")
+    return found
