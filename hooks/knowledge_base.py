@@ -282,7 +282,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     # Search by passage: kb/search.py writes the index in parts from the
     # build's passage records and installs its own worker (issues 15, 28).
     with stage("search index"):
-        kb_search.on_post_build(config, kb.index, kb.settings.get("cache_dir"))
+        kb_search.on_post_build(config, kb.index, kb.settings.get("cache_dir"), kb.search_memo)
     # Stylesheets cut to the rules the built pages and scripts can use (issue 16).
     with stage("stylesheets trimmed"):
         trimcss.on_post_build(config)

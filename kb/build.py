@@ -39,6 +39,7 @@ from . import (
     published,
     render,
     sanitise,
+    search,
     site_links,
 )
 from . import articles as articles_mod
@@ -91,6 +92,8 @@ class Build:
     signatures: dict[str, str] = field(default_factory=dict)
     stale: set[str] = field(default_factory=set)
     defined: str = ""  # what converting any page depends on (code, settings, definitions)
+    search_memo: search.Memo | None = None  # `mkdocs serve`: what the search index counted in each text
+    twin_memo: dict | None = None  # `mkdocs serve`: each article's Markdown twin, by what it was made from
 
     def __post_init__(self) -> None:
         self.context = PassageContext(problems=self.problems)
@@ -277,6 +280,10 @@ class Build:
         checks.discipline_coverage(self.index, self.problems)
         checks.duplicate_titles(self.index, self.problems)
         if self.track:  # mkdocs serve: what each page shows of the others, for this build and the next
+            before = self.previous.search_memo if self.previous is not None else None
+            self.search_memo = before if before is not None else search.Memo()
+            twins = self.previous.twin_memo if self.previous is not None else None
+            self.twin_memo = twins if twins is not None else {}
             self.signatures = dependencies.signatures(self.index, templates, contents)
             if unconverted and self.previous is not None:
                 self.stale = dependencies.stale(self.previous.signatures, self.signatures, unconverted)
@@ -403,7 +410,9 @@ class Build:
         if self.index is None:
             return []
         dates = {src: self.history.updated_date(src) for src in self.index.articles}
-        unplaced = assistants.write(site_dir, self.index, site_url or "/", {k: v for k, v in dates.items() if v})
+        unplaced = assistants.write(
+            site_dir, self.index, site_url or "/", {k: v for k, v in dates.items() if v}, self.twin_memo
+        )
         return [
             f"docs/{src}: the Markdown twin lists the URL of passage #{pid} at its end: its block was not "
             "recognised in the source (kb/twin.py). The page itself is right."

@@ -45,7 +45,9 @@ import pickle
 import re
 import shutil
 import time
+from array import array
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -234,16 +236,68 @@ class _Counts:
         return found
 
 
-def _count(pages: list[Page], glossary) -> _Counts:
+@dataclass
+class Memo:
+    """What counting found in each passage's text, kept between the builds
+    of `mkdocs serve` (a preview rebuild reads again only the passages that
+    changed): its distinct words in the order met (one string), how often
+    each, its length; and the glossary terms in it, while the glossary
+    (`terms_of`: its terms' ids and spellings) is the same."""
+
+    words: dict[str, tuple[str, array, int]] = field(default_factory=dict)
+    terms: dict[str, Counter] = field(default_factory=dict)
+    terms_of: tuple = ()
+    used: set[str] = field(default_factory=set)  # the texts of this build
+
+    def forget_unused(self) -> None:
+        """Keep what this build's texts need (an edited passage's old text goes)."""
+        self.words = {t: v for t, v in self.words.items() if t in self.used}
+        self.terms = {t: v for t, v in self.terms.items() if t in self.used}
+        self.used = set()
+
+    def for_glossary(self, glossary) -> Memo:
+        key = tuple((t.id, tuple(t.variants)) for t in glossary.terms) if glossary is not None else ()
+        if key != self.terms_of:
+            self.terms, self.terms_of = {}, key
+        return self
+
+
+def _words_of(text: str, memo: Memo | None) -> tuple[list[str], Sequence[int], int]:
+    """The text's distinct words in the order met, how often each, and its
+    length in words (joined forms not counted)."""
+    found = memo.words.get(text) if memo is not None else None
+    if memo is not None:
+        memo.used.add(text)
+    if found is None:
+        all_words = words(text)
+        times = Counter(map(_first, all_words))
+        length = sum(1 for _, joined in all_words if not joined)
+        if memo is None:
+            return list(times), list(times.values()), length
+        found = memo.words[text] = (" ".join(times), array("I", times.values()), length)
+    joined, times, length = found
+    return (joined.split(" ") if joined else []), times, length
+
+
+def _text_terms(glossary, text: str, memo: Memo | None) -> Counter:
+    if memo is None:
+        return _term_counts(glossary, text, WEIGHT["text"])
+    if (found := memo.terms.get(text)) is None:
+        found = memo.terms[text] = _term_counts(glossary, text, WEIGHT["text"])
+    return Counter(found)
+
+
+def _count(pages: list[Page], glossary, memo: Memo | None = None) -> _Counts:
     counts = _Counts()
     heads: dict[str, Counter] = {}  # a section's heading is matched once
+    memo = memo.for_glossary(glossary) if memo is not None else None
     for p, page in enumerate(pages):
         _count_page(counts, p, page, glossary)
         article = page.kind == "article"
         for n, (_anchor, head, text, _disciplines) in enumerate(page.docs):
             tf: Counter = Counter()
             if article:
-                found = Counter() if n in page.termless else _term_counts(glossary, text, WEIGHT["text"])
+                found = Counter() if n in page.termless else _text_terms(glossary, text, memo)
                 if head not in heads:
                     heads[head] = _term_counts(glossary, head, WEIGHT["head"])
                 found.update(heads[head])
@@ -251,22 +305,27 @@ def _count(pages: list[Page], glossary) -> _Counts:
                 for t, value in found.items():
                     tf[TERM_PREFIX + t] += value
             mask: dict[str, int] = {}
-            text_words = words(text)
-            length = 4
+            text_words, text_times, length = _words_of(text, memo)
+            head_words, head_times, _ = _words_of(head, memo)
+            length += 4
             # Each distinct word once, in the order first met (the order its
             # form is numbered in); weights 1 and 1.5 add up exactly.
-            for weight, found_words in ((WEIGHT["text"], text_words), (WEIGHT["head"], words(head))):
-                for w, times in Counter(map(_first, found_words)).items():
+            for weight, found_words, found_times in (
+                (WEIGHT["text"], text_words, text_times),
+                (WEIGHT["head"], head_words, head_times),
+            ):
+                for w, times in zip(found_words, found_times, strict=True):
                     s, i = counts.words.get(w) or counts.form(w)
                     tf[s] += weight * times
                     if i < FORMS:
                         mask[s] = mask.get(s, 0) | 1 << i
-            length += sum(1 for _, joined in text_words if not joined)
             counts.total_length += length
             counts.docs += 1
             postings = counts.postings
             for s, value in tf.items():
                 postings[s].append((p, n, value, mask.get(s, 0), length))
+    if memo is not None:
+        memo.forget_unused()
     return counts
 
 
@@ -385,10 +444,12 @@ def build_index(
     disciplines: dict[str, str],
     shard_bytes: int = SHARD_BYTES,
     max_postings: int = MAX_POSTINGS,
+    memo: Memo | None = None,
 ) -> Index:
     """The index in parts, from the pages' records; `glossary` (kb.glossary.Glossary)
-    gives the synonym groups and finds its terms in the articles."""
-    counts = _count(pages, glossary)
+    gives the synonym groups and finds its terms in the articles; `memo`:
+    what an earlier build counted in each text (`mkdocs serve`)."""
+    counts = _count(pages, glossary, memo)
     keys, shards = _shards(_entries(counts, max_postings), shard_bytes)
     filters = _filters(pages)
     meta = {
@@ -534,7 +595,7 @@ def synonym_groups(glossary) -> list[list[str]]:
     return [list(dict.fromkeys(term.variants)) for term in glossary.terms]
 
 
-def index_of_build(site_index, pages: list[Page] | None = None) -> Index:
+def index_of_build(site_index, pages: list[Page] | None = None, memo: Memo | None = None) -> Index:
     definitions = site_index.definitions
     # Millions of small tuples and no cycles among them: the collector would
     # walk the whole build's heap again and again (3x the time at 10,000 articles).
@@ -546,6 +607,7 @@ def index_of_build(site_index, pages: list[Page] | None = None) -> Index:
             definitions.glossary,
             definitions.theme_titles,
             definitions.discipline_names,
+            memo=memo,
         )
     finally:
         if collecting:
@@ -556,7 +618,7 @@ CACHE_FOLDER = "kb-search"
 CACHE_KEEP = 2  # indexes kept on disk (the last builds')
 
 
-def files_of_build(site_index, cache: Path | None = None) -> dict[str, bytes]:
+def files_of_build(site_index, cache: Path | None = None, memo: Memo | None = None) -> dict[str, bytes]:
     """The index's files, taken from `cache` (`.cache/kb-search/`) when an
     earlier build made them from the same pages, glossary and code."""
     pages = pages_from_index(site_index)
@@ -587,7 +649,7 @@ def files_of_build(site_index, cache: Path | None = None) -> dict[str, bytes]:
                 return found
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
             pass
-    files = index_files(index_of_build(site_index, pages))
+    files = index_files(index_of_build(site_index, pages, memo))
     if kept is not None:
         try:
             kept.parent.mkdir(parents=True, exist_ok=True)
@@ -601,10 +663,11 @@ def files_of_build(site_index, cache: Path | None = None) -> dict[str, bytes]:
     return files
 
 
-def on_post_build(config, site_index, cache: Path | None = None) -> dict[str, int]:
+def on_post_build(config, site_index, cache: Path | None = None, memo: Memo | None = None) -> dict[str, int]:
     """Entry point for hooks/knowledge_base.py: `site_index` is the build's
     kb.collect.SiteIndex (every page's passage records); `cache`: the
-    project's `.cache/` folder, where the last indexes are kept."""
+    project's `.cache/` folder, where the last indexes are kept; `memo`:
+    what the last build counted (`mkdocs serve`)."""
     if "search" not in config.plugins and "material/search" not in config.plugins:
         return {}
     if site_index is None:
@@ -612,7 +675,7 @@ def on_post_build(config, site_index, cache: Path | None = None) -> dict[str, in
     offline = config.plugins.get("material/offline") or config.plugins.get("offline")
     inline = bool(offline and offline.config.enabled) or not config.use_directory_urls
     start = time.perf_counter()
-    index = index_of_build(site_index) if inline else files_of_build(site_index, cache)
+    index = index_of_build(site_index, memo=memo) if inline else files_of_build(site_index, cache, memo)
     written = write(Path(config.site_dir), index, inline)
     written["seconds"] = time.perf_counter() - start
     if stats := os.environ.get("KB_SEARCH_STATS"):  # python -m kb benchmark: the index's own build time
