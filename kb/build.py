@@ -284,7 +284,9 @@ class Build:
             self.search_memo = before if before is not None else search.Memo()
             twins = self.previous.twin_memo if self.previous is not None else None
             self.twin_memo = twins if twins is not None else {}
-            self.signatures = dependencies.signatures(self.index, templates, contents)
+            # (Not of the print pages: generated, so converted by every build.)
+            signed = {src: html for src, html in contents.items() if src not in self.generated}
+            self.signatures = dependencies.signatures(self.index, templates, signed)
             if unconverted and self.previous is not None:
                 self.stale = dependencies.stale(self.previous.signatures, self.signatures, unconverted)
         written = self.rebuilt | self.stale
