@@ -412,9 +412,13 @@ class Build:
         if self.index is None:
             return []
         dates = {src: self.history.updated_date(src) for src in self.index.articles}
-        unplaced = assistants.write(
-            site_dir, self.index, site_url or "/", {k: v for k, v in dates.items() if v}, self.twin_memo
-        )
+        memo, kept = self.twin_memo, None
+        if memo is None and (folder := self.settings.get("cache_dir")):
+            # A build that is not a preview: the twins of the last one, on disk, for this code.
+            kept = Path(folder) / f"kb-twins-{(self.settings.get('code') or '')[:16]}.pickle"
+            memo = pagecache.load(kept) or {}
+        unplaced = assistants.write(site_dir, self.index, site_url or "/", {k: v for k, v in dates.items() if v}, memo)
+        pagecache.save(kept, memo, others="kb-twins-*.pickle")
         return [
             f"docs/{src}: the Markdown twin lists the URL of passage #{pid} at its end: its block was not "
             "recognised in the source (kb/twin.py). The page itself is right."

@@ -74,6 +74,35 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def load(path: Path | None, kind: type = dict):
+    """A value kept by `save` (None when there is none, or it is not a `kind`)."""
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as file:
+            found = pickle.load(file)  # noqa: S301 - our own cache, written by `save`
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    return found if isinstance(found, kind) else None
+
+
+def save(path: Path | None, value, others: str = "") -> None:
+    """Keep `value` at `path`, whole or not at all (two builds at once), and
+    remove the files beside it matching `others` (earlier versions)."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, path)
+        for old in path.parent.glob(others) if others else ():
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
 class Store:
     """Conversions on disk, one pickle per key, under `folder` (None: none kept)."""
 
