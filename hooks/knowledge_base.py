@@ -20,7 +20,8 @@ MkDocs converts every page first and renders templates afterwards, with
                       the page script's modules watched
 
 Under `mkdocs serve --dirty` (the fast preview), MkDocs converts only the
-pages that changed; the build takes the others from the previous build.
+pages that changed; the build takes the others from the previous build, and
+writes again every page whose cross-page parts changed (kb/dependencies.py).
 
 Where each generated block comes from: kb/render.py (one function per
 `<!-- kb:NAME -->`, rendered with overrides/partials/kb/NAME.html).
@@ -28,6 +29,7 @@ Where each generated block comes from: kb/render.py (one function per
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 
@@ -36,29 +38,31 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import AnchorLink
+from mkdocs.structure.toc import AnchorLink, get_toc
 
-from kb import anchors, build, csp, feeds, navigation, pagescript, preview, render, sources, trimcss
+from kb import anchors, build, csp, feeds, navigation, pagecache, pagescript, preview, render, sources, stages, trimcss
 from kb import mkdocs_adapter as adapter
 from kb import search as kb_search
 from kb.jsbundle import BundleError
 
 log = logging.getLogger("mkdocs.plugins.knowledge_base")
-kb = build.Build()
-menus: list[navigation.ArticlesMenu] = []  # the Articles section of the menu, set page by page
 adapter.hush_dirty_notice()
+# The builds of this process, by config file: MkDocs loads a hook once per
+# process, and `mkdocs serve` rebuilds in it, each build taking what it can
+# from the one before (kb/build.py, Session). Nothing else is kept here.
+session = build.Session()
 
 
 def on_startup(command: str, dirty: bool) -> None:
     # `mkdocs serve` injects live reload as inline script: no policy there (kb/csp.py).
-    csp.PREVIEW["serving"] = command == "serve"
+    session.serving = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global kb
     # A fresh build per run: `mkdocs serve` reloads the config on every change.
-    kb = build.Build(
-        settings=build.settings(
+    kb = session.begin(
+        config.config_file_path,
+        build.settings(
             config.extra,
             config.site_url,
             config.site_name,
@@ -66,8 +70,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             Path(config.config_file_path).parent,
             offline=_offline_edition(config),
         ),
-        previous=build.last_build(config.config_file_path),
+        markdown=_markdown_settings(config),
     )
+    kb.track = session.serving  # each page's cross-page parts, for the preview's next build
     config.markdown_extensions.append(kb.markdown_extension())
     if config.extra.get("polyfills"):
         config.extra["polyfills"] = adapter.offline_polyfills(config.extra["polyfills"])
@@ -75,6 +80,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    kb = session.current(config.config_file_path)
+    with kb.stages("on_files: sources read, definitions, dates"):
+        return _files(kb, files, config)
+
+
+def _files(kb: build.Build, files: Files, config: MkDocsConfig) -> Files:
     own = [f for f in files if f.src_dir and f.abs_src_path and Path(f.src_dir) == Path(config.docs_dir)]
     # A link from docs/ to a file outside it is reported and not published.
     away = sources.outside([(f.src_uri, f.abs_src_path) for f in own], config.docs_dir, kb.problems)
@@ -87,14 +98,24 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if file.src_uri not in readable:
             files.remove(file)  # unreadable: reported, and left out so the rest still builds
     sources.check_layout([f.src_uri for f in files], kb.problems)
-    before = build.last_build(config.config_file_path)  # `mkdocs serve`: say it once, not at every save
+    before = kb.previous  # `mkdocs serve`: say it once, not at every save
     if (note := kb.read_history(Path(config.docs_dir))) and (before is None or before.history.note != note):
         log.info(f"Last updated: {note}")
     kb.start(readable)
+    if kb.previous is not None:  # `mkdocs serve`: a page MkDocs would skip may need converting
+        for file in files.documentation_pages():
+            if kb.must_convert(file.src_uri, lambda target: files.get_file_from_path(target) is not None):
+                _write_again(file)
     for src_uri, markdown in kb.generated_pages().items():
         files.append(File.generated(config, src_uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV))
     _add_page_script(files, config)
     return files
+
+
+def _write_again(file: File) -> None:
+    """A preview build (--dirty) converts and writes only the files MkDocs
+    finds modified: this one too."""
+    file.is_modified = lambda: True
 
 
 def _add_page_script(files: Files, config: MkDocsConfig) -> None:
@@ -115,24 +136,77 @@ def _add_page_script(files: Files, config: MkDocsConfig) -> None:
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    menus[:] = navigation.articles_out_of_sidebar(nav.items)  # sections for now; menus in on_env
+    kb = session.current(config.config_file_path)
+    kb.menus[:] = navigation.articles_out_of_sidebar(nav.items)  # sections for now; menus in on_env
     return nav
 
 
+CONVERSION = "Markdown conversion (MkDocs, extensions, passages)"
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    kb.begin_page(page.file.src_uri, page.meta, page.file.content_string, page.title)
-    adapter.escape_meta(page.meta)
-    adapter.search_meta(page.meta)
-    adapter.lightbox_off(page.meta)
-    return kb.prepare_markdown(page.file.src_uri, markdown)
+    kb = session.current(config.config_file_path)
+    src = page.file.src_uri
+    with kb.stages("on_page_markdown: front matter checked, kept conversions"):
+        kb.begin_page(src, page.meta, kb.source_of(src) or page.file.content_string, page.title)
+        adapter.escape_meta(page.meta)
+        adapter.search_meta(page.meta)
+        adapter.lightbox_off(page.meta)
+        markdown = kb.prepare_markdown(src, markdown)
+        session.watch(kb.problems)
+        # Converted before with the same source, definitions and settings:
+        # MkDocs' render step takes the kept result (kb/pagecache.py).
+        if kept := kb.reuse(src, markdown, lambda target: files.get_file_from_path(target) is not None):
+            page.render = functools.partial(_restore, page, kept, files)
+    kb.stages.start(CONVERSION)
+    return markdown
+
+
+def _restore(page: Page, kept: pagecache.Conversion, files: Files, *args) -> None:
+    """In place of Page.render: what converting the page gave last time."""
+    page.content = kept.html
+    page.toc = get_toc(kept.toc)
+    page._title_from_render = kept.title
+    page.present_anchor_ids = set(kept.anchors)
+    page.links_to_anchors = {
+        target: dict(links)
+        for src, links in kept.links_to_anchors.items()
+        if (target := files.get_file_from_path(src)) is not None
+    }
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    kb = session.current(config.config_file_path)
+    kb.stages.stop(CONVERSION)
+    src = page.file.src_uri
+    if src not in kb.conversions:  # converted now: kept for the next build if it warned of nothing
+        problems, clean = session.converted(kb.problems)
+        kb.converted(
+            src,
+            pagecache.Conversion(
+                key=kb.page_keys.get(src, ""),
+                html=html,
+                toc=pagecache.toc_tokens(page.toc),
+                title=page._title_from_render,
+                anchors=frozenset(page.present_anchor_ids or ()),
+                links_to_anchors={f.src_uri: dict(links) for f, links in (page.links_to_anchors or {}).items()},
+                record=kb.records[src],
+                problems=problems,
+                targets=frozenset(kb.records[src].targets),
+            ),
+            clean,
+        )
     kb.end_page()
     return html
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    kb = session.current(config.config_file_path)
+    with kb.stages("on_env: index, blocks, sanitiser, checks"):
+        return _env(kb, env, config, files)
+
+
+def _env(kb: build.Build, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     build.cache_templates(env, Path(config.config_file_path).parent)
     env.globals["kb_feeds"] = feeds.links(config.site_name)  # announced in every page's head (main.html)
     env.globals["kb_main_pages"] = navigation.MAIN_PAGES  # what the 404 page offers (404.html)
@@ -143,6 +217,8 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
             if page.markdown is None:
                 page.markdown, page.meta = "", kb.carried_meta(page.file.src_uri)
             continue
+        if page.markdown is None:  # not read either, but what it shows of other pages changed
+            _read_again(kb, page, config, files)
         page.content = composed[page.file.src_uri]
         page.meta["glightbox"] = adapter.needs_lightbox(page.content)
     for page in pages:  # the sitemap's <lastmod>: the source's last commit, not the build's date
@@ -151,8 +227,8 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     by_src = {p.file.src_uri: p for p in pages}
     navigation.link_neighbours(by_src, kb.index.articles)
     ordered = [by_src[src] for src in kb.index.articles if src in by_src]
-    menus[:] = [navigation.ArticlesMenu(section, ordered, Link) for section in menus]
-    for menu in menus:
+    kb.menus[:] = [navigation.ArticlesMenu(section, ordered, Link) for section in kb.menus]
+    for menu in kb.menus:
         menu.show(None)  # for the templates rendered before the pages (404.html)
     kb.check_redirects(_redirect_maps(config), Path(config.config_file_path))
     if config.use_directory_urls and kb.settings["check_registry"]:
@@ -165,13 +241,32 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     return env
 
 
+def _read_again(kb: build.Build, page: Page, config: MkDocsConfig, files: Files) -> None:
+    """A page a preview build did not convert, written again (kb/dependencies.py):
+    its front matter as on_page_markdown leaves it, its last conversion."""
+    page.read_source(config)
+    kb.bound_meta(page.file.src_uri, page.meta)
+    adapter.escape_meta(page.meta)
+    adapter.search_meta(page.meta)
+    adapter.lightbox_off(page.meta)
+    _restore(page, kb.conversions[page.file.src_uri], files)
+    _write_again(page.file)
+
+
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
+    kb = session.current(config.config_file_path)
     context["kb"] = kb.extras(page.file.src_uri)  # read by overrides/partials/article-*.html
     context["kb_updated"] = kb.updated(page.file.src_uri)  # read by overrides/partials/source-file.html
-    for menu in menus:
+    for menu in kb.menus:
         menu.show(page)
     navigation.skip_to_title(page, lambda: AnchorLink(page.title, navigation.TITLE_ID, 1))
+    kb.stages.start("templates (MkDocs, Material)")
     return context
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    session.current(config.config_file_path).stages.stop("templates (MkDocs, Material)")
+    return output
 
 
 def on_serve(server, config: MkDocsConfig, builder):
@@ -184,22 +279,35 @@ def on_serve(server, config: MkDocsConfig, builder):
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    kb = session.current(config.config_file_path)
+    stage = kb.stages
     # Search by passage: kb/search.py writes the index in parts from the
     # build's passage records and installs its own worker (issues 15, 28).
-    kb_search.on_post_build(config, kb.index)
+    with stage("search index"):
+        kb_search.on_post_build(config, kb.index, kb.settings.get("cache_dir"), kb.search_memo)
     # Stylesheets cut to the rules the built pages and scripts can use (issue 16).
-    trimcss.on_post_build(config)
+    with stage("stylesheets trimmed"):
+        trimcss.on_post_build(config)
     # Every page gets a Content-Security-Policy, the theme's inline scripts by hash (issue 26).
-    csp.on_post_build(config)
+    with stage("Content-Security-Policy"):
+        csp.on_post_build(config, session.serving)
     # llms.txt, Markdown twins, passages.jsonl: the site for AI assistants
     # (issue 24); before the link check, which follows the pages' links to them.
-    for note in kb.write_for_assistants(Path(config.site_dir), config.site_url or ""):
-        log.info(note)
+    with stage("files for assistants"):
+        for note in kb.write_for_assistants(Path(config.site_dir), config.site_url or ""):
+            log.info(note)
     errors, summary = kb.finish(Path(config.site_dir), config.site_url or "")
     for error in errors:
         log.error(error)
     log.info(summary)
-    build.remember(config.config_file_path, kb)
+    session.finished(config.config_file_path)
+    stages.report(kb.stages)
+
+
+def _markdown_settings(config: MkDocsConfig) -> str:
+    """What converting a page depends on in mkdocs.yml (kb/pagecache.py)."""
+    extensions = [e for e in config.markdown_extensions if isinstance(e, str)]
+    return repr((extensions, config.mdx_configs, config.use_directory_urls, dict(config.validation)))
 
 
 def _offline_edition(config: MkDocsConfig) -> bool:

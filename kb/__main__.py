@@ -1,5 +1,6 @@
 """One command line for every project tool: `python -m kb COMMAND [options]`.
 
+    python -m kb build --profile    mkdocs build, and where its time went by stage
     python -m kb new "The Title" --author "Jane Doe" --themes journey,culture
     python -m kb anchors            register newly published anchors
     python -m kb offline            the offline edition zip
@@ -17,6 +18,7 @@ import importlib
 import sys
 
 COMMANDS = {
+    "build": ("kb.stages", "mkdocs build; with --profile, where the time went by stage"),
     "new": ("kb.tools.new_article", "scaffold an article with valid front matter"),
     "anchors": ("kb.tools.update_anchors", "add newly published anchors to anchors.json"),
     "offline": ("kb.tools.build_offline", "build the offline edition zip"),

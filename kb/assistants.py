@@ -51,6 +51,10 @@ LICENCE = (
     "not under the site's MIT licence. To reuse it, ask the author or the original publisher."
 )
 
+# libyaml's emitter where installed (seven times faster; the same text, and
+# control characters such as U+0085 escaped, where PyYAML's writes them raw).
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 # -- the Markdown twin ---------------------------------------------------------------
 
 
@@ -69,14 +73,26 @@ def _link(src_uri: str, index: SiteIndex, site_url: str):
     return absolute
 
 
-def markdown_twin(src_uri: str, index: SiteIndex, site_url: str, updated: dt.date | None = None) -> twin_mod.Twin:
-    """The article's own Markdown, attributed, with each passage's URL."""
+def markdown_twin(
+    src_uri: str, index: SiteIndex, site_url: str, updated: dt.date | None = None, memo: dict | None = None
+) -> twin_mod.Twin:
+    """The article's own Markdown, attributed, with each passage's URL.
+    `memo`: src_uri -> (what its body was made from: the source, the
+    passages' ids and texts, the addresses; the body), from an earlier build
+    (`mkdocs serve`)."""
     article = index.articles[src_uri]
     record: PageRecord = index.records[src_uri]
     page_url = site_url + url_of_src(src_uri)
     match = frontmatter.BLOCK.match(record.source)
     source = record.source[match.end() :] if match else record.source
-    twin = twin_mod.body(source, record.passages, page_url, _link(src_uri, index, site_url))
+    key = (source, tuple((p.id, p.text) for p in record.passages), page_url, site_url)
+    kept = memo.get(src_uri) if memo is not None else None
+    if kept is not None and kept[0] == key:
+        twin = kept[1]
+    else:
+        twin = twin_mod.body(source, record.passages, page_url, _link(src_uri, index, site_url))
+        if memo is not None:
+            memo[src_uri] = (key, twin)
     meta = {
         "title": article.title,
         "author": article.author,
@@ -91,7 +107,7 @@ def markdown_twin(src_uri: str, index: SiteIndex, site_url: str, updated: dt.dat
         "repaired": list(article.transcription) or None,
     }
     meta = {k: v for k, v in meta.items() if v is not None}
-    head = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
+    head = yaml.dump(meta, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1000)
     byline = markdown_text(attribution(index, src_uri))
     markdown = f"---\n{head}---\n\n# {markdown_text(article.title)}\n\n*{byline}*\n\n{twin.markdown}"
     return twin_mod.Twin(markdown, twin.placed, twin.unplaced)
@@ -259,15 +275,22 @@ def _json_line(row: dict) -> str:
 
 
 def write(
-    site_dir: Path, index: SiteIndex, site_url: str, dates: Mapping[str, dt.date] | None = None
+    site_dir: Path,
+    index: SiteIndex,
+    site_url: str,
+    dates: Mapping[str, dt.date] | None = None,
+    memo: dict | None = None,
 ) -> list[tuple[str, str]]:
     """Write every file above into the built site (each twin where this
     edition keeps its page: beside index.html, or as x.md beside x.html
     offline). Returns (src_uri, passage id) of each passage listed at the end
-    of its twin rather than beside its text."""
+    of its twin rather than beside its text. `memo`: the twins' bodies of the
+    last build (`mkdocs serve`), kept up to date."""
     site_url = site_url if site_url.endswith("/") else site_url + "/"
     dates = dates or {}
-    twins = {src: markdown_twin(src, index, site_url, dates.get(src)) for src in index.articles}
+    twins = {src: markdown_twin(src, index, site_url, dates.get(src), memo) for src in index.articles}
+    for gone in set(memo or ()) - set(twins):
+        del memo[gone]
     for src_uri, twin in twins.items():
         target = site_dir / markdown_twin_url(index.urls[src_uri])
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ as errors, so `mkdocs build --strict` fails and names them all.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,12 +31,15 @@ from . import (
     cards,
     checks,
     collect,
+    dependencies,
     feeds,
     frontmatter,
     gitdates,
+    pagecache,
     published,
     render,
     sanitise,
+    search,
     site_links,
 )
 from . import articles as articles_mod
@@ -44,6 +48,7 @@ from . import glossary as glossary_mod
 from . import themes as themes_mod
 from .passages import PageRecord, PassageContext, PassageExtension
 from .problems import Problems, locate
+from .stages import Stages
 from .text import invisible, slugify
 
 PRINT_DIR = "print/"
@@ -66,6 +71,25 @@ class Build:
     rebuilt: set[str] = field(default_factory=set)  # src_uris converted in this build
     history: gitdates.History = field(default_factory=gitdates.History)  # when each source last changed
     generated: set[str] = field(default_factory=set)  # src_uris of the pages the build writes (print views)
+    menus: list = field(default_factory=list)  # the Articles section of the menu (kb/navigation.py)
+    stages: Stages = field(default_factory=Stages)  # where the time goes (python -m kb build --profile)
+    # Each page's conversion, reused or made by this build (kb/pagecache.py);
+    # `fresh`: those this build made, to keep on disk once composed.
+    conversions: dict[str, pagecache.Conversion] = field(default_factory=dict)
+    fresh: set[str] = field(default_factory=set)
+    store: pagecache.Store = field(default_factory=lambda: pagecache.Store(None))
+    keys: pagecache.Keys | None = None  # set by `start`, from what converting a page depends on
+    page_keys: dict[str, str] = field(default_factory=dict)  # src_uri -> the key of its conversion
+    sources: Mapping[str, str] = field(default_factory=dict)  # src_uri -> the file's text, read once
+    # `mkdocs serve`: each page's digest of what it shows of other pages
+    # (kb/dependencies.py), and the pages a preview build did not convert but
+    # writes again because that changed.
+    track: bool = False
+    signatures: dict[str, str] = field(default_factory=dict)
+    stale: set[str] = field(default_factory=set)
+    defined: str = ""  # what converting any page depends on (code, settings, definitions)
+    search_memo: search.Memo | None = None  # `mkdocs serve`: what the search index counted in each text
+    twin_memo: dict | None = None  # `mkdocs serve`: each article's Markdown twin, by what it was made from
 
     def __post_init__(self) -> None:
         self.context = PassageContext(problems=self.problems)
@@ -77,12 +101,18 @@ class Build:
     # -- before conversion ----------------------------------------------------
     def start(self, sources: Mapping[str, str]) -> None:
         """`sources`: src_uri -> text of every Markdown page."""
+        self.sources = sources
         if self.settings.get("deploy"):
             published.check_deploy_address(self.settings.get("site_url") or "", self.problems)
         published.check_offline_zip(self.settings.get("offline_zip"), self.problems)
         self.definitions = collect.read_definitions(sources, self.problems)
         self.context.glossary = self.definitions.glossary
         self.context.disciplines = self.definitions.discipline_names
+        defined = repr((self.definitions.themes, self.definitions.glossary.terms, self.definitions.disciplines))
+        self.keys = pagecache.Keys(self.settings.get("code") or "", self.settings.get("markdown") or "", defined)
+        self.defined = "\0".join((self.settings.get("code") or "", self.settings.get("markdown") or "", defined))
+        if folder := self.settings.get("cache_dir"):
+            self.store = pagecache.Store(Path(folder) / pagecache.FOLDER)
 
     def read_history(self, docs_dir: Path) -> str | None:
         """When each source last changed (one `git log`, kb/gitdates.py);
@@ -134,13 +164,7 @@ class Build:
         # What MkDocs read of the same block, as the feed and the templates
         # will read it: bounded, and an invalid article's themes cut to the
         # known ones (all of it is reported; nothing downstream may crash first).
-        frontmatter.bound(meta)
-        if is_article and article is None:
-            known = set(self.definitions.theme_ids)
-            themes = meta.get("themes")
-            meta["themes"] = (
-                [t for t in themes if isinstance(t, str) and t in known] if isinstance(themes, list) else []
-            )
+        self.bound_meta(src_uri, meta)
         raw_title = parsed.meta.get("title") if isinstance(parsed.meta.get("title"), str) else None
         self.titles[src_uri] = raw_title or title or src_uri
         if src_uri not in self.generated:
@@ -148,6 +172,17 @@ class Build:
         record = PageRecord(src_uri=src_uri, source=source, is_article=is_article)
         self.records[src_uri] = record
         self.context.page = record
+
+    def bound_meta(self, src_uri: str, meta: dict) -> None:
+        """MkDocs' front matter of a page, bounded, and an invalid article's
+        themes cut to the known ones (`begin_page` reports the problems)."""
+        frontmatter.bound(meta)
+        if articles_mod.is_article(src_uri) and src_uri not in self.articles:
+            known = set(self.definitions.theme_ids)
+            themes = meta.get("themes")
+            meta["themes"] = (
+                [t for t in themes if isinstance(t, str) and t in known] if isinstance(themes, list) else []
+            )
 
     def prepare_markdown(self, src_uri: str, markdown: str) -> str:
         """Add the placeholders the build inserts itself: "Appears in" after
@@ -170,6 +205,51 @@ class Build:
     def end_page(self) -> None:
         self.context.page = None
 
+    def source_of(self, src_uri: str) -> str | None:
+        """The text of a source read when the build started."""
+        return self.sources.get(src_uri)
+
+    # -- a preview build (mkdocs serve --dirty) ----------------------------------------
+    def must_convert(self, src_uri: str, exists) -> bool:
+        """Whether a preview build must convert a page MkDocs would skip (its
+        source unchanged): what converting depends on changed (a glossary
+        term, a theme, the code), or a file its links point at is gone
+        (`exists(src_uri)`), which only converting it reports."""
+        before = self.previous
+        if before is None:
+            return False
+        if before.defined != self.defined:
+            return True
+        kept = before.conversions.get(src_uri)
+        return kept is not None and not kept.usable(exists)
+
+    # -- conversions kept between builds (kb/pagecache.py) ---------------------------
+    def reuse(self, src_uri: str, markdown: str, exists) -> pagecache.Conversion | None:
+        """The kept conversion of the page being converted, if its key and
+        the files its links point at (`exists(src_uri)`) allow; its record and
+        the problems it reported become this build's. Call after `begin_page`."""
+        page = self.context.page
+        if self.keys is None or page is None:
+            return None
+        self.page_keys[src_uri] = key = self.keys.of(src_uri, page.source, markdown)
+        before = self.previous.conversions.get(src_uri) if self.previous is not None else None
+        kept = before if before is not None and before.key == key else self.store.get(key)
+        if kept is None or not kept.usable(exists):
+            return None
+        self.conversions[src_uri] = kept
+        self.records[src_uri] = kept.record
+        for problem in kept.problems:
+            self.problems.add(*problem)
+        self.context.page = None
+        return kept
+
+    def converted(self, src_uri: str, conversion: pagecache.Conversion, clean: bool) -> None:
+        """A page this build converted; kept (on disk, once composed) if
+        converting it warned of nothing."""
+        self.conversions[src_uri] = conversion
+        if clean:
+            self.fresh.add(src_uri)
+
     # -- all pages converted ----------------------------------------------------
     def compose(self, pages: Mapping[str, tuple[str, str | None]], templates: render.Templates) -> dict[str, str]:
         """`pages`: src_uri -> (site URL, converted HTML, or None for a page a
@@ -179,8 +259,9 @@ class Build:
         content, whatever the checks found (kb/sanitise.py)."""
         contents = {src: html for src, (_, html) in pages.items() if html is not None}
         self.rebuilt = set(contents)
-        if len(contents) < len(pages):
-            self._carry_over(set(pages) - set(contents), contents)
+        unconverted = set(pages) - set(contents)
+        if unconverted:
+            self._carry_over(unconverted, contents)
         self.index = collect.collect(
             self.definitions,
             self.articles,
@@ -189,15 +270,39 @@ class Build:
             urls={src: url for src, (url, _) in pages.items()},
             contents=contents,
             settings=self.settings,
+            previous=self.previous.index if self.previous is not None else None,
         )
         checks.glossary_usage(self.index, self.problems)
         checks.discipline_coverage(self.index, self.problems)
         checks.duplicate_titles(self.index, self.problems)
-        return {
-            src: sanitise.clean(render.render_page(self.index, templates, self.problems, src, html))
-            for src, (_, html) in pages.items()
-            if src in self.rebuilt
-        }
+        if self.track:  # mkdocs serve: what each page shows of the others, for this build and the next
+            before = self.previous.search_memo if self.previous is not None else None
+            self.search_memo = before if before is not None else search.Memo()
+            twins = self.previous.twin_memo if self.previous is not None else None
+            self.twin_memo = twins if twins is not None else {}
+            # (Not of the print pages: generated, so converted by every build.)
+            signed = {src: html for src, html in contents.items() if src not in self.generated}
+            self.signatures = dependencies.signatures(self.index, templates, signed)
+            if unconverted and self.previous is not None:
+                self.stale = dependencies.stale(self.previous.signatures, self.signatures, unconverted)
+        written = self.rebuilt | self.stale
+        composed = {src: self._compose(src, contents[src], templates) for src in pages if src in written}
+        for src in self.fresh:  # kept for the next builds, now that they are composed
+            self.store.put(self.conversions[src].key, self.conversions[src])
+        return composed
+
+    def _compose(self, src_uri: str, html: str, templates: render.Templates) -> str:
+        """The page's content: its blocks rendered, then sanitised. A page
+        without a placeholder depends on nothing else: its content is kept
+        with its conversion."""
+        kept = self.conversions.get(src_uri)
+        alone = kept is not None and kept.html is html and not render.has_placeholder(html)
+        if alone and kept.composed is not None:
+            return kept.composed
+        content = sanitise.clean(render.render_page(self.index, templates, self.problems, src_uri, html))
+        if alone:
+            kept.composed = content
+        return content
 
     def _cards(self) -> dict[str, tuple[str, list[str]]]:
         """The link-preview cards to draw: each article's, and the site's."""
@@ -224,6 +329,8 @@ class Build:
         if before is None or before.index is None:
             return
         for src in unconverted:
+            if src in before.conversions:
+                self.conversions[src] = before.conversions[src]
             if src in before.records:
                 self.records[src] = before.records[src]
                 self.titles[src] = before.titles[src]
@@ -251,24 +358,29 @@ class Build:
     def finish(self, site_dir: Path, site_url: str) -> tuple[list[str], str]:
         """Write the anchors manifest and the external-link report; return
         the problems of the published HTML (broken links) and a summary."""
+        stage = self.stages
         if self.index is not None:
-            anchors.dump(site_dir / anchors.REGISTRY_FILE, checks.published_anchors(self.index))
-            cards.write(site_dir, self._cards(), self.settings.get("site_name") or "", self.settings.get("cache"))
-            feeds.write(
-                site_dir,
-                site_url,
-                self.settings.get("site_name") or "",
-                self.index.articles,
-                self.index.urls,
-                self.definitions.theme_titles,
-                self.history,
-            )
+            with stage("anchors manifest"):
+                anchors.dump(site_dir / anchors.REGISTRY_FILE, checks.published_anchors(self.index))
+            with stage("link-preview cards"):
+                cards.write(site_dir, self._cards(), self.settings.get("site_name") or "", self.settings.get("cache"))
+            with stage("feeds"):
+                feeds.write(
+                    site_dir,
+                    site_url,
+                    self.settings.get("site_name") or "",
+                    self.index.articles,
+                    self.index.urls,
+                    self.definitions.theme_titles,
+                    self.history,
+                )
         # A preview build writes only the pages it converted: check those.
         only = None
-        if self.index is not None and self.rebuilt != set(self.index.urls):
-            only = {_html_path(self.index.urls[src]) for src in self.rebuilt}
+        if self.index is not None and self.rebuilt | self.stale != set(self.index.urls):
+            only = {_html_path(self.index.urls[src]) for src in self.rebuilt | self.stale}
         published.offline_zip(site_dir, self.settings.get("offline_zip"))
-        report = site_links.check(site_dir, site_url, only)
+        with stage("link check"):
+            report = site_links.check(site_dir, site_url, only)
         errors = []
         for page, url, why in report.broken:
             where, shown = self.source_of_link(page, url)
@@ -296,7 +408,13 @@ class Build:
         if self.index is None:
             return []
         dates = {src: self.history.updated_date(src) for src in self.index.articles}
-        unplaced = assistants.write(site_dir, self.index, site_url or "/", {k: v for k, v in dates.items() if v})
+        memo, kept = self.twin_memo, None
+        if memo is None and (folder := self.settings.get("cache_dir")):
+            # A build that is not a preview: the twins of the last one, on disk, for this code.
+            kept = Path(folder) / f"kb-twins-{(self.settings.get('code') or '')[:16]}.pickle"
+            memo = pagecache.load(kept) or {}
+        unplaced = assistants.write(site_dir, self.index, site_url or "/", {k: v for k, v in dates.items() if v}, memo)
+        pagecache.save(kept, memo, others="kb-twins-*.pickle")
         return [
             f"docs/{src}: the Markdown twin lists the URL of passage #{pid} at its end: its block was not "
             "recognised in the source (kb/twin.py). The page itself is right."
@@ -330,7 +448,50 @@ def _html_path(url: str) -> str:
     return url + "index.html" if url.endswith("/") or not url else url
 
 
-_LAST: dict[str, Build] = {}
+class Session:
+    """The builds of one process, by config file. MkDocs loads the hook once
+    per process and `mkdocs serve` rebuilds in it: each build takes what it
+    can from the last one that finished (a preview rebuild converts only
+    the pages that changed). The hook owns one; nothing else keeps state."""
+
+    def __init__(self) -> None:
+        self.serving = False  # `mkdocs serve` (set by the hook's on_startup)
+        self._current: dict[str, Build] = {}
+        self._finished: dict[str, Build] = {}
+        self._code: str | None = None
+        self._warnings = _Count()
+        self._before = (0, 0)
+
+    def begin(self, project: str, settings: dict, markdown: str = "") -> Build:
+        """A new build of `project` (its config file); `markdown`: what
+        converting a page depends on in the configuration."""
+        if self._code is None:
+            self._code = pagecache.code_fingerprint()
+            logging.getLogger("mkdocs").addHandler(self._warnings)
+        settings = {**settings, "code": self._code, "markdown": markdown}
+        key = _project_key(project)
+        self._current[key] = Build(settings=settings, previous=self._finished.get(key))
+        return self._current[key]
+
+    def current(self, project: str) -> Build:
+        return self._current[_project_key(project)]
+
+    def finished(self, project: str) -> None:
+        """The current build of `project` is done: the next one starts from it."""
+        done = self._current[_project_key(project)]
+        done.previous = None  # keep one build, not a chain of them
+        self._finished[_project_key(project)] = done
+
+    def watch(self, problems: Problems) -> None:
+        """A page's conversion starts: what was reported so far."""
+        self._before = (self._warnings.count, len(problems))
+
+    def converted(self, problems: Problems) -> tuple[tuple[tuple, ...], bool]:
+        """A page's conversion ended: what it reported, and whether MkDocs
+        warned of nothing meanwhile (a broken link)."""
+        warnings, count = self._before
+        found = tuple((p.file, p.line, p.what, p.fix, p.level) for p in list(problems)[count:])
+        return found, self._warnings.count == warnings
 
 
 def _project_key(config_file: str) -> str:
@@ -340,14 +501,15 @@ def _project_key(config_file: str) -> str:
     return str(Path(config_file).resolve())
 
 
-def last_build(project: str) -> Build | None:
-    """The previous build of this project (its config file) in this process, if any."""
-    return _LAST.get(_project_key(project))
+class _Count(logging.Handler):
+    """How many warnings and errors MkDocs has logged."""
 
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
 
-def remember(project: str, done: Build) -> None:
-    done.previous = None  # keep one build, not a chain of them
-    _LAST[_project_key(project)] = done
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
 
 
 # -- small rules the hook applies ---------------------------------------------------
@@ -380,6 +542,7 @@ def settings(
         "site_name": site_name,
         "site_description": site_description,
         "cache": project_dir / ".cache" / "kb-cards" if project_dir else None,
+        "cache_dir": project_dir / ".cache" if project_dir else None,
     }
 
 

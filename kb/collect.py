@@ -123,6 +123,7 @@ class SiteIndex:
     marked: tuple[MarkedPassage, ...]  # marked passages, articles in title order
     related: Mapping[str, tuple[related_mod.Related, ...]] = field(default_factory=dict)  # best first
     settings: Mapping[str, object] = field(default_factory=dict)
+    profiles: Mapping[str, related_mod.Profile] = field(default_factory=dict)  # what `related` was ranked from
 
     @property
     def themes(self) -> tuple[themes_mod.Theme, ...]:
@@ -157,8 +158,11 @@ def collect(
     urls: Mapping[str, str],
     contents: Mapping[str, str],
     settings: Mapping[str, object] | None = None,
+    previous: SiteIndex | None = None,
 ) -> SiteIndex:
-    """The site index, from what the conversion of every page recorded."""
+    """The site index, from what the conversion of every page recorded;
+    `previous`: the last build's (`mkdocs serve`), whose ranking of related
+    articles is kept when no article's profile changed."""
     ordered = dict(sorted(((k, a) for k, a in articles.items() if k in urls), key=lambda kv: kv[1].title.casefold()))
     backlinks: dict[str, list[Backlink]] = {}
     for src_uri, record in records.items():
@@ -184,8 +188,13 @@ def collect(
         )
         for key, article in ordered.items()
     }
+    if previous is not None and previous.profiles == profiles:
+        related = previous.related
+    else:
+        related = MappingProxyType({k: tuple(v) for k, v in related_mod.rank(profiles).items()})
     return SiteIndex(
-        related=MappingProxyType({k: tuple(v) for k, v in related_mod.rank(profiles).items()}),
+        related=related,
+        profiles=MappingProxyType(profiles),
         definitions=definitions,
         articles=MappingProxyType(ordered),
         records=MappingProxyType(dict(records)),

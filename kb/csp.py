@@ -166,17 +166,13 @@ def apply(site_dir: Path, shim_source: str | None = None, only: set[str] | None 
     return written
 
 
-# Set by the hook when MkDocs starts (`mkdocs serve` or a build): the preview
-# server injects its live-reload code into every page as an inline script
-# that changes with every request, so previews carry no policy (what they
-# show is sanitised all the same).
-PREVIEW = {"serving": False}
-
-
-def on_post_build(config) -> None:
+def on_post_build(config, serving: bool = False) -> None:
     """The MkDocs adapter: every page of the built site, the offline
-    edition's worker shim included when the build uses it."""
-    if PREVIEW["serving"]:
+    edition's worker shim included when the build uses it. `serving`: a
+    `mkdocs serve` preview, whose live reload is an inline script that
+    changes with every request: previews carry no policy (what they show is
+    sanitised all the same)."""
+    if serving:
         return
     site_dir = Path(config.site_dir)
     shim = next(iter(site_dir.rglob(SHIM)), None)

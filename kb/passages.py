@@ -17,11 +17,13 @@ Everything it learns goes into a `PageRecord` that the hook reads later.
 
 from __future__ import annotations
 
+import heapq
 import html
 import re
 import xml.etree.ElementTree as etree
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from markdown import Extension
@@ -36,7 +38,7 @@ from .disciplines import DISCIPLINES_SRC
 from .glossary import GLOSSARY_SRC, Glossary
 from .problems import Problems, line_of, locate, locate_all
 from .text import _INVISIBLE as _INVISIBLE_CHAR
-from .text import collapse, invisible, slugify, words
+from .text import collapse, first_words, invisible, slugify, words
 from .urls import relative_src, resolve_link
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -84,6 +86,7 @@ class PageRecord:
     aliases: list[str] = field(default_factory=list)  # old ids kept alive
     fingerprints: dict[str, str] = field(default_factory=dict)  # passage id or alias -> fingerprint
     word_count: int = 0
+    targets: set[str] = field(default_factory=set)  # src_uris of the files its relative links point at
 
     def line_of(self, needle: str) -> int | None:
         return line_of(self.source, needle)
@@ -106,19 +109,20 @@ class PassageContext:
 def passage_id(text: str) -> str:
     """'p-' and the slug of the passage's first five words. Text in a
     script with no Latin transliteration keeps its own letters."""
-    first = " ".join(words(text)[:_ID_WORDS])
+    first = " ".join(first_words(text, _ID_WORDS))
     slug = slugify(first) or slugify(first, keep_unicode=True)
     return f"p-{slug}" if slug else "p"
 
 
+@lru_cache(maxsize=32_768)  # a passage's is asked for again (its section's, its twin's)
 def fingerprint(text: str) -> str:
     """A bottom-8 sketch of the passage's word trigrams (the 8 smallest
     CRC32s): two versions of one passage (a typo fixed, a sentence added)
     share most of it; two passages that only open with the same words share
     almost none."""
     tokens = [w.lower() for w in words(text)]
-    grams = {" ".join(tokens[i : i + 3]) for i in range(max(1, len(tokens) - 2))}
-    return ".".join(f"{h >> 8:06x}" for h in sorted(zlib.crc32(g.encode()) for g in grams)[:8])
+    grams = {" ".join(tokens[i : i + 3]).encode() for i in range(max(1, len(tokens) - 2))}
+    return ".".join(f"{h >> 8:06x}" for h in heapq.nsmallest(8, map(zlib.crc32, grams)))
 
 
 SECTION = "s:"  # the prefix of a heading's fingerprint
@@ -264,6 +268,13 @@ class PassageTreeprocessor(Treeprocessor):
             if resolve_link(href, self.page.src_uri) is None and urlsplit(href).scheme in ("http", "https", ""):
                 rel = set((anchor.get("rel") or "").split()) | {"noopener"}
                 anchor.set("rel", " ".join(sorted(rel)))
+        # The files the page's links and pictures point at: a conversion kept
+        # for reuse (kb/pagecache.py) is reused only while they all exist.
+        for element in root.iter():
+            for name in ("href", "src"):
+                target = resolve_link(element.get(name) or "", self.page.src_uri)
+                if target is not None and target[0] != self.page.src_uri:
+                    self.page.targets.add(target[0])
 
     def _mangled_attributes(self, root: etree.Element) -> None:
         """attr_list turns the characters of a name it cannot use into
@@ -408,8 +419,9 @@ class PassageTreeprocessor(Treeprocessor):
         passage = Passage(
             self._assign_id(element, text), element.tag, text, *self.section, tuple(t for _, t in self.outline)
         )
+        sketch = fingerprint(text)
         for anchor in [passage.id, *aliases]:
-            self.page.fingerprints[anchor] = fingerprint(text)
+            self.page.fingerprints[anchor] = sketch
         passage.disciplines = self._disciplines(element, text)
         passage.links = self._links(element)
         if self.page.is_article and self.context.glossary.terms:
@@ -543,6 +555,9 @@ class PassageTreeprocessor(Treeprocessor):
         for match in glossary.matcher.finditer(passage.text):
             if (term_id := glossary.term_of(match).id) not in used:
                 used.append(term_id)
+        passage.terms = used
+        if not used:
+            return  # nothing to mark (most passages): the tree is not walked
 
         def mark(text: str | None) -> tuple[str | None, list[etree.Element]]:
             if not text:

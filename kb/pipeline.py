@@ -38,6 +38,10 @@ class Config:
     extensions: list = field(default_factory=list)
     extension_configs: dict = field(default_factory=dict)
     templates: render.Templates | None = None
+    # (src_uri, text, definitions and settings) -> (HTML, record, problems): a page
+    # converted once with this configuration is not converted again (the
+    # tests try hundreds of variants of one site, each changing one file).
+    converted: dict[tuple, tuple] = field(default_factory=dict, repr=False, compare=False)
 
 
 def load_config(project: Path = ROOT) -> Config:
@@ -58,12 +62,6 @@ def load_config(project: Path = ROOT) -> Config:
     return Config(extensions, configs, templates)
 
 
-# (src_uri, text, definitions, config) -> (HTML, record, problems): a page
-# converted once is not converted again (the tests try hundreds of variants
-# of one site, each changing one file).
-_converted: dict[tuple, tuple] = {}
-
-
 def run(
     sources: Mapping[str, str], config: Config | None = None, settings: dict | None = None
 ) -> tuple[Problems, dict[str, str]]:
@@ -82,15 +80,15 @@ def run_build(
     pages = dict(sources)
     pages.update(kb.generated_pages())
     # A page's conversion depends on its text and on what the site defines.
-    definitions = hash(repr(kb.definitions))
+    definitions = hash((repr(kb.definitions), repr(sorted((settings or {}).items()))))
     converted: dict[str, tuple[str, str]] = {}
     for src_uri in sorted(pages):
         source = pages[src_uri]
         meta = frontmatter.read(source, "", Problems()).meta  # begin_page reports its problems
         title = meta.get("title") if isinstance(meta.get("title"), str) else None
         kb.begin_page(src_uri, meta, source, title)
-        key = (src_uri, source, definitions, id(config))
-        if key not in _converted:
+        key = (src_uri, source, definitions)
+        if key not in config.converted:
             before = len(kb.problems)
             match = frontmatter.BLOCK.match(source)
             body = source[match.end() :] if match else source
@@ -98,8 +96,8 @@ def run_build(
                 extensions=[*config.extensions, kb.markdown_extension()], extension_configs=config.extension_configs
             )
             html = md.convert(kb.prepare_markdown(src_uri, body))
-            _converted[key] = (html, kb.records[src_uri], list(kb.problems)[before:])
-        html, record, problems = _converted[key]
+            config.converted[key] = (html, kb.records[src_uri], list(kb.problems)[before:])
+        html, record, problems = config.converted[key]
         kb.records[src_uri] = record
         for problem in problems:
             kb.problems.add(problem.file, problem.line, problem.what, problem.fix, problem.level)

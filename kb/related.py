@@ -42,23 +42,11 @@ class Related:
     themes: tuple[str, ...]
 
 
-# The last ranking and what it was made from: a preview rebuild (`mkdocs
-# serve --dirty`) after an edit that changes no profile ranks nothing again.
-_LAST: list = [None, None, None]
-
-
 def rank(profiles: Mapping[str, Profile], limit: int = LIMIT) -> dict[str, list[Related]]:
     """key -> its most related articles, best first (ties by title). A
     term most articles use ("customer experience") says nothing: only terms
-    used by at most half of the articles count."""
-    if _LAST[0] == limit and _LAST[1] == profiles:
-        return _LAST[2]
-    result = _rank(profiles, limit)
-    _LAST[:] = [limit, dict(profiles), result]
-    return result
-
-
-def _rank(profiles: Mapping[str, Profile], limit: int) -> dict[str, list[Related]]:
+    used by at most half of the articles count. (A preview rebuild whose
+    edit changed no profile keeps the last ranking: kb/collect.py.)"""
     usage: dict[str, int] = {}
     for profile in profiles.values():
         for term in profile.terms:

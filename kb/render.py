@@ -117,6 +117,11 @@ def block(name: str, about: str, arg: str | None = None, auto: bool = False):
     return register
 
 
+def has_placeholder(html: str) -> bool:
+    """Whether a converted page asks for a generated block."""
+    return "<!-- kb:" in html
+
+
 def render_page(index: SiteIndex, templates: Templates, problems: Problems, src_uri: str, html: str) -> str:
     """`html` with every placeholder replaced by its rendered block (an
     unknown one was reported by `check_placeholders` and is left out)."""

@@ -39,17 +39,22 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import operator
 import os
+import pickle
 import re
 import shutil
 import time
-from collections import Counter
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import glossary as glossary_mod
 from . import themes as themes_mod
 from .jsbundle import bundle
+from .pagecache import code_fingerprint
 from .search_text import STOP, stem, words
 
 STUB_FILE = "search/search_index.json"
@@ -94,6 +99,9 @@ class Page:
     source: str = ""
     themes: list[str] = field(default_factory=list)
     docs: list[list[str]] = field(default_factory=list)  # [anchor, heading, text, disciplines]
+    # Docs whose text the glossary matcher is known to find no term in (the
+    # passage extension matched it already): not matched again.
+    termless: frozenset[int] = frozenset()
 
     def record(self, terms: list[list] | None = None, title_terms: list | None = None) -> dict:
         docs = [[*d[:4], terms[n] if terms else []] for n, d in enumerate(self.docs)]
@@ -113,6 +121,8 @@ def pages_from_index(index) -> list[Page]:
             page = Page(url, article.title, "article", article.author or "", article.source or "", list(article.themes))
             for p in record.passages:
                 page.docs.append([p.id, p.section_title or "", p.text, " ".join(p.disciplines)])
+            if record.is_article:  # the extension matched the glossary in every passage
+                page.termless = frozenset(n for n, p in enumerate(record.passages) if not p.terms)
         else:
             kind = "glossary" if src == glossary_mod.GLOSSARY_SRC else "theme" if themes_mod.theme_of(src) else "page"
             page = Page(url, index.titles.get(src) or url, kind)
@@ -197,102 +207,188 @@ def _term_counts(glossary, text: str, weight: float) -> Counter:
     return counts
 
 
-def build_index(
-    pages: list[Page],
-    glossary,
-    themes: dict[str, str],
-    disciplines: dict[str, str],
-    shard_bytes: int = SHARD_BYTES,
-    max_postings: int = MAX_POSTINGS,
-) -> Index:
-    """The index in parts, from the pages' records; `glossary` (kb.glossary.Glossary)
-    gives the synonym groups and finds its terms in the articles."""
-    synonyms = synonym_groups(glossary) if glossary is not None else []
-    term_ids = [t.id for t in glossary.terms] if glossary is not None else []
-    doc_terms: dict[int, list[list]] = {}  # page -> per passage [[term id, tf], ...]
-    title_terms: dict[int, list] = {}
-    postings: dict[str, list[tuple[int, int, float]]] = {}  # stem -> (page, n, tf)
-    lengths: list[tuple[int, int, int]] = []  # (page, n, length)
-    page_postings: dict[str, list[tuple[int, int, int, int]]] = {}  # stem -> (page, ptf*10, title len, title count)
-    # stem -> its words in the order first met: a posting says which of the
-    # first FORMS of them its passage has (the word as typed ranks first).
-    forms: dict[str, dict[str, int]] = {}
+@dataclass
+class _Counts:
+    """What the pages say, counted in one pass: for each stem its postings
+    and page postings, its words in the order first met (a posting says
+    which of the first FORMS of them its passage has: the word as typed
+    ranks first), each passage's length, and the glossary terms found."""
 
-    def form(w: str) -> int:
-        known = forms.setdefault(stem(w), {})
-        return known.setdefault(w, len(known))
+    postings: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list))  # (page, n, tf, mask, length)
+    page_postings: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list))
+    forms: dict[str, dict[str, int]] = field(default_factory=dict)
+    total_length: int = 0
+    docs: int = 0
+    doc_terms: dict[int, list[list]] = field(default_factory=dict)  # page -> per passage [[term id, tf], ...]
+    title_terms: dict[int, list] = field(default_factory=dict)
 
+    words: dict[str, tuple[str, int]] = field(default_factory=dict)  # word -> (its stem, its form's number)
+
+    def form(self, w: str) -> tuple[str, int]:
+        """The word's stem and its number among the stem's forms (numbered
+        when first met, never again)."""
+        found = self.words.get(w)
+        if found is None:
+            known = self.forms.get(s := stem(w))
+            if known is None:
+                known = self.forms[s] = {}
+            found = self.words[w] = (s, known.setdefault(w, len(known)))
+        return found
+
+
+@dataclass
+class Memo:
+    """What counting found in each passage's text, kept between the builds
+    of `mkdocs serve` (a preview rebuild reads again only the passages that
+    changed): its distinct words in the order met (one string), how often
+    each, its length; and the glossary terms in it, while the glossary
+    (`terms_of`: its terms' ids and spellings) is the same."""
+
+    words: dict[str, tuple[str, array, int]] = field(default_factory=dict)
+    terms: dict[str, Counter] = field(default_factory=dict)
+    terms_of: tuple = ()
+    used: set[str] = field(default_factory=set)  # the texts of this build
+
+    def forget_unused(self) -> None:
+        """Keep what this build's texts need (an edited passage's old text goes)."""
+        self.words = {t: v for t, v in self.words.items() if t in self.used}
+        self.terms = {t: v for t, v in self.terms.items() if t in self.used}
+        self.used = set()
+
+    def for_glossary(self, glossary) -> Memo:
+        key = tuple((t.id, tuple(t.variants)) for t in glossary.terms) if glossary is not None else ()
+        if key != self.terms_of:
+            self.terms, self.terms_of = {}, key
+        return self
+
+
+def _words_of(text: str, memo: Memo | None) -> tuple[list[str], Sequence[int], int]:
+    """The text's distinct words in the order met, how often each, and its
+    length in words (joined forms not counted)."""
+    found = memo.words.get(text) if memo is not None else None
+    if memo is not None:
+        memo.used.add(text)
+    if found is None:
+        all_words = words(text)
+        times = Counter(map(_first, all_words))
+        length = sum(1 for _, joined in all_words if not joined)
+        if memo is None:
+            return list(times), list(times.values()), length
+        found = memo.words[text] = (" ".join(times), array("I", times.values()), length)
+    joined, times, length = found
+    return (joined.split(" ") if joined else []), times, length
+
+
+def _text_terms(glossary, text: str, memo: Memo | None) -> Counter:
+    if memo is None:
+        return _term_counts(glossary, text, WEIGHT["text"])
+    if (found := memo.terms.get(text)) is None:
+        found = memo.terms[text] = _term_counts(glossary, text, WEIGHT["text"])
+    return Counter(found)
+
+
+def _count(pages: list[Page], glossary, memo: Memo | None = None) -> _Counts:
+    counts = _Counts()
+    heads: dict[str, Counter] = {}  # a section's heading is matched once
+    memo = memo.for_glossary(glossary) if memo is not None else None
     for p, page in enumerate(pages):
-        title_stems = _title_stems(page.title)
-        ptf: Counter = Counter()
-        for w, _ in words(page.title):
-            ptf[stem(w)] += WEIGHT["title"]
-            form(w)
-        for w, _ in words(page.author + " " + page.source):
-            ptf[stem(w)] += WEIGHT["meta"]
-            form(w)
+        _count_page(counts, p, page, glossary)
         article = page.kind == "article"
-        if article:
-            in_title = _term_counts(glossary, page.title, WEIGHT["title"])
-            in_title.update(_term_counts(glossary, page.author + " " + page.source, WEIGHT["meta"]))
-            title_terms[p] = [[t, round(v, 2)] for t, v in sorted(in_title.items())]
-            for t, value in in_title.items():
-                ptf[TERM_PREFIX + t] += value
-            doc_terms[p] = []
-        for s, value in ptf.items():
-            page_postings.setdefault(s, []).append((p, round(value * 10), len(title_stems), title_stems.count(s)))
         for n, (_anchor, head, text, _disciplines) in enumerate(page.docs):
             tf: Counter = Counter()
             if article:
-                found = _term_counts(glossary, text, WEIGHT["text"])
-                found.update(_term_counts(glossary, head, WEIGHT["head"]))
-                doc_terms[p].append([[t, round(v, 2)] for t, v in sorted(found.items())])
+                found = Counter() if n in page.termless else _text_terms(glossary, text, memo)
+                if head not in heads:
+                    heads[head] = _term_counts(glossary, head, WEIGHT["head"])
+                found.update(heads[head])
+                counts.doc_terms[p].append([[t, round(v, 2)] for t, v in sorted(found.items())])
                 for t, value in found.items():
                     tf[TERM_PREFIX + t] += value
-            mask: Counter = Counter()
-            text_words = words(text)
-            for w, _ in text_words:
-                tf[stem(w)] += WEIGHT["text"]
-                if (i := form(w)) < FORMS:
-                    mask[stem(w)] |= 1 << i
-            for w, _ in words(head):
-                tf[stem(w)] += WEIGHT["head"]
-                if (i := form(w)) < FORMS:
-                    mask[stem(w)] |= 1 << i
-            length = sum(1 for _, joined in text_words if not joined) + 4
-            lengths.append((p, n, length))
+            mask: dict[str, int] = {}
+            text_words, text_times, length = _words_of(text, memo)
+            head_words, head_times, _ = _words_of(head, memo)
+            length += 4
+            # Each distinct word once, in the order first met (the order its
+            # form is numbered in); weights 1 and 1.5 add up exactly.
+            for weight, found_words, found_times in (
+                (WEIGHT["text"], text_words, text_times),
+                (WEIGHT["head"], head_words, head_times),
+            ):
+                for w, times in zip(found_words, found_times, strict=True):
+                    s, i = counts.words.get(w) or counts.form(w)
+                    tf[s] += weight * times
+                    if i < FORMS:
+                        mask[s] = mask.get(s, 0) | 1 << i
+            counts.total_length += length
+            counts.docs += 1
+            postings = counts.postings
             for s, value in tf.items():
-                postings.setdefault(s, []).append((p, n, value, mask[s]))
-    doc_count = len(lengths)
-    avglen = sum(length for *_, length in lengths) / max(1, doc_count)
-    length_of = {(p, n): length for p, n, length in lengths}
+                postings[s].append((p, n, value, mask.get(s, 0), length))
+    if memo is not None:
+        memo.forget_unused()
+    return counts
 
+
+_first = operator.itemgetter(0)
+
+
+def _count_page(counts: _Counts, p: int, page: Page, glossary) -> None:
+    """The page's title, author and source: its page postings."""
+    title_stems = _title_stems(page.title)
+    ptf: Counter = Counter()
+    for w, _ in words(page.title):
+        ptf[stem(w)] += WEIGHT["title"]
+        counts.form(w)
+    for w, _ in words(page.author + " " + page.source):
+        ptf[stem(w)] += WEIGHT["meta"]
+        counts.form(w)
+    if page.kind == "article":
+        in_title = _term_counts(glossary, page.title, WEIGHT["title"])
+        in_title.update(_term_counts(glossary, page.author + " " + page.source, WEIGHT["meta"]))
+        counts.title_terms[p] = [[t, round(v, 2)] for t, v in sorted(in_title.items())]
+        for t, value in in_title.items():
+            ptf[TERM_PREFIX + t] += value
+        counts.doc_terms[p] = []
+    for s, value in ptf.items():
+        counts.page_postings[s].append((p, round(value * 10), len(title_stems), title_stems.count(s)))
+
+
+def _entries(counts: _Counts, max_postings: int) -> dict[str, list]:
+    """stem -> its entry: [stem, df, pf, words, postings, page postings]."""
+    avglen = counts.total_length / max(1, counts.docs)
     shortest = SHORT * avglen
-
-    def impact(p: int, n: int, tf: float) -> int:
-        length = length_of[(p, n)]
-        norm = tf / (tf + K1 * (1 - B + B * (length if length > shortest else shortest) / avglen))
-        return max(1, min(IMPACT_LEVELS, round(IMPACT_LEVELS * norm)))
-
+    levels = IMPACT_LEVELS
+    impacts: dict[tuple[float, int], int] = {}  # (tf, length) -> BM25 impact, 1 to IMPACT_LEVELS
     entries: dict[str, list] = {}
+    postings, page_postings = counts.postings, counts.page_postings
     for s in sorted(set(postings) | set(page_postings)):
         # The impact (5 bits) and which first forms the passage has (the
         # bits above, flipped so the usual "the first form only" costs nothing).
-        docs = [(p, n, impact(p, n, tf) + (IMPACT_LEVELS + 1) * (m ^ 1)) for p, n, tf, m in postings.get(s, [])]
+        docs = []
+        for p, n, tf, m, length in postings.get(s, ()):
+            if (level := impacts.get((tf, length))) is None:
+                norm = tf / (tf + K1 * (1 - B + B * (length if length > shortest else shortest) / avglen))
+                level = impacts[(tf, length)] = max(1, min(levels, round(levels * norm)))
+            docs.append((p, n, level + (levels + 1) * (m ^ 1)))
         df = len(docs)
         if df > max_postings:
-            docs = sorted(sorted(docs, key=lambda d: -(d[2] % (IMPACT_LEVELS + 1)))[:max_postings])
+            docs = sorted(sorted(docs, key=lambda d: -(d[2] % (levels + 1)))[:max_postings])
         flat, last = [], 0
         for p, n, q in docs:
-            flat += [p - last, n, q]
+            flat += (p - last, n, q)
             last = p
         pflat, last = [], 0
-        for p, value, tlen, tcount in page_postings.get(s, []):
-            pflat += [p - last, value, tlen, tcount]
+        for p, value, tlen, tcount in page_postings.get(s, ()):
+            pflat += (p - last, value, tlen, tcount)
             last = p
-        entries[s] = [s, df, len(page_postings.get(s, [])), " ".join(forms.get(s, {})),
+        entries[s] = [s, df, len(page_postings.get(s, ())), " ".join(counts.forms.get(s, {})),
                       varints(flat), varints(pflat)]  # fmt: skip
+    return entries
 
+
+def _shards(entries: dict[str, list], shard_bytes: int) -> tuple[list[str], list[dict]]:
+    """The shard keys, and each shard: its stems' entries, and the words it
+    spells whose stem lives in another shard."""
     keys = _shard_keys(entries, shard_bytes)
     shards: list[dict] = [{"k": key, "s": [], "w": []} for key in keys]
     position = {key: i for i, key in enumerate(keys)}
@@ -302,17 +398,11 @@ def build_index(
         for w in entry[3].split(" ") if entry[3] else []:
             if (other := _key_of(w, position)) != home:
                 shards[position[other]]["w"].append([w, s])
+    return keys, shards
 
-    kinds = {str(p): page.kind for p, page in enumerate(pages) if page.kind != "article"}
-    # A glossary or theme page leads when the query is its name or a section's.
-    lead: dict[str, list[int]] = {}
-    for p, page in enumerate(pages):
-        if page.kind == "article":
-            continue
-        for name in [page.title] + [doc[1] for doc in page.docs]:
-            key = joined_key(re.sub(r"\(.*\)", "", name, count=1))
-            if key and p not in lead.setdefault(key, []):
-                lead[key].append(p)
+
+def _filters(pages: list[Page]) -> dict[str, dict]:
+    """The pages of each theme and author, the passages of each discipline."""
     filters: dict[str, dict] = {}
     for theme in sorted({t for page in pages for t in page.themes}):
         filters[f"theme-{_safe(theme)}"] = {
@@ -331,7 +421,37 @@ def build_index(
                     flat += [p - last, n]
                     last = p
         filters[f"discipline-{_safe(discipline)}"] = {"docs": varints(flat)}
+    return filters
 
+
+def _leads(pages: list[Page]) -> dict[str, list[int]]:
+    """A glossary or theme page leads when the query is its name or a section's."""
+    lead: dict[str, list[int]] = {}
+    for p, page in enumerate(pages):
+        if page.kind == "article":
+            continue
+        for name in [page.title] + [doc[1] for doc in page.docs]:
+            key = joined_key(re.sub(r"\(.*\)", "", name, count=1))
+            if key and p not in lead.setdefault(key, []):
+                lead[key].append(p)
+    return lead
+
+
+def build_index(
+    pages: list[Page],
+    glossary,
+    themes: dict[str, str],
+    disciplines: dict[str, str],
+    shard_bytes: int = SHARD_BYTES,
+    max_postings: int = MAX_POSTINGS,
+    memo: Memo | None = None,
+) -> Index:
+    """The index in parts, from the pages' records; `glossary` (kb.glossary.Glossary)
+    gives the synonym groups and finds its terms in the articles; `memo`:
+    what an earlier build counted in each text (`mkdocs serve`)."""
+    counts = _count(pages, glossary, memo)
+    keys, shards = _shards(_entries(counts, max_postings), shard_bytes)
+    filters = _filters(pages)
     meta = {
         "v": VERSION,
         "schema": {
@@ -341,9 +461,9 @@ def build_index(
             "posting": ["page+", "n", "impact + 32 * (forms present ^ 1)"],
             "page_posting": ["page+", "weight*10", "title stems", "in title"],
         },  # fmt: skip
-        "docs": doc_count,
+        "docs": counts.docs,
         "pages": len(pages),
-        "avglen": round(avglen, 4),
+        "avglen": round(counts.total_length / max(1, counts.docs), 4),
         "k1": K1,
         "b": B,
         "short": SHORT,
@@ -351,15 +471,15 @@ def build_index(
         "forms": FORMS,
         "weights": WEIGHT,
         "shards": keys,
-        "kinds": kinds,
-        "lead": lead,
-        "synonyms": synonyms,
-        "terms": term_ids,
+        "kinds": {str(p): page.kind for p, page in enumerate(pages) if page.kind != "article"},
+        "lead": _leads(pages),
+        "synonyms": synonym_groups(glossary) if glossary is not None else [],
+        "terms": [t.id for t in glossary.terms] if glossary is not None else [],
         "themes": themes,
         "disciplines": disciplines,
         "filters": sorted(filters),
     }
-    fragments = [page.record(doc_terms.get(p), title_terms.get(p)) for p, page in enumerate(pages)]
+    fragments = [page.record(counts.doc_terms.get(p), counts.title_terms.get(p)) for p, page in enumerate(pages)]
     return Index(meta, shards, fragments, filters)
 
 
@@ -426,8 +546,9 @@ def _dump(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def write(site: Path, index: Index, inline: bool) -> dict[str, int]:
-    """Write the parts, the stub Material fetches, and the worker."""
+def write(site: Path, index: Index | dict[str, bytes], inline: bool) -> dict[str, int]:
+    """Write the parts (an Index, or its files), the stub Material fetches,
+    and the worker."""
     config: dict = {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": [], "fields": {}}
     folder = site / SEARCH_DIR
     folder.mkdir(parents=True, exist_ok=True)
@@ -435,7 +556,7 @@ def write(site: Path, index: Index, inline: bool) -> dict[str, int]:
     if inline:
         config["kb_index"] = index.inline()
     else:
-        files = index_files(index)
+        files = index_files(index) if isinstance(index, Index) else index
         name = index_hash(files)
         root = folder / name
         for other in folder.iterdir():  # an earlier build's parts (mkdocs serve)
@@ -474,7 +595,7 @@ def synonym_groups(glossary) -> list[list[str]]:
     return [list(dict.fromkeys(term.variants)) for term in glossary.terms]
 
 
-def index_of_build(site_index) -> Index:
+def index_of_build(site_index, pages: list[Page] | None = None, memo: Memo | None = None) -> Index:
     definitions = site_index.definitions
     # Millions of small tuples and no cycles among them: the collector would
     # walk the whole build's heap again and again (3x the time at 10,000 articles).
@@ -482,19 +603,71 @@ def index_of_build(site_index) -> Index:
     gc.disable()
     try:
         return build_index(
-            pages_from_index(site_index),
+            pages if pages is not None else pages_from_index(site_index),
             definitions.glossary,
             definitions.theme_titles,
             definitions.discipline_names,
+            memo=memo,
         )
     finally:
         if collecting:
             gc.enable()
 
 
-def on_post_build(config, site_index) -> dict[str, int]:
+CACHE_FOLDER = "kb-search"
+CACHE_KEEP = 2  # indexes kept on disk (the last builds')
+
+
+def files_of_build(site_index, cache: Path | None = None, memo: Memo | None = None) -> dict[str, bytes]:
+    """The index's files, taken from `cache` (`.cache/kb-search/`) when an
+    earlier build made them from the same pages, glossary and code."""
+    pages = pages_from_index(site_index)
+    definitions = site_index.definitions
+    glossary = definitions.glossary
+    terms = [(t.id, list(t.variants)) for t in glossary.terms] if glossary is not None else []
+    digest = hashlib.sha256(code_fingerprint().encode())  # every kb module: the matcher, the stemmer, this code
+    digest.update(
+        pickle.dumps(
+            (
+                [{**vars(page), "termless": sorted(page.termless)} for page in pages],
+                terms,
+                definitions.theme_titles,
+                definitions.discipline_names,
+                SHARD_BYTES,
+                MAX_POSTINGS,
+            ),
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
+    )
+    kept = cache / CACHE_FOLDER / f"{digest.hexdigest()}.pickle" if cache else None
+    if kept is not None and kept.exists():
+        try:
+            with open(kept, "rb") as file:
+                found = pickle.load(file)  # noqa: S301 - our own cache, written below
+            if isinstance(found, dict):
+                os.utime(kept)  # the most recently used are kept
+                return found
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+            pass
+    files = index_files(index_of_build(site_index, pages, memo))
+    if kept is not None:
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            temporary = kept.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temporary, kept)
+            for old in sorted(kept.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime)[:-CACHE_KEEP]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+    return files
+
+
+def on_post_build(config, site_index, cache: Path | None = None, memo: Memo | None = None) -> dict[str, int]:
     """Entry point for hooks/knowledge_base.py: `site_index` is the build's
-    kb.collect.SiteIndex (every page's passage records)."""
+    kb.collect.SiteIndex (every page's passage records); `cache`: the
+    project's `.cache/` folder, where the last indexes are kept; `memo`:
+    what the last build counted (`mkdocs serve`)."""
     if "search" not in config.plugins and "material/search" not in config.plugins:
         return {}
     if site_index is None:
@@ -502,7 +675,8 @@ def on_post_build(config, site_index) -> dict[str, int]:
     offline = config.plugins.get("material/offline") or config.plugins.get("offline")
     inline = bool(offline and offline.config.enabled) or not config.use_directory_urls
     start = time.perf_counter()
-    written = write(Path(config.site_dir), index_of_build(site_index), inline)
+    index = index_of_build(site_index, memo=memo) if inline else files_of_build(site_index, cache, memo)
+    written = write(Path(config.site_dir), index, inline)
     written["seconds"] = time.perf_counter() - start
     if stats := os.environ.get("KB_SEARCH_STATS"):  # python -m kb benchmark: the index's own build time
         Path(stats).write_text(json.dumps(written), encoding="utf-8")

@@ -108,8 +108,8 @@ _AMERICAN = [
 ]
 
 
-def _fold_char(match: re.Match[str]) -> str:
-    ch = match.group(0)
+@lru_cache(maxsize=65_536)
+def _fold_char(ch: str) -> str:
     if ch in "\u2018\u2019":
         return "'"
     plain = _COMBINING.sub("", unicodedata.normalize("NFKD", ch))
@@ -118,7 +118,9 @@ def _fold_char(match: re.Match[str]) -> str:
 
 def fold(text: str) -> str:
     """Lower case without accents, one character for one (offsets stay valid)."""
-    return _js_lower(_NON_ASCII.sub(_fold_char, text))
+    if not text.isascii():
+        text = text.translate({ord(c): _fold_char(c) for c in set(text) if c > "\x7f"})
+    return _js_lower(text)
 
 
 def _js_lower(text: str) -> str:
@@ -146,8 +148,10 @@ def words(text: str) -> list[tuple[str, bool]]:
     """(word, joined) in order: "touch-points" gives "touch", "points" and the
     joined "touchpoints"."""
     out: list[tuple[str, bool]] = []
-    for match in _WORD.finditer(fold(text)):
-        raw = match.group(0)
+    for raw in _WORD.findall(fold(text)):
+        if not ("-" in raw or "." in raw or "/" in raw or "'" in raw):
+            out.append((american(raw), False))  # most words
+            continue
         parts = _PARTS.split(raw) if ("-" in raw or "." in raw or "/" in raw) else (raw,)
         for part in parts:
             if "'" in part:

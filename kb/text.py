@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import unicodedata
@@ -28,6 +29,9 @@ MARKS = _marks()
 _NON_WORD = re.compile(rf"[^\w\s{MARKS}-]")
 _SPACES = re.compile(r"[\s_-]+")
 _WORD = re.compile(rf"[\w’'{MARKS}]+")
+# The same words for text with no combining mark outside \w (nearly all
+# text): a short class, about three times faster than one with every mark.
+_PLAIN_WORD = re.compile(r"[\w’']+")
 
 
 def slugify(text: str, keep_unicode: bool = False) -> str:
@@ -45,7 +49,29 @@ def slugify(text: str, keep_unicode: bool = False) -> str:
 
 def words(text: str) -> list[str]:
     """Words, as a reader sees them: letters with their marks, in any script."""
-    return _WORD.findall(text)
+    return _word_pattern(text).findall(text)
+
+
+def first_words(text: str, count: int) -> list[str]:
+    """`words(text)[:count]`, reading no further than it needs."""
+    found = []
+    for match in _word_pattern(text).finditer(text):
+        found.append(match.group(0))
+        if len(found) == count:
+            break
+    return found
+
+
+def _word_pattern(text: str) -> re.Pattern[str]:
+    if text.isascii() or not any(_is_mark(c) for c in set(text) if c > "\x7f"):
+        return _PLAIN_WORD
+    return _WORD
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_mark(char: str) -> bool:
+    """A combining mark `\\w` leaves out (one of MARKS)."""
+    return unicodedata.category(char)[0] == "M" and not char.isalnum() and char != "_"
 
 
 def excerpt(text: str, max_words: int = 30) -> str:

@@ -53,6 +53,7 @@ from pathlib import Path
 
 import tinycss2
 
+from . import pagecache
 from .htmltext import parsed_once
 
 log = logging.getLogger("mkdocs.plugins.knowledge_base")
@@ -220,9 +221,11 @@ def trim_css(css: str, used: Used, cache: Path | None = None) -> str:
     return "".join(trim_outline(outline_of(css, cache), used))
 
 
-def scan(site: Path) -> tuple[Used, list[str]]:
+def scan(site: Path, cache: Path | None = None) -> tuple[Used, list[str]]:
     """One pass over the built site: the names it uses, and the local
-    stylesheets its pages link (site paths, sorted).
+    stylesheets its pages link (site paths, sorted). `cache`: where each
+    page's facts are kept by its bytes (a rebuild's pages are mostly the
+    same bytes as the last build's).
 
     The scripts read are those the pages load: every .js file whose name a
     page mentions (`<script src>`, Material's config naming its search
@@ -240,8 +243,10 @@ def scan(site: Path) -> tuple[Used, list[str]]:
         elif suffix in (".html", ".htm"):
             pages.append(path)
     wanted: set[str] = set()
+    known = _load_facts(cache)
+    seen: dict[bytes, PageFacts] = {}
     for path in pages:
-        facts = parsed_once(_FACTS, path, lambda p: page_facts(p.read_bytes()))
+        facts = parsed_once(_FACTS, path, lambda p: _facts_of(p.read_bytes(), known, seen))
         used.add_page(facts)
         wanted.update(facts.script_names)
         folder = posixpath.dirname(path.relative_to(site).as_posix())
@@ -257,7 +262,30 @@ def scan(site: Path) -> tuple[Used, list[str]]:
                 data = path.read_bytes()
                 used.add_script(data)
                 wanted.update(_decode(found) for found in _SCRIPT_NAME.findall(data))
+    if len(seen) == len(pages) and seen.keys() != known.keys():  # every page read in this pass
+        _save_facts(cache, seen)
     return used, sorted(stylesheets)
+
+
+def _facts_of(html: bytes, known: dict[bytes, PageFacts], seen: dict[bytes, PageFacts]) -> PageFacts:
+    digest = hashlib.sha256(html).digest()
+    facts = known.get(digest)
+    seen[digest] = facts = facts if facts is not None else page_facts(html)
+    return facts
+
+
+def _facts_file(cache: Path) -> Path:
+    """One file for the site's pages, named by this module's code (page_facts)."""
+    return cache / f"pages-{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]}.pickle"
+
+
+def _load_facts(cache: Path | None) -> dict[bytes, PageFacts]:
+    return (pagecache.load(_facts_file(cache)) or {}) if cache is not None else {}
+
+
+def _save_facts(cache: Path | None, facts: dict[bytes, PageFacts]) -> None:
+    if cache is not None:
+        pagecache.save(_facts_file(cache), facts, others="pages-*.pickle")
 
 
 @dataclass(frozen=True)
@@ -315,7 +343,7 @@ def trim_site(site: Path, source_dirs: Sequence[Path] = (), cache: Path | None =
     """Trim every stylesheet the built pages link, in place. A stylesheet
     that does not parse cleanly is written back whole: where a parser and a
     browser might recover differently, nothing is dropped."""
-    used, stylesheets = scan(site)
+    used, stylesheets = scan(site, cache)
     results = []
     for path in stylesheets:
         original = source_of(site, path, source_dirs).read_text(encoding="utf-8")

@@ -330,14 +330,16 @@ def align(parsed: Parsed, lines: list[str], passages: list[Passage]) -> dict[Blo
             taken.add(block.explicit_id)
             continue
         text = plain("\n".join(lines[n] for n in sorted(block.lines)))
-        wanted, sketch = passage_id(text), fingerprint(text)
-        window = [p for p in passages[start:] if p.id not in taken][:_WINDOW]
-        match = next((p for p in window if p.id == wanted or _numbered(p.id, wanted)), None)
-        match = match or next((p for p in window if _close(sketch, fingerprint(p.text))), None)
+        wanted = passage_id(text)
+        window = [(k, p) for k, p in enumerate(passages[start:], start) if p.id not in taken][:_WINDOW]
+        match = next(((k, p) for k, p in window if p.id == wanted or _numbered(p.id, wanted)), None)
+        if match is None:
+            sketch = fingerprint(text)
+            match = next(((k, p) for k, p in window if _close(sketch, fingerprint(p.text))), None)
         if match is not None:
-            found[block] = match
-            taken.add(match.id)
-            start = passages.index(match) + 1
+            found[block] = match[1]
+            taken.add(match[1].id)
+            start = match[0] + 1
     return found
 
 
@@ -393,7 +395,8 @@ def body(source_body: str, passages: list[Passage], page_url: str, link) -> Twin
         out.append(line + suffix.get(n, ""))
         if n in after:
             out.append(after[n])
-    unplaced = tuple(p.id for p in passages if p not in placed.values())
+    ids = {p.id for p in placed.values()}
+    unplaced = tuple(p.id for p in passages if p.id not in ids)
     if unplaced:
         listed = "\n".join(f"  {page_url}#{fragment(pid)}" for pid in unplaced)
         out += ["", f"<!-- Passages of this article, in its order:\n{listed}\n-->"]

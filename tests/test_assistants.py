@@ -222,6 +222,21 @@ def test_every_passage_of_odd_markdown_gets_its_url_once():
     assert "aliases=" not in twin.markdown and "{ #p-kept" not in twin.markdown
 
 
+def test_a_preview_rebuild_takes_a_twin_from_its_memo_only_while_its_source_is_the_same():
+    """`mkdocs serve` keeps each twin's body by what it was made from: the
+    same source gives the same twin, an edited one a new twin."""
+    kb, _ = _site_with(ODD)
+    fresh = assistants.markdown_twin("articles/odd.md", kb.index, "https://kb.example/")
+    memo: dict = {}
+    assert assistants.markdown_twin("articles/odd.md", kb.index, "https://kb.example/", memo=memo) == fresh
+    assert assistants.markdown_twin("articles/odd.md", kb.index, "https://kb.example/", memo=memo) == fresh
+    assert assistants.markdown_twin("articles/odd.md", kb.index, "https://other.example/", memo=memo) != fresh
+    edited, _ = _site_with(ODD.replace("An explicit id wins.", "An explicit id still wins."))
+    twin = assistants.markdown_twin("articles/odd.md", edited.index, "https://kb.example/", memo=memo)
+    assert "An explicit id still wins." in twin.markdown
+    assert twin == assistants.markdown_twin("articles/odd.md", edited.index, "https://kb.example/")
+
+
 def test_hostile_front_matter_stays_data_in_the_twin():
     kb, _ = _site_with(ODD)
     twin = assistants.markdown_twin("articles/odd.md", kb.index, "https://kb.example/")

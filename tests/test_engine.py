@@ -75,9 +75,12 @@ def test_a_rebuild_finds_the_previous_build_however_the_config_file_is_named(tmp
     """`properdocs serve --config-file mkdocs.yml` names the file "mkdocs.yml"
     on the first build and by its absolute path on every rebuild: a preview
     rebuild (--dirty) must still find the build before it."""
-    monkeypatch.setattr(build, "_LAST", {})
     monkeypatch.chdir(tmp_path)
-    first = build.Build()
-    build.remember("mkdocs.yml", first)
-    assert build.last_build(str(tmp_path / "mkdocs.yml")) is first
-    assert build.last_build(str(tmp_path / "other" / "mkdocs.yml")) is None
+    session = build.Session()
+    monkeypatch.setattr(build.pagecache, "code_fingerprint", lambda: "code")
+    first = session.begin("mkdocs.yml", {})
+    session.finished("mkdocs.yml")
+    second = session.begin(str(tmp_path / "mkdocs.yml"), {})
+    assert second.previous is first
+    assert session.current("mkdocs.yml") is second
+    assert session.begin(str(tmp_path / "other" / "mkdocs.yml"), {}).previous is None

@@ -238,3 +238,29 @@ def test_the_built_site_has_a_stub_a_shared_part_and_parts(built_parts, site):
     fragment = json.loads((folder / "f" / "0.json").read_text(encoding="utf-8"))
     assert all(isinstance(d, list) for d in fragment["d"])
     assert [p.name for p in (site / "search").iterdir() if p.is_dir()] == [folder.name]
+
+
+def test_a_preview_rebuild_counting_from_the_last_builds_memo_builds_the_same_index():
+    """`mkdocs serve` keeps what counting found in each text (search.Memo):
+    a rebuild after an edit, a new glossary term, or nothing changed gives
+    exactly the index a fresh count gives."""
+    import dataclasses
+
+    def files(pages, glossary, memo=None):
+        args = (pages, glossary, FIXTURE_THEMES, FIXTURE_DISCIPLINES)
+        return search.index_files(search.build_index(*args, shard_bytes=150, max_postings=3, memo=memo))
+
+    glossary = fixture_glossary()
+    memo = search.Memo()
+    assert files(FIXTURE_PAGES, glossary, memo) == files(FIXTURE_PAGES, glossary)
+    assert memo.words and memo.terms
+    assert files(FIXTURE_PAGES, glossary, memo) == files(FIXTURE_PAGES, glossary)  # all from the memo
+    edited = [dataclasses.replace(FIXTURE_PAGES[0], docs=[list(d) for d in FIXTURE_PAGES[0].docs])]
+    edited[0].docs[3][2] = "Touchpoints everywhere: an edited passage, Net Promoter Score and all."
+    edited += FIXTURE_PAGES[1:]
+    assert files(edited, glossary, memo) == files(edited, glossary)
+    assert FIXTURE_PAGES[0].docs[3][2] not in memo.words  # the old text is forgotten
+    fewer = fixture_glossary()
+    fewer.terms = fewer.terms[:1]
+    fewer._matcher = None
+    assert files(edited, fewer, memo) == files(edited, fewer)  # another glossary: its terms found again

@@ -14,6 +14,8 @@ from kb.devtools import copy_project, free_port, mkdocs_serve
 
 ARTICLE = "docs/articles/can-we-afford-to-miss-customer-experience.md"
 URL_PATH = "articles/can-we-afford-to-miss-customer-experience/"
+LINKING = "docs/articles/customer-experience-in-the-digital-era.md"  # links to a passage of ARTICLE
+LINK_OPENS = "The customer experience is ["
 
 
 def fetch(url: str, timeout: float = 3) -> str:
@@ -42,6 +44,14 @@ def edit_and_repair(project, mode: list[str]) -> None:
     base = f"http://127.0.0.1:{port}/"
     with mkdocs_serve(project, port, *mode) as (server, log):
         wait_for(lambda: "Can We Afford" in fetch(base + URL_PATH), 60, "the first build")
+        # An edit to another article's sentence that links here: this page's
+        # "Linked from" quotes it anew, though only the other was converted (--dirty).
+        linking = project / LINKING
+        before = linking.read_text(encoding="utf-8")
+        linking.write_text(before.replace(LINK_OPENS, "The whole customer experience is [", 1), encoding="utf-8")
+        wait_for(lambda: "The whole customer experience is" in fetch(base + URL_PATH), 60, "the new backlink")
+        linking.write_text(before, encoding="utf-8")
+        wait_for(lambda: "The whole customer experience is" not in fetch(base + URL_PATH), 60, "the backlink back")
         article = project / ARTICLE
         original = article.read_text(encoding="utf-8")
 

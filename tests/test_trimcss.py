@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import material
+import pytest
 import tinycss2
 
 from kb import trimcss
@@ -211,3 +212,30 @@ def test_every_stylesheet_the_pages_link_is_trimmed(site):
     assert "The knowledge base's own styles" not in ours, "passed through the trimmer (comments go)"
     for path in linked:
         assert "sourceMappingURL" not in (site / path).read_text(encoding="utf-8"), path
+
+
+def test_a_rebuild_takes_each_pages_facts_from_the_cache_by_its_bytes(tmp_path, monkeypatch):
+    """Each page's facts are kept by its bytes in .cache/kb-css: a rebuild
+    with the same pages reads none again and finds the same names; a page
+    that changed is read again."""
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "index.html").write_bytes(b'<link rel="stylesheet" href="../x.css"><p class="kept one">a</p>')
+    (site / "index.html").write_bytes(b'<div id="top" class="two"><script>go("three")</script></div>')
+    (site / "x.css").write_text(".one{}", encoding="utf-8")
+    cache = tmp_path / "cache"
+    trimcss._FACTS.clear()  # the in-process copy (a preview's): not what this test is about
+    used, linked = trimcss.scan(site, cache)
+    assert {"kept", "one", "two", "top"} <= used.names and linked == ["x.css"]
+    trimcss._FACTS.clear()
+
+    def not_again(html):
+        raise AssertionError(f"read again: {html[:40]!r}")
+
+    monkeypatch.setattr(trimcss, "page_facts", not_again)
+    again, linked_again = trimcss.scan(site, cache)
+    assert again.names == used.names and linked_again == linked
+    trimcss._FACTS.clear()
+    (site / "index.html").write_bytes(b'<div class="changed"></div>')
+    with pytest.raises(AssertionError, match="read again"):
+        trimcss.scan(site, cache)

@@ -32,16 +32,9 @@ since this machine reaches no other host).
 from __future__ import annotations
 
 import argparse
-import gzip
-import http.server
-import io
 import json
 import os
-import re
-import resource
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,118 +42,20 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
 from kb.devtools import (
     CHROMIUM,
     CHROMIUM_FLAGS,
-    ROOT,
-    build_site,
     copy_project,
     free_port,
-    material_theme,
     mkdocs_serve,
-    read_config,
     serve,
 )
-from kb.tools import lighthouse, search_bench, search_eval, synthetic
+from kb.tools import builds, lighthouse, search_bench, search_eval
+from kb.tools.sites import GzipHandler, UncompressedHandler, build, make_projects, site_bytes
 
 ARTICLE = "articles/is-customer-experience-new/"
 ARTICLE_SOURCE = "docs/articles/is-customer-experience-new.md"
 QUERIES = ["Disney Institute", "omnichannel promise", "emotional impulse", "quantitative measures", "Henry Ford"]
-MARK_LINE = re.compile(r"^\s*\{[^}]*\}\s*$", re.M)
-TEXT = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
-
-
-def make_projects(workdir: Path, articles: int, only_ours: bool = False) -> dict[str, Path]:
-    ours = copy_project(workdir / "ours")
-    if articles:
-        synthetic.write(articles, ours / "docs" / "articles", prose=True)
-    # As hosted: a git repository, so last-updated dates come from git.
-    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@127.0.0.1", "-c", "commit.gpgsign=false"]
-    subprocess.run(["git", "init", "-q"], cwd=ours, check=True)
-    subprocess.run([*git, "add", "-A"], cwd=ours, check=True)
-    subprocess.run([*git, "commit", "-qm", "benchmark"], cwd=ours, check=True)
-    if only_ours:
-        return {"ours": ours}
-    bare = workdir / "bare"
-    (bare / "docs" / "articles").mkdir(parents=True)
-    (bare / "mkdocs.yml").write_text(peer_config(), encoding="utf-8")
-    for md in (ROOT / "docs" / "articles").glob("*.md"):
-        if md.name != "index.md":
-            (bare / "docs" / "articles" / md.name).write_text(
-                MARK_LINE.sub("", md.read_text(encoding="utf-8")), encoding="utf-8"
-            )
-    (bare / "docs" / "index.md").write_text("# CX Knowledge Base\n", encoding="utf-8")
-    if articles:
-        synthetic.write(articles, bare / "docs" / "articles", plain=True, prose=True)
-    return {"ours": ours, "bare": bare}
-
-
-def peer_config() -> str:
-    """The fair peer's mkdocs.yml: bare Material with this site's theme
-    settings (features, palette toggle, fonts), so the comparison is of what
-    this site adds, not of a configuration nobody would run."""
-    config = {"site_name": "CX Knowledge Base", "theme": material_theme(read_config(ROOT / "mkdocs.yml"))}
-    return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
-
-
-def build(project: Path, site: Path, site_url: str) -> tuple[float, float]:
-    """One clean build: (wall seconds, CPU seconds of the build and its children)."""
-    if site.exists():
-        shutil.rmtree(site)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    result = build_site(project, site, {"SITE_URL": site_url}, strict=False, quiet=True)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if result.returncode != 0:
-        raise SystemExit(f"build of {project.name} failed:\n{result.stderr[-3000:]}")
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
-def site_bytes(site: Path) -> tuple[int, int]:
-    """(bytes, files) of the built site."""
-    sizes = [f.stat().st_size for f in site.rglob("*") if f.is_file()]
-    return sum(sizes), len(sizes)
-
-
-class GzipHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves as GitHub Pages does: text compressed, and every response
-    cacheable for 10 minutes (`Cache-Control: max-age=600`), so a file a
-    page asks for twice (Material asks for sitemap.xml three times) is
-    transferred once."""
-
-    compress = True
-
-    def end_headers(self):
-        self.send_header("Cache-Control", "max-age=600")
-        super().end_headers()
-
-    def log_message(self, *args):
-        pass
-
-    def send_head(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        accepted = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (self.compress and accepted) or path.suffix not in TEXT or not path.is_file():
-            return super().send_head()
-        body = gzip.compress(path.read_bytes(), 6)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return io.BytesIO(body)
-
-
-class UncompressedHandler(GzipHandler):
-    """As GzipHandler, nothing compressed: the worst case Lighthouse is also
-    run on (a host that does not compress)."""
-
-    compress = False
 
 
 def wire_bytes(url: str, compressed: bool) -> int:
@@ -465,10 +360,16 @@ def compare(paths: list[Path]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=0, help="synthetic articles to add to the five")
     parser.add_argument("--runs", type=int, default=3, help="paired clean builds; the medians are reported")
+    parser.add_argument(
+        "--builds",
+        action="store_true",
+        help="only the five builds, interleaved: bare Material default and with this site's navigation "
+        "(the fair peer), this site's first build and warm rebuild, Markdown only; CPU and peak memory",
+    )
     parser.add_argument(
         "--lighthouse",
         action="store_true",
@@ -491,116 +392,149 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--compare", type=Path, nargs="+", help="print saved --json runs side by side and stop")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def timed_builds(projects: dict[str, Path], workdir: Path, ports: dict[str, int], runs: int, n: int) -> dict:
+    """Clean builds of every project in paired runs; each one's medians,
+    bytes and search index."""
+    results: dict[str, dict] = {name: {} for name in projects}
+    timings: dict[str, list[tuple[float, float]]] = {name: [] for name in projects}
+    for run in range(runs):
+        order = list(projects) if run % 2 == 0 else list(reversed(projects))
+        for name in order:
+            wall, cpu = build(projects[name], workdir / f"site-{name}", f"http://127.0.0.1:{ports[name]}/")
+            timings[name].append((wall, cpu))
+            _log(f"run {run + 1}: {name} {wall:.2f} s wall, {cpu:.2f} s CPU")
+    for name in projects:
+        site = workdir / f"site-{name}"
+        r = results[name]
+        r["build_wall_s"] = statistics.median(w for w, _ in timings[name])
+        r["build_cpu_s"] = statistics.median(c for _, c in timings[name])
+        r["build_runs"] = timings[name]
+        r["build_cpu_ms_per_article"] = 1000 * r["build_cpu_s"] / n
+        r["build_wall_ms_per_article"] = 1000 * r["build_wall_s"] / n
+        total, files = site_bytes(site)
+        r["site_mb"] = total / 1e6
+        r["site_kb_per_article"] = total / 1024 / n
+        r["site_files"] = files
+        r["article_html_kb"] = (site / ARTICLE / "index.html").stat().st_size / 1024
+        index = site / "search" / "search_index.json"
+        r["index_kb"] = index.stat().st_size / 1024
+        # This site: search_index.json is a stub; the parts load as queries need them.
+        if name == "ours":
+            r["index_kb"] = sum(f.stat().st_size for f in (site / "search").rglob("*") if f.is_file()) / 1024
+            stats = workdir / "search-stats.json"
+            if stats.exists():
+                r["search_index_build_s"] = json.loads(stats.read_text(encoding="utf-8"))["seconds"]
+    return results
+
+
+def in_browser(args, projects: dict[str, Path], workdir: Path, ports: dict[str, int], results: dict) -> None:
+    """Page loads, search latency and quality in Chromium, and Lighthouse."""
+    from playwright.sync_api import sync_playwright
+
+    handler = GzipHandler if not args.no_gzip else None
+    servers = {name: serve(workdir / f"site-{name}", ports[name], handler) for name in projects}
+    five_base = None
+    if not args.no_search:
+        site = workdir / "site-ours"
+        index = {"ours": search_bench.our_index(site), "pagefind": search_bench.run_pagefind(site)}
+        index["ours"]["index_build_s"] = results["ours"].get("search_index_build_s")
+        results["index"] = index
+        if args.articles and not args.no_search_eval:
+            # The five real articles alone: the reference the scale check compares with.
+            five = copy_project(workdir / "five")
+            five_port = free_port()
+            build(five, workdir / "site-five", f"http://127.0.0.1:{five_port}/")
+            search_bench.run_pagefind(workdir / "site-five")
+            servers["five"] = serve(workdir / "site-five", five_port, handler)
+            five_base = f"http://127.0.0.1:{five_port}/"
+    try:
+        with sync_playwright() as playwright:
+            # A fresh temporary profile: Playwright's launch makes one.
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+            _in_chromium(browser, args, projects, workdir, ports, results, five_base)
+            browser.close()
+        if args.lighthouse:
+            sites = {name: workdir / f"site-{name}" for name in projects}
+            for name, found in lighthouse_side_by_side(sites, args.lighthouse_runs, args.lighthouse_all).items():
+                results[name].update(found)
+    finally:
+        for server in servers.values():
+            server.shutdown()
+
+
+def _in_chromium(browser, args, projects, workdir: Path, ports, results: dict, five_base: str | None) -> None:
+    for name in projects:
+        base = f"http://127.0.0.1:{ports[name]}/"
+        results[name].update(page_load(browser, base + ARTICLE, workdir / f"site-{name}", not args.no_gzip))
+        results[name]["search_ms"] = search_latency(browser, base + ARTICLE)
+    if not args.no_search_eval and not args.articles:
+        # Quality against bare Material on the five real articles.
+        queries = search_eval.load()
+        for name in projects:
+            base = f"http://127.0.0.1:{ports[name]}/"
+            outcomes = search_eval.evaluate(browser, base, queries)
+            results[name].update(search_eval.Report(name, outcomes).metrics())
+    if not args.no_search:
+        # Search at this size: our engine and Pagefind over the same
+        # built site, budgets and quality (kb/tools/search_bench.py).
+        base = f"http://127.0.0.1:{ports['ours']}/"
+        results["search"] = search_bench.compare(browser, base)
+        if not args.no_search_eval:
+            results["quality"] = search_bench.quality(browser, base, five_base)
+
+
+def report(results: dict, n: int, runs: int, gzipped: bool) -> str:
+    lines = [table({k: v for k, v in results.items() if k in ("ours", "bare")}, n, runs, gzipped)]
+    if "search" in results:
+        lines += ["", search_bench.table(results["search"], results["index"], n), "\nSearch budgets:\n"]
+        lines += [
+            f"- {'met' if ok else 'MISSED'}: {label}" for label, ok in search_bench.budgets(results["search"]["ours"])
+        ]
+    if "quality" in results:
+        lines += ["", search_bench.quality_table(results["quality"], n)]
+        lines += [
+            f"- {'met' if ok else 'MISSED'}: {label}" for label, ok in search_bench.quality_budget(results["quality"])
+        ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
     if args.compare:
         print(compare(args.compare))
         return 0
-
-    from playwright.sync_api import sync_playwright
-
     n = 5 + args.articles
-    gzipped = not args.no_gzip
+    if args.builds:
+        with tempfile.TemporaryDirectory() as tmp:
+            projects = builds.make(Path(tmp), args.articles)
+            found = builds.run_builds(projects, Path(tmp), args.runs, log=_log) if args.runs else {}
+            previewed = builds.preview_in_browser(projects["ours"], log=_log) if args.preview else {}
+        print()
+        if found:
+            print(builds.report(found, n))
+        for key, value in previewed.items():
+            print(f"- {key}: {value}")
+        if args.json:
+            figures = {"articles": n, "builds": found, "preview": previewed}
+            args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         projects = make_projects(workdir, args.articles, args.only_ours)
         os.environ["KB_SEARCH_STATS"] = str(workdir / "search-stats.json")  # kb/search.py: its own time
-        results: dict[str, dict] = {name: {} for name in projects}
         ports = {name: free_port() for name in projects}
-        timings: dict[str, list[tuple[float, float]]] = {name: [] for name in projects}
-        for run in range(args.runs):
-            order = list(projects) if run % 2 == 0 else list(reversed(projects))
-            for name in order:
-                wall, cpu = build(projects[name], workdir / f"site-{name}", f"http://127.0.0.1:{ports[name]}/")
-                timings[name].append((wall, cpu))
-                print(f"run {run + 1}: {name} {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr)
-        for name in projects:
-            site = workdir / f"site-{name}"
-            r = results[name]
-            r["build_wall_s"] = statistics.median(w for w, _ in timings[name])
-            r["build_cpu_s"] = statistics.median(c for _, c in timings[name])
-            r["build_runs"] = timings[name]
-            r["build_cpu_ms_per_article"] = 1000 * r["build_cpu_s"] / n
-            r["build_wall_ms_per_article"] = 1000 * r["build_wall_s"] / n
-            total, files = site_bytes(site)
-            r["site_mb"] = total / 1e6
-            r["site_kb_per_article"] = total / 1024 / n
-            r["site_files"] = files
-            r["article_html_kb"] = (site / ARTICLE / "index.html").stat().st_size / 1024
-            index = site / "search" / "search_index.json"
-            r["index_kb"] = index.stat().st_size / 1024
-            # This site: search_index.json is a stub; the parts load as queries need them.
-            if name == "ours":
-                r["index_kb"] = sum(f.stat().st_size for f in (site / "search").rglob("*") if f.is_file()) / 1024
-                stats = workdir / "search-stats.json"
-                if stats.exists():
-                    r["search_index_build_s"] = json.loads(stats.read_text(encoding="utf-8"))["seconds"]
-
-        handler = GzipHandler if gzipped else None
-        servers = {name: serve(workdir / f"site-{name}", ports[name], handler) for name in projects}
-        five_base = None
-        if not args.no_search:
-            site = workdir / "site-ours"
-            index = {"ours": search_bench.our_index(site), "pagefind": search_bench.run_pagefind(site)}
-            index["ours"]["index_build_s"] = results["ours"].get("search_index_build_s")
-            results["index"] = index
-            if args.articles and not args.no_search_eval:
-                # The five real articles alone: the reference the scale check compares with.
-                five = copy_project(workdir / "five")
-                five_port = free_port()
-                build(five, workdir / "site-five", f"http://127.0.0.1:{five_port}/")
-                search_bench.run_pagefind(workdir / "site-five")
-                servers["five"] = serve(workdir / "site-five", five_port, handler)
-                five_base = f"http://127.0.0.1:{five_port}/"
-        try:
-            with sync_playwright() as playwright:
-                # A fresh temporary profile: Playwright's launch makes one.
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-                for name in projects:
-                    base = f"http://127.0.0.1:{ports[name]}/"
-                    results[name].update(page_load(browser, base + ARTICLE, workdir / f"site-{name}", gzipped))
-                    results[name]["search_ms"] = search_latency(browser, base + ARTICLE)
-                if not args.no_search_eval and not args.articles:
-                    # Quality against bare Material on the five real articles.
-                    queries = search_eval.load()
-                    for name in projects:
-                        base = f"http://127.0.0.1:{ports[name]}/"
-                        outcomes = search_eval.evaluate(browser, base, queries)
-                        results[name].update(search_eval.Report(name, outcomes).metrics())
-                if not args.no_search:
-                    # Search at this size: our engine and Pagefind over the same
-                    # built site, budgets and quality (kb/tools/search_bench.py).
-                    base = f"http://127.0.0.1:{ports['ours']}/"
-                    results["search"] = search_bench.compare(browser, base)
-                    if not args.no_search_eval:
-                        results["quality"] = search_bench.quality(browser, base, five_base)
-                browser.close()
-            if args.lighthouse:
-                sites = {name: workdir / f"site-{name}" for name in projects}
-                for name, found in lighthouse_side_by_side(sites, args.lighthouse_runs, args.lighthouse_all).items():
-                    results[name].update(found)
-        finally:
-            for server in servers.values():
-                server.shutdown()
+        results = timed_builds(projects, workdir, ports, args.runs, n)
+        in_browser(args, projects, workdir, ports, results)
         if args.preview:
             results["ours"].update(preview(projects["ours"], ARTICLE, ARTICLE_SOURCE, edits=3))
-
     print()
-    print(table({k: v for k, v in results.items() if k in ("ours", "bare")}, n, args.runs, gzipped))
-    if "search" in results:
-        print()
-        print(search_bench.table(results["search"], results["index"], n))
-        print("\nSearch budgets:\n")
-        for label, ok in search_bench.budgets(results["search"]["ours"]):
-            print(f"- {'met' if ok else 'MISSED'}: {label}")
-    if "quality" in results:
-        print()
-        print(search_bench.quality_table(results["quality"], n))
-        for label, ok in search_bench.quality_budget(results["quality"]):
-            print(f"- {'met' if ok else 'MISSED'}: {label}")
+    print(report(results, n, args.runs, not args.no_gzip))
     if args.json:
-        args.json.write_text(
-            json.dumps({"articles": n, "runs": args.runs, "gzip": gzipped, **results}, indent=1), encoding="utf-8"
-        )
+        figures = {"articles": n, "runs": args.runs, "gzip": not args.no_gzip, **results}
+        args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
     return 0
 
 

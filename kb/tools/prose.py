@@ -199,23 +199,7 @@ def plan(count: int, seed: int = 28) -> list[ProseArticle]:
     for n in range(count):
         rng = random.Random(seed * 1_000_003 + n)
         text = corpus[n % len(corpus)]
-        order = list(range(len(text.sentences)))
-        rng.shuffle(order)
-        size = max(5, min(16, round(rng.lognormvariate(2.1, 0.35))))
-        paragraphs: list[str] = []
-        nouns: Counter = Counter()
-        at = 0
-        while len(paragraphs) < size and at < len(order):
-            take = rng.choice([2, 3, 3, 4, 4, 5])
-            chosen = order[at : at + take]
-            at += take
-            paragraph = " ".join(text.sentences[i] for i in chosen)
-            if paragraph in seen_paragraphs or len(paragraph.split()) < 12:
-                continue
-            seen_paragraphs.add(paragraph)
-            paragraphs.append(paragraph)
-            for i in chosen:
-                nouns.update(text.nouns[i])
+        paragraphs, nouns = _paragraphs(text, rng, seen_paragraphs)
         if not paragraphs:
             continue
         title = _title(nouns, rng)
@@ -228,25 +212,9 @@ def plan(count: int, seed: int = 28) -> list[ProseArticle]:
         while slug in seen_slugs:
             slug, k = f"{base}-{k}", k + 1
         seen_slugs.add(slug)
-        genre_theme = THEMES[GENRES.index(text.genre) % 4]
-        wanted = rng.choices(THEME_COUNTS, THEME_COUNT_WEIGHTS)[0]
-        themes = [genre_theme]
-        while len(themes) < wanted:
-            other = rng.choice(THEMES)
-            if other not in themes:
-                themes.append(other)
-        marks = {}
-        for i in range(len(paragraphs)):
-            if rng.random() < 0.33:
-                picked = rng.choices(DISCIPLINES, DISCIPLINE_WEIGHTS, k=rng.choice([1, 1, 1, 2]))
-                marks[i] = " ".join(dict.fromkeys(picked))
-        if not marks:
-            marks[rng.randrange(len(paragraphs))] = rng.choices(DISCIPLINES, DISCIPLINE_WEIGHTS)[0]
-        headings: dict[int, str] = {}
-        if rng.random() < 0.4 and len(paragraphs) >= 4:
-            for i in sorted(rng.sample(range(1, len(paragraphs)), min(3, rng.choice([1, 2, 3]), len(paragraphs) - 1))):
-                pool = text.headlines or [w.capitalize() for w, _ in nouns.most_common(8)]
-                headings[i] = rng.choice(pool)
+        themes = _themes(text, rng)
+        marks = _marks(len(paragraphs), rng)
+        headings = _headings(text, paragraphs, nouns, rng)
         links_to = None
         if articles and rng.random() < 0.17:
             target = articles[rng.randrange(len(articles))]
@@ -274,6 +242,63 @@ def plan(count: int, seed: int = 28) -> list[ProseArticle]:
             )
         )
     return articles
+
+
+def _paragraphs(text, rng: random.Random, seen: set[str]) -> tuple[list[str], Counter]:
+    """An article's paragraphs: runs of 2 to 5 of the text's sentences in a
+    shuffled order, none used before; and the nouns they contain."""
+    order = list(range(len(text.sentences)))
+    rng.shuffle(order)
+    size = max(5, min(16, round(rng.lognormvariate(2.1, 0.35))))
+    paragraphs: list[str] = []
+    nouns: Counter = Counter()
+    at = 0
+    while len(paragraphs) < size and at < len(order):
+        take = rng.choice([2, 3, 3, 4, 4, 5])
+        chosen = order[at : at + take]
+        at += take
+        paragraph = " ".join(text.sentences[i] for i in chosen)
+        if paragraph in seen or len(paragraph.split()) < 12:
+            continue
+        seen.add(paragraph)
+        paragraphs.append(paragraph)
+        for i in chosen:
+            nouns.update(text.nouns[i])
+    return paragraphs, nouns
+
+
+def _themes(text, rng: random.Random) -> list[str]:
+    """The text's genre's theme first, then others, one to four in all."""
+    genre_theme = THEMES[GENRES.index(text.genre) % 4]
+    wanted = rng.choices(THEME_COUNTS, THEME_COUNT_WEIGHTS)[0]
+    themes = [genre_theme]
+    while len(themes) < wanted:
+        other = rng.choice(THEMES)
+        if other not in themes:
+            themes.append(other)
+    return themes
+
+
+def _marks(paragraphs: int, rng: random.Random) -> dict[int, str]:
+    """Discipline marks on about a third of the paragraphs, at least one."""
+    marks = {}
+    for i in range(paragraphs):
+        if rng.random() < 0.33:
+            picked = rng.choices(DISCIPLINES, DISCIPLINE_WEIGHTS, k=rng.choice([1, 1, 1, 2]))
+            marks[i] = " ".join(dict.fromkeys(picked))
+    if not marks:
+        marks[rng.randrange(paragraphs)] = rng.choices(DISCIPLINES, DISCIPLINE_WEIGHTS)[0]
+    return marks
+
+
+def _headings(text, paragraphs: list[str], nouns: Counter, rng: random.Random) -> dict[int, str]:
+    """Section headings before one to three paragraphs of two articles in five."""
+    headings: dict[int, str] = {}
+    if rng.random() < 0.4 and len(paragraphs) >= 4:
+        for i in sorted(rng.sample(range(1, len(paragraphs)), min(3, rng.choice([1, 2, 3]), len(paragraphs) - 1))):
+            pool = text.headlines or [w.capitalize() for w, _ in nouns.most_common(8)]
+            headings[i] = rng.choice(pool)
+    return headings
 
 
 def _quoted(value: str) -> str:

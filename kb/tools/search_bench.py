@@ -417,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     from kb.devtools import launch_chromium
-    from kb.tools.benchmark import GzipHandler
+    from kb.tools.sites import GzipHandler
 
     index = {"ours": our_index(args.site), "pagefind": run_pagefind(args.site)}
     port = free_port()

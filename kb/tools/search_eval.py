@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from kb.devtools import ROOT
+from kb.tools.sites import build, make_projects
 
 EVAL_FILE = ROOT / "tests" / "data" / "search_eval.yaml"
 # Written by someone who had not read the ranking code, never used to tune it.
@@ -328,7 +329,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from kb.devtools import free_port, serve
-    from kb.tools.benchmark import build, make_projects
 
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)

@@ -1,0 +1,94 @@
+"""What a page shows of the other pages, as one digest per page (issue 29).
+
+`mkdocs serve --dirty` (make preview) converts only the pages whose source
+changed. Every other page shows parts made from the whole site: an article
+its header, related articles and backlinks (render.article_extras), its
+previous and next articles and the few the menu lists around it
+(kb/navigation.py); a theme, glossary, disciplines or home page its blocks
+(`<!-- kb:... -->`, kb/render.py); every page the menu's article count and
+the other pages' titles; and a page's links point at passages that must
+still be there. A preview build computes each page's digest of all that
+(`signature`) and writes again every page whose digest differs from the
+last build's (`stale`): the rest of the site is right without converting it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+
+from . import render
+from .collect import SiteIndex
+from .navigation import WINDOW
+from .problems import Problems
+
+
+class Signatures:
+    """The digests of one build's pages, from its site index."""
+
+    def __init__(self, index: SiteIndex, templates: render.Templates):
+        self.index = index
+        self.templates = templates
+        self.order = list(index.articles)  # title order, as the menu and previous/next
+        self.position = {src: i for i, src in enumerate(self.order)}
+        self._anchors: dict[str, frozenset[str]] = {}
+        pages = sorted((url, index.titles.get(src, "")) for src, url in index.urls.items() if src not in index.articles)
+        self.site = repr((len(self.order), pages))  # the menu's count, the other pages' titles
+
+    def _entry(self, at: int) -> tuple[str, str] | None:
+        if 0 <= at < len(self.order):
+            src = self.order[at]
+            return self.index.urls.get(src, ""), self.index.articles[src].title
+        return None
+
+    def _menu(self, src_uri: str) -> list:
+        """The menu's articles on this page, and its previous and next."""
+        at = self.position.get(src_uri)
+        count = len(self.order)
+        start = 0 if at is None else max(0, min(at - WINDOW // 2, count - WINDOW))
+        shown = [self._entry(k) for k in range(start, min(start + WINDOW, count))]
+        if at is not None:
+            shown += [self._entry(at - 1), self._entry(at + 1)]
+        return shown
+
+    def _anchors_of(self, src_uri: str) -> frozenset[str]:
+        if src_uri not in self._anchors:
+            record = self.index.records.get(src_uri)
+            self._anchors[src_uri] = frozenset(record.anchors) if record is not None else frozenset()
+        return self._anchors[src_uri]
+
+    def _links(self, src_uri: str) -> list:
+        """Each page and passage this page links to, and whether it is there."""
+        record = self.index.records.get(src_uri)
+        if record is None:
+            return []
+        found = [(target, target in self.index.urls) for target in sorted(record.targets)]
+        for passage in record.passages:
+            for target, fragment in passage.links:
+                there = target in self.index.urls and (not fragment or fragment in self._anchors_of(target))
+                found.append((target, fragment, there))
+        return found
+
+    def of(self, src_uri: str, html: str) -> str:
+        """The digest of what `src_uri` (converted to `html`) shows of other pages."""
+        parts = [
+            self.site,
+            self._menu(src_uri),
+            render.article_extras(self.index, src_uri),
+            self._links(src_uri),
+        ]
+        if render.has_placeholder(html):  # its blocks, as they render now (their problems are the build's)
+            parts.append(render.render_page(self.index, self.templates, Problems(), src_uri, html))
+        return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def signatures(index: SiteIndex, templates: render.Templates, contents: Mapping[str, str]) -> dict[str, str]:
+    """src_uri -> its digest, for every page in `contents` (src_uri -> converted HTML)."""
+    sign = Signatures(index, templates)
+    return {src: sign.of(src, html) for src, html in contents.items()}
+
+
+def stale(before: Mapping[str, str], now: Mapping[str, str], unconverted: Iterable[str]) -> set[str]:
+    """The pages this build did not convert whose cross-page parts changed
+    since the build `before` (or that it did not sign)."""
+    return {src for src in unconverted if before.get(src) is None or before.get(src) != now.get(src)}

@@ -1,0 +1,155 @@
+"""Converted pages kept between builds, by content.
+
+Converting a page (Markdown to HTML with the passage extension, MkDocs'
+link rewriting, its table of contents and anchors) depends on its source
+file, on what the site defines (themes, glossary, disciplines), on the
+Markdown configuration, on the code that converts it, and on the files its
+links point at existing. `Keys.of` hashes the first four; a `Conversion`
+records the files its links point at (`targets`), and is reused only while
+each of them still exists. A conversion that logged a warning (a broken
+link, found by MkDocs) is never kept: the page is converted again, and
+warns again, until it is fixed.
+
+Conversions are kept in two places: the last build of this process (`mkdocs
+serve` rebuilds in one process) and `.cache/kb-pages/` on disk (one file per
+conversion, named by its key; `rm -rf .cache` is always safe). So a rebuild
+that changed nothing converts nothing, and a preview converts only the pages
+that were saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .passages import PageRecord
+
+FOLDER = "kb-pages"
+# Bumped when what a Conversion holds changes shape.
+FORMAT = 1
+
+
+@dataclass
+class Conversion:
+    """One page converted: what MkDocs and the passage extension made of it."""
+
+    key: str  # Keys.of: what it was converted from
+    html: str  # the page's HTML before the generated blocks
+    toc: list  # MkDocs' table of contents as tokens: {level, id, name, children}
+    title: str | None  # the page's first <h1> (MkDocs' title from the render)
+    anchors: frozenset[str]  # the ids the page has (MkDocs' present_anchor_ids)
+    links_to_anchors: dict[str, dict[str, str]]  # target src_uri -> {anchor: link as written}
+    record: PageRecord  # what the passage extension recorded
+    problems: tuple[tuple, ...]  # what the extension reported: (file, line, what, fix, level)
+    targets: frozenset[str]  # src_uris of the files its relative links point at
+    # The page's final content (blocks rendered, sanitised) when it has no
+    # placeholder, so depends on nothing else (kb/build.py `compose`).
+    composed: str | None = None
+
+    def usable(self, exists) -> bool:
+        """Every file its links point at is still there (`exists(src_uri)`)."""
+        return all(exists(target) for target in self.targets)
+
+
+def toc_tokens(toc) -> list:
+    """MkDocs' TableOfContents as the tokens `mkdocs.structure.toc.get_toc` reads."""
+    return [
+        {"level": item.level, "id": item.id, "name": item.title, "children": toc_tokens(item.children)} for item in toc
+    ]
+
+
+def code_fingerprint() -> str:
+    """What converts a page: the kb package's own code and the versions of
+    the Markdown libraries (a change to either converts every page again)."""
+    digest = hashlib.sha256(str(FORMAT).encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in ("markdown", "mkdocs", "material", "pymdownx"):
+        module = sys.modules.get(name)
+        digest.update(f"{name}={getattr(module, '__version__', '')}".encode())
+    return digest.hexdigest()
+
+
+def load(path: Path | None, kind: type = dict):
+    """A value kept by `save` (None when there is none, or it is not a `kind`)."""
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as file:
+            found = pickle.load(file)  # noqa: S301 - our own cache, written by `save`
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    return found if isinstance(found, kind) else None
+
+
+def save(path: Path | None, value, others: str = "") -> None:
+    """Keep `value` at `path`, whole or not at all (two builds at once), and
+    remove the files beside it matching `others` (earlier versions)."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, path)
+        for old in path.parent.glob(others) if others else ():
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+class Store:
+    """Conversions on disk, one pickle per key, under `folder` (None: none kept)."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> Conversion | None:
+        if self.folder is None:
+            return None
+        try:
+            with open(self._path(key), "rb") as file:
+                found = pickle.load(file)  # noqa: S301 - our own cache, written below
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+            return None
+        if not isinstance(found, Conversion):
+            return None
+        self.used.add(key)
+        return found
+
+    def put(self, key: str, conversion: Conversion) -> None:
+        if self.folder is None:
+            return
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            with open(temporary, "wb") as file:
+                pickle.dump(conversion, file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)  # whole or not at all, even with two builds at once
+        except OSError:
+            return  # a cache that cannot be written only costs time
+        self.used.add(key)
+
+
+class Keys:
+    """The key of each page's conversion in one build."""
+
+    def __init__(self, *parts: str):
+        self._base = hashlib.sha256("\0".join(parts).encode()).digest()
+
+    def of(self, src_uri: str, source: str, markdown: str) -> str:
+        """`source`: the file as written; `markdown`: what is converted."""
+        digest = hashlib.sha256(self._base)
+        for part in (src_uri, source, markdown):
+            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        return digest.hexdigest()

@@ -1,0 +1,106 @@
+"""The fast preview (`mkdocs serve --dirty`) converts only the pages whose
+source changed and writes again every other page whose cross-page parts
+changed (kb/dependencies.py): each case here edits the real sources, builds
+before and after (kb.pipeline), and checks which unconverted pages a preview
+build would write again. The serve test (tests/test_serve.py) runs it for real."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb import build, dependencies, pagecache, pipeline
+
+TARGET = "articles/relook-at-customer-experience-with-new-lens.md"  # a passage of it is linked to
+LINKING = "articles/integrate-cx-into-business-strategy.md"  # links to that passage
+ELSEWHERE = "articles/customer-experience-in-the-digital-era.md"
+LINKED_PASSAGE = "- Expecting overnight changes and 100 percent"
+LINK_PASSAGE = "Further, companies measure success"  # opens the passage with that link
+
+
+def signed(sources: dict[str, str], config) -> tuple[build.Build, dict[str, str]]:
+    kb, _pages = pipeline.run_build(sources, config)
+    return kb, dependencies.signatures(kb.index, config.templates, kb.index.contents)
+
+
+def written_again(before: dict[str, str], after: dict[str, str], config, edited: set[str]) -> set[str]:
+    """The pages a preview build that converted only `edited` writes again."""
+    _, old = signed(before, config)
+    _, new = signed(after, config)
+    return dependencies.stale(old, new, set(after) - edited)
+
+
+@pytest.fixture(scope="module")
+def unchanged(base_sources, config):
+    _, signatures = signed(base_sources, config)
+    return signatures
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing_again(base_sources, config, unchanged):
+    _, again = signed(base_sources, config)
+    assert again == unchanged
+    assert dependencies.stale(unchanged, again, set(base_sources)) == set()
+
+
+def test_an_edit_to_a_linking_sentence_rewrites_the_backlinks_of_the_page_it_links_to(base_sources, config):
+    after = dict(base_sources)
+    after[LINKING] = after[LINKING].replace(LINK_PASSAGE, "Moreover, companies measure success", 1)
+    assert after[LINKING] != base_sources[LINKING]
+    again = written_again(base_sources, after, config, {LINKING})
+    assert TARGET in again  # its "Linked from" excerpt opens with those words
+    assert ELSEWHERE not in again  # shows nothing of that sentence
+
+
+def test_removing_a_passage_another_page_links_to_rewrites_that_page(base_sources, config):
+    after = dict(base_sources)
+    lines = after[TARGET].split("\n")
+    after[TARGET] = "\n".join(line for line in lines if not line.startswith(LINKED_PASSAGE))
+    assert after[TARGET] != base_sources[TARGET]
+    again = written_again(base_sources, after, config, {TARGET})
+    assert LINKING in again  # written again, so the link check reports its broken link
+    assert "glossary.md" in again or "disciplines.md" in again  # "appears in", the discipline index
+
+
+def test_a_new_title_rewrites_its_theme_pages_and_listings(base_sources, config):
+    after = dict(base_sources)
+    after[TARGET] = after[TARGET].replace(
+        "title: Relook at Customer Experience with New Lens", "title: A Relook at Customer Experience", 1
+    )
+    again = written_again(base_sources, after, config, {TARGET})
+    for theme in ("culture", "measurement", "omnichannel"):
+        assert f"themes/{theme}.md" in again
+    assert "articles/index.md" in again
+    # Five articles: every page's menu lists them all (navigation.WINDOW), this title too.
+    assert again == set(base_sources) - {TARGET}
+
+
+def test_a_new_article_rewrites_every_page_whose_menu_counts_it(base_sources, config):
+    after = dict(base_sources)
+    after["articles/a-new-article.md"] = (
+        "---\ntitle: A New Article\nauthor: Someone\nthemes: [journey]\n---\n\n"
+        "A new article about the customer journey, long enough to be a passage of its own.\n"
+        '{ disciplines="design" }\n'
+    )
+    again = written_again(base_sources, after, config, {"articles/a-new-article.md"})
+    assert again == set(base_sources)  # "All 6 articles" in every page's menu
+
+
+def test_a_page_is_converted_again_when_what_converting_depends_on_changed(base_sources, config):
+    kb, _ = pipeline.run_build(base_sources, config)
+    later = build.Build(settings=dict(kb.settings), previous=kb)
+    later.start(base_sources)
+    present = {src: True for src in base_sources}
+    assert not later.must_convert(LINKING, present.get)
+    # A file its links point at is gone: only converting it reports the broken link.
+    kb.conversions[LINKING] = pagecache.Conversion(
+        key="k", html="", toc=[], title=None, anchors=frozenset(), links_to_anchors={}, record=kb.records[LINKING],
+        problems=(), targets=frozenset({TARGET}),
+    )  # fmt: skip
+    assert not later.must_convert(LINKING, present.get)
+    assert later.must_convert(LINKING, {**present, TARGET: False}.get)
+    # A glossary definition changed: every article's term tooltips may have.
+    edited = dict(base_sources)
+    edited["glossary.md"] = edited["glossary.md"].replace("in short cycles", "in short, frequent cycles", 1)
+    assert edited["glossary.md"] != base_sources["glossary.md"]
+    redefined = build.Build(settings=dict(kb.settings), previous=kb)
+    redefined.start(edited)
+    assert redefined.must_convert(ELSEWHERE, present.get)
