@@ -470,3 +470,27 @@ def test_a_tap_on_a_glossary_term_shows_its_definition_on_a_phone(phone, base_ur
     box.get_by_role("link", name="Read the glossary entry").tap()
     wait_ready(page, base_url + f"glossary/#{term_id}")
     assert page.url == base_url + f"glossary/#{term_id}"
+
+
+def test_a_quote_that_opens_its_passage_and_occurs_earlier_carries_the_words_after_it(page, chromium, base_url):
+    """"The customer experience" opens two passages of the article: the link
+    to the second names the words after it (a text-fragment suffix), so a
+    browser that follows text fragments itself finds that one, not the
+    first; and this site's landing highlights it there."""
+    article, passage_id = "articles/customer-experience-in-the-digital-era/", "p-the-customer-experience-is-the"
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
+    open_page(page, base_url + article)
+    page.evaluate(EMPTY_CLIPBOARD)
+    assert page.evaluate(SELECT, [passage_id, "The customer experience"])
+    bar = page.locator(".kb-quotebar[data-visible]")
+    bar.wait_for()
+    bar.get_by_role("button", name="Copy link to quote").click()
+    page.get_by_role("status").filter(has_text="Link to quote copied").wait_for()
+    url = page.evaluate("navigator.clipboard.readText()")
+    assert url == f"{base_url}{article}#{passage_id}:~:text=The%20customer%20experience,-is%20the%20totality", url
+    reader = chromium.new_context()  # a colleague's browser, opening the link cold
+    cold = reader.new_page()
+    cold.goto(url)
+    cold.wait_for_function("id => document.getElementById(id).hasAttribute('data-kb-quote')", arg=passage_id)
+    assert cold.get_attribute(f"#{passage_id}", "data-kb-quote") == "The customer experience"
+    reader.close()

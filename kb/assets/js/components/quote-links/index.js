@@ -47,7 +47,8 @@ function quoteOf(win, range) {
   var text = dom.squash(map.text.slice(from, to));
   if (!text) return null;
   var before = dom.squash(map.text.slice(0, from));
-  var directive = fragment.directiveFor(text, before, textmap.textMapOf(article).lower);
+  var after = dom.squash(map.text.slice(to)); // a suffix for a quote that opens its passage
+  var directive = fragment.directiveFor(text, before, textmap.textMapOf(article).lower, after);
   return { text: text, url: url.pageUrl(win.location.href) + "#" + passage.id + ":~:text=" + directive, passage: passage };
 }
 
