@@ -473,7 +473,7 @@ def test_a_tap_on_a_glossary_term_shows_its_definition_on_a_phone(phone, base_ur
 
 
 def test_a_quote_that_opens_its_passage_and_occurs_earlier_carries_the_words_after_it(page, chromium, base_url):
-    """"The customer experience" opens two passages of the article: the link
+    """The words "The customer experience" open two passages of the article: the link
     to the second names the words after it (a text-fragment suffix), so a
     browser that follows text fragments itself finds that one, not the
     first; and this site's landing highlights it there."""
