@@ -49,6 +49,18 @@ class SiteError(ValueError):
 ECHO = 200  # the characters of a caller's input an error message repeats
 
 
+def _origin(parts) -> tuple[str, int | None]:
+    """An address's host and port, the scheme's default port written out
+    ('EXAMPLE.org:443' over https is 'example.org'); an unreadable port is
+    its own origin (never this site's)."""
+    try:
+        port = parts.port
+    except ValueError:
+        return (parts.netloc.lower(), -1)
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return ((parts.hostname or "").lower(), None if port in (None, default) else port)
+
+
 def shown(text: object) -> str:
     """A caller's input as an error message repeats it: at most ECHO characters."""
     text = str(text)
@@ -228,7 +240,7 @@ class Site:
                 tail = unquote(parts.path)
                 return tail[tail.index("articles/") :] if "articles/" in tail else tail.lstrip("/")
             home = urlsplit(self.base)
-            if parts.netloc.lower() != home.netloc.lower():
+            if _origin(parts) != _origin(home):
                 raise LookupError(
                     f"'{shown(ref)}' is an address on another site ({shown(parts.netloc)}). "
                     f"Fix: pass an id, or a URL of this knowledge base ({self.base})."

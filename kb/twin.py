@@ -44,11 +44,29 @@ _QUOTE = re.compile(r"^\s{0,3}>\s?")
 _MD_SYNTAX = re.compile(r"[*_`~]|\\(?=[^\w\s])")
 _TAG = re.compile(r"<[^>]+>")
 _INLINE_LINK = re.compile(
-    r"(?P<text>!?\[(?:[^\[\]]|\[[^\]]*\])*\])\((?P<url><[^>]*>|[^()\s]+)(?P<title>\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
+    r"(?<!\\)(?P<text>!?\[(?:[^\[\]]|\[[^\]]*\])*\])\((?P<url><[^>]*>|[^()\s]+)(?P<title>\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
 )
 _REFERENCE = re.compile(r"^(?P<lead>\s{0,3}\[(?!\^)[^\]]+\]:\s*)(?P<url><[^>]*>|\S+)(?P<rest>.*)$")
 _HTML_ATTR = re.compile(r"""(?P<lead>\s(?:href|src)\s*=\s*)(?P<q>["'])(?P<url>[^"']*)(?P=q)""", re.I)
 _WINDOW = 8  # how far ahead in the records a block looks for its passage
+_BACKTICKS = re.compile(r"(?<!\\)`+")
+
+
+def _outside_code(line: str, change) -> str:
+    """`change` applied to the parts of a line outside its code spans (a run
+    of backticks up to the next run of the same length, as CommonMark reads
+    them); the spans themselves are the author's, byte for byte."""
+    out, done, at = [], 0, 0
+    while (opening := _BACKTICKS.search(line, at)) is not None:
+        ticks = opening.group(0)
+        closing = re.compile(rf"(?<!`){ticks}(?!`)").search(line, opening.end())
+        if closing is None:
+            at = opening.end()  # no span: the backticks are text
+            continue
+        out += [change(line[done : opening.start()]), line[opening.start() : closing.end()]]
+        done = at = closing.end()
+    out.append(change(line[done:]))
+    return "".join(out)
 
 
 @dataclass(eq=False)
@@ -304,7 +322,10 @@ def _code(view, i, out, blocks, state):
 def plain(markdown_text: str) -> str:
     """The words a block of Markdown shows, near enough to find its passage id."""
     text = re.sub(r"^\s*(?:>\s?)+", "", markdown_text, flags=re.M)
-    text = _INLINE_LINK.sub(lambda m: m["text"].lstrip("!").strip("[]"), text)
+    text = "\n".join(
+        _outside_code(line, lambda part: _INLINE_LINK.sub(lambda m: m["text"].lstrip("!").strip("[]"), part))
+        for line in text.split("\n")
+    )
     text = re.sub(r"<(https?://[^>\s]+)>", r"\1", text)
     text = _ITEM.sub("", text, count=1)
     # An admonition's title: the quoted one, else its type ("!!! note" shows "Note").
@@ -407,9 +428,11 @@ def body(source_body: str, passages: list[Passage], page_url: str, link) -> Twin
 def _absolute_links(line: str, link, raw: bool) -> str:
     def inline(match: re.Match[str]) -> str:
         url = match["url"]
-        bare = url[1:-1] if url.startswith("<") else url
-        new = link(bare)
-        return match.group(0) if new is None else f"{match['text']}({new}{match['title'] or ''})"
+        angled = url.startswith("<")
+        new = link(url[1:-1] if angled else url)
+        if new is None:
+            return match.group(0)
+        return f"{match['text']}({'<' + new + '>' if angled else new}{match['title'] or ''})"
 
     def attribute(match: re.Match[str]) -> str:
         new = link(html.unescape(match["url"]))
@@ -422,4 +445,4 @@ def _absolute_links(line: str, link, raw: bool) -> str:
         url = reference["url"]
         new = link(url[1:-1] if url.startswith("<") else url)
         return line if new is None else f"{reference['lead']}{new}{reference['rest']}"
-    return _HTML_ATTR.sub(attribute, _INLINE_LINK.sub(inline, line))
+    return _outside_code(line, lambda part: _HTML_ATTR.sub(attribute, _INLINE_LINK.sub(inline, part)))

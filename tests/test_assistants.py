@@ -706,7 +706,10 @@ def test_urls_of_other_sites_and_files_outside_are_refused(site, tmp_path):
     opened = mcp_server.Site.open(_copy(site, tmp_path / "copy", base=base))
     assert opened.find(f"http://KB.example.org/cx/{ARTICLE}index.html#{PASSAGE}")["id"] == PASSAGE
     assert opened.find(f"/cx/{ARTICLE}#{PASSAGE}")["id"] == PASSAGE
+    assert opened.find(f"https://KB.example.org:443/cx/{ARTICLE}#{PASSAGE}")["id"] == PASSAGE  # the default port
     for ref, expected in [
+        (f"https://kb.example.org:8443/cx/{ARTICLE}#{PASSAGE}", "is an address on another site (kb.example.org:8443)"),
+        (f"https://kb.example.org:99999/cx/{ARTICLE}#{PASSAGE}", "is an address on another site"),
         (ELSEWHERE, "is an address on another site (elsewhere.example)"),
         (f"https://kb.example.org/other/{ARTICLE}#{PASSAGE}", "is not under this knowledge base's address"),
         (f"https://kb.example.org/cxfoo/{ARTICLE}#{PASSAGE}", "is not under this knowledge base's address"),

@@ -131,3 +131,36 @@ def test_a_passage_the_reader_cannot_place_is_listed_not_lost():
 def test_fragment_percent_encodes_what_a_url_cannot_hold():
     assert twin.fragment("p-plain-id") == "p-plain-id"
     assert " " not in twin.fragment("p-a b") and ">" not in twin.fragment("p-a-->b")
+
+
+CODE_AND_ESCAPES = """---
+title: Code and escapes
+description: One sentence.
+author: Ann Author
+themes: [journey]
+---
+
+Use the code `[link](is-customer-experience-new.md)` literally, and ``a `b` [x](is-customer-experience-new.md)`` too.
+
+An escaped \\[not a link](is-customer-experience-new.md) stays text, a real [one](is-customer-experience-new.md) does not.
+
+A link in angle brackets [spaced](<is-customer-experience-new.md>) keeps them.
+"""
+
+
+def test_code_spans_and_escaped_brackets_keep_the_authors_bytes():
+    made, passages = _twin(CODE_AND_ESCAPES)
+    md = made.markdown
+    assert not made.unplaced, made.unplaced
+    assert "`[link](is-customer-experience-new.md)`" in md
+    assert "``a `b` [x](is-customer-experience-new.md)``" in md
+    assert "\\[not a link](is-customer-experience-new.md)" in md
+    assert f"a real [one]({SITE}articles/is-customer-experience-new/)" in md
+    assert f"[spaced](<{SITE}articles/is-customer-experience-new/>)" in md
+    for passage in passages:
+        assert md.count(f"#{twin.fragment(passage.id)} -->") == 1
+
+
+def test_backticks_that_open_no_span_are_text():
+    changed = twin._outside_code("a ` b [x](y) ``c`` d", lambda part: part.upper())
+    assert changed == "A ` B [X](Y) ``c`` D"
