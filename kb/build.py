@@ -433,11 +433,16 @@ class Build:
         records = self.records
         own = [src] if src in records and not src.startswith(PRINT_DIR) else []
         copied = [] if own else [s for s, r in records.items() if articles_mod.is_article(s)]
-        for candidate in own + copied:
-            line = locate(records[candidate].source, needles)
-            if line is not None:
-                note = f"(published in site/{page}) " if candidate != src else ""
-                return f"docs/{candidate}:{line}", note
+        # The most precise clue first, in every candidate (the link itself,
+        # then its #fragment, then the page it names), so that a copied
+        # link is found where it was written, not in the first article that
+        # links to the same page.
+        for clue in [needles] if own else [[needle] for needle in needles]:
+            for candidate in own + copied:
+                line = locate(records[candidate].source, clue)
+                if line is not None:
+                    note = f"(published in site/{page}) " if candidate != src else ""
+                    return f"docs/{candidate}:{line}", note
         if src is not None and not src.startswith(PRINT_DIR):
             return f"docs/{src}", "(written by a template or a generated block) "
         return "overrides/ (a template)", f"(published in site/{page}) "
