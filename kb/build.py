@@ -47,7 +47,7 @@ from . import disciplines as disciplines_mod
 from . import glossary as glossary_mod
 from . import themes as themes_mod
 from .passages import PageRecord, PassageContext, PassageExtension
-from .problems import Problems, locate
+from .problems import Problem, Problems, locate
 from .stages import Stages
 from .text import invisible, slugify
 
@@ -87,12 +87,20 @@ class Build:
     track: bool = False
     signatures: dict[str, str] = field(default_factory=dict)
     stale: set[str] = field(default_factory=set)
+    # What each page reported of itself: reading and converting it
+    # (`begin_page` to `end_page`), and rendering its blocks (`compose`). A
+    # preview build reports it again for a page it takes from the build
+    # before; the site-wide checks (terms no article uses, duplicate titles,
+    # ...) run again on every build, so nothing they found is carried on.
+    page_problems: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
+    block_problems: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
     defined: str = ""  # what converting any page depends on (code, settings, definitions)
     search_memo: search.Memo | None = None  # `mkdocs serve`: what the search index counted in each text
     twin_memo: dict | None = None  # `mkdocs serve`: each article's Markdown twin, by what it was made from
 
     def __post_init__(self) -> None:
         self.context = PassageContext(problems=self.problems)
+        self._page: tuple[str, int] | None = None  # the page being converted, and the problems before it
 
     def markdown_extension(self) -> PassageExtension:
         """The passage extension, bound to this build's records."""
@@ -144,6 +152,7 @@ class Build:
     # -- each page ------------------------------------------------------------
     def begin_page(self, src_uri: str, meta: dict, source: str, title: str | None) -> None:
         """Before a page is converted: check its front matter, start its record."""
+        self._page = (src_uri, len(self.problems))
         file = "docs/" + src_uri
         is_article = articles_mod.is_article(src_uri)
         parsed = frontmatter.read(source, file, self.problems)
@@ -203,6 +212,10 @@ class Build:
         return markdown
 
     def end_page(self) -> None:
+        if self._page is not None:
+            src_uri, start = self._page
+            self.page_problems[src_uri] = tuple(self.problems.items[start:])
+        self._page = None
         self.context.page = None
 
     def source_of(self, src_uri: str) -> str | None:
@@ -286,7 +299,14 @@ class Build:
             if unconverted and self.previous is not None:
                 self.stale = dependencies.stale(self.previous.signatures, self.signatures, unconverted)
         written = self.rebuilt | self.stale
-        composed = {src: self._compose(src, contents[src], templates) for src in pages if src in written}
+        composed = {}
+        for src in pages:
+            if src in written:
+                start = len(self.problems)
+                composed[src] = self._compose(src, contents[src], templates)
+                self.block_problems[src] = tuple(self.problems.items[start:])
+        if unconverted and self.previous is not None:  # its blocks as the build before rendered them
+            self._carry_problems(unconverted - written, self.previous.block_problems, self.block_problems)
         for src in self.fresh:  # kept for the next builds, now that they are composed
             self.store.put(self.conversions[src].key, self.conversions[src])
         return composed
@@ -337,8 +357,17 @@ class Build:
                 contents[src] = before.index.contents.get(src, "")
                 if src in before.articles:
                     self.articles[src] = before.articles[src]
-        for problem in before.problems:  # still there until their page is fixed
-            if problem.file.removeprefix("docs/") in unconverted:
+        # A page's own problems are still there until it is converted again.
+        self._carry_problems(unconverted, before.page_problems, self.page_problems)
+
+    def _carry_problems(
+        self, pages: set[str], before: Mapping[str, tuple[Problem, ...]], now: dict[str, tuple[Problem, ...]]
+    ) -> None:
+        """What the build before reported of each of `pages` (`before`):
+        reported by this one too, and kept in `now` for the next."""
+        for src in pages:
+            now[src] = before.get(src, ())
+            for problem in now[src]:
                 self.problems.add(problem.file, problem.line, problem.what, problem.fix, problem.level)
 
     def extras(self, src_uri: str) -> dict | None:

@@ -13,7 +13,7 @@ engine would call after converting the pages itself.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,19 +71,33 @@ def run(
 
 
 def run_build(
-    sources: Mapping[str, str], config: Config | None = None, settings: dict | None = None
+    sources: Mapping[str, str],
+    config: Config | None = None,
+    settings: dict | None = None,
+    previous: build.Build | None = None,
+    convert: Collection[str] | None = None,
 ) -> tuple[build.Build, dict[str, str]]:
-    """The build (its site index and problems) and each page's HTML."""
+    """The build (its site index and problems) and each page's HTML.
+
+    As `mkdocs serve --dirty` rebuilds: `previous`, the build before (it
+    keeps one, kb/build.py Session; this build then tracks each page's
+    cross-page parts, as serve's do); `convert`, the pages whose source
+    changed, the only ones converted (the print views too: MkDocs converts
+    every generated page); the build takes the others from `previous`, and
+    returns the HTML of the pages it writes."""
     config = config or load_config()
-    kb = build.Build(settings=dict(settings or {}))
+    kb = build.Build(settings=dict(settings or {}), previous=previous, track=previous is not None)
     kb.start(sources)
     pages = dict(sources)
     pages.update(kb.generated_pages())
     # A page's conversion depends on its text and on what the site defines.
     definitions = hash((repr(kb.definitions), repr(sorted((settings or {}).items()))))
-    converted: dict[str, tuple[str, str]] = {}
+    converted: dict[str, tuple[str, str | None]] = {}
     for src_uri in sorted(pages):
         source = pages[src_uri]
+        if convert is not None and src_uri not in convert and src_uri not in kb.generated:
+            converted[src_uri] = (url_of_src(src_uri), None)  # not read: taken from `previous`
+            continue
         meta = frontmatter.read(source, "", Problems()).meta  # begin_page reports its problems
         title = meta.get("title") if isinstance(meta.get("title"), str) else None
         kb.begin_page(src_uri, meta, source, title)

@@ -104,3 +104,78 @@ def test_a_page_is_converted_again_when_what_converting_depends_on_changed(base_
     redefined = build.Build(settings=dict(kb.settings), previous=kb)
     redefined.start(edited)
     assert redefined.must_convert(ELSEWHERE, present.get)
+
+
+# -- problems from one preview build to the next ----------------------------------------------
+
+ADAPTING = "articles/can-we-afford-to-miss-customer-experience.md"
+ADAPTING_OPENS = "The truth is that adapting"  # its paragraph holds the only uses of Agile and Lean
+ADAPTING_TITLE = "title: Can We Afford to Miss Customer Experience?"
+# Edits to ADAPTING that a site-wide check reports on a page the preview does
+# not convert: (edit, the page's file, what is reported there).
+BREAKING = {
+    "a glossary term no article uses": (
+        lambda text: "\n".join(line for line in text.split("\n") if not line.startswith(ADAPTING_OPENS)),
+        "docs/glossary.md",
+        ["the term 'Agile' occurs in no article.", "the term 'Lean' occurs in no article."],
+    ),
+    "a duplicate title": (
+        lambda text: text.replace(ADAPTING_TITLE, "title: Is Customer Experience New?", 1),
+        "docs/articles/is-customer-experience-new.md",
+        ["the title 'Is Customer Experience New?' is already the title of docs/" + ADAPTING],
+    ),
+}
+
+
+def reported(kb: build.Build) -> list[str]:
+    return sorted(str(p) for p in kb.problems)
+
+
+@pytest.mark.parametrize("edit", BREAKING)
+def test_undoing_an_edit_that_broke_a_site_wide_check_clears_its_problems(base_sources, config, edit):
+    """Preview builds (--dirty) that convert only the edited article: the
+    failed one reports the problem on a page it does not convert, the one
+    after undoing the edit reports nothing. The site-wide checks run again on
+    every build, so what they found is not carried on to the next."""
+    change, file, whats = BREAKING[edit]
+    first, _ = pipeline.run_build(base_sources, config)
+    assert reported(first) == []
+    broken = dict(base_sources)
+    broken[ADAPTING] = change(broken[ADAPTING])
+    assert broken[ADAPTING] != base_sources[ADAPTING]
+    failed, _ = pipeline.run_build(broken, config, previous=first, convert={ADAPTING})
+    found = [p.what for p in failed.problems if p.file == file]
+    assert len(found) == len(whats) and all(f.startswith(w) for f, w in zip(found, whats, strict=True)), found
+    restored, _ = pipeline.run_build(base_sources, config, previous=failed, convert={ADAPTING})
+    assert reported(restored) == []
+    again, _ = pipeline.run_build(base_sources, config, previous=restored, convert=set())
+    assert reported(again) == []
+
+
+def test_a_page_a_preview_build_does_not_convert_keeps_its_own_problems_until_fixed(base_sources, config):
+    """A page's front matter is read, and its blocks rendered, only when it
+    is converted or written again: preview builds that convert other pages
+    still report what was wrong with it, the one that converts the repaired
+    page does not."""
+    bad = dict(base_sources)
+    bad[ELSEWHERE] = bad[ELSEWHERE].replace("themes: [journey, culture]", "themes: [journey, culure]", 1)
+    bad["index.md"] = bad["index.md"].replace("<!-- kb:theme-list -->", "<!-- kb:theme-articles nosuch -->", 1)
+    assert bad[ELSEWHERE] != base_sources[ELSEWHERE] and bad["index.md"] != base_sources["index.md"]
+    first, _ = pipeline.run_build(bad, config)
+    problems = reported(first)
+    assert len(problems) == 2, problems
+    themes_at = 1 + bad[ELSEWHERE].split("\n").index("themes: [journey, culure]")
+    block_at = 1 + bad["index.md"].split("\n").index("<!-- kb:theme-articles nosuch -->")
+    assert f"docs/{ELSEWHERE}:{themes_at}: unknown theme 'culure'" in problems[0]
+    assert f"docs/index.md:{block_at}: '<!-- kb:theme-articles nosuch -->' names no known theme" in problems[1]
+    other = dict(bad)
+    other[LINKING] = other[LINKING].replace(LINK_PASSAGE, "Moreover, companies measure success", 1)
+    second, _ = pipeline.run_build(other, config, previous=first, convert={LINKING})
+    assert reported(second) == problems
+    third, _ = pipeline.run_build(other, config, previous=second, convert=set())
+    assert not {ELSEWHERE, "index.md"} & (third.rebuilt | third.stale), "neither written again: both carried on"
+    assert reported(third) == problems
+    fixed = dict(other)
+    fixed[ELSEWHERE], fixed["index.md"] = base_sources[ELSEWHERE], base_sources["index.md"]
+    fourth, _ = pipeline.run_build(fixed, config, previous=third, convert={ELSEWHERE, "index.md"})
+    assert reported(fourth) == []
