@@ -275,6 +275,13 @@ class Build:
         unconverted = set(pages) - set(contents)
         if unconverted:
             self._carry_over(unconverted, contents)
+            # In the pages' order, as a full build has them: what is listed
+            # from them (backlinks, "appears in") comes out the same.
+            order = {src: n for n, src in enumerate(pages)}
+            for kept in (self.records, self.titles, self.articles, contents):
+                items = sorted(kept.items(), key=lambda item: order.get(item[0], len(order)))
+                kept.clear()
+                kept.update(items)
         self.index = collect.collect(
             self.definitions,
             self.articles,
@@ -348,7 +355,7 @@ class Build:
         before = self.previous
         if before is None or before.index is None:
             return
-        for src in unconverted:
+        for src in sorted(unconverted):
             if src in before.conversions:
                 self.conversions[src] = before.conversions[src]
             if src in before.records:
@@ -365,7 +372,7 @@ class Build:
     ) -> None:
         """What the build before reported of each of `pages` (`before`):
         reported by this one too, and kept in `now` for the next."""
-        for src in pages:
+        for src in sorted(pages):
             now[src] = before.get(src, ())
             for problem in now[src]:
                 self.problems.add(problem.file, problem.line, problem.what, problem.fix, problem.level)

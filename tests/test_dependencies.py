@@ -179,3 +179,17 @@ def test_a_page_a_preview_build_does_not_convert_keeps_its_own_problems_until_fi
     fixed[ELSEWHERE], fixed["index.md"] = base_sources[ELSEWHERE], base_sources["index.md"]
     fourth, _ = pipeline.run_build(fixed, config, previous=third, convert={ELSEWHERE, "index.md"})
     assert reported(fourth) == []
+
+
+def test_a_preview_build_lists_what_it_takes_from_the_last_in_a_full_builds_order(base_sources, config):
+    """The pages a preview build does not convert are taken from the build
+    before; the backlinks and the glossary's "appears in" come out in the
+    order a full build gives (seen: another order, so pages written again
+    for nothing)."""
+    first, _ = pipeline.run_build(base_sources, config)
+    preview, _ = pipeline.run_build(base_sources, config, previous=first, convert={ADAPTING})
+    assert list(preview.records) == list(first.records)
+    assert dict(preview.index.backlinks) == dict(first.index.backlinks)
+    assert preview.index.backlinks.keys() and all(
+        list(preview.index.backlinks[k]) == list(first.index.backlinks[k]) for k in first.index.backlinks
+    )
