@@ -355,7 +355,7 @@ class Build:
         before = self.previous
         if before is None or before.index is None:
             return
-        for src in sorted(unconverted):
+        for src in unconverted:  # (put back in the pages' order by compose)
             if src in before.conversions:
                 self.conversions[src] = before.conversions[src]
             if src in before.records:

@@ -68,6 +68,7 @@ function mountLanding(win, deps) {
     state.follow = null;
     if (state.lost) state.lost.unmount();
     state.lost = null;
+    root.removeAttribute("data-kb-lost");
     doc.querySelectorAll("[data-kb-quote]").forEach(function (el) { el.removeAttribute("data-kb-quote"); });
     if (win.CSS && win.CSS.highlights) win.CSS.highlights.delete("kb-quote");
     root.removeAttribute("data-kb-landed");
@@ -112,7 +113,6 @@ function mountLanding(win, deps) {
       root.setAttribute("data-kb-lost", id);
       return done();
     }
-    root.removeAttribute("data-kb-lost");
     if (range) highlightQuote(win, range, target.matches(dom.PASSAGE) ? target : null);
     if (restore) {
       // Back/Forward: Material restores the reader's offset; keep it.
@@ -124,18 +124,14 @@ function mountLanding(win, deps) {
   }
 
   // "Go to the top" on a lost-anchor notice: a new history entry for the
-  // page without the fragment (Back returns to the notice), at the top.
+  // page without the fragment (Back returns to the notice), landed on like
+  // any other, at the top.
   function toTop(pageHref) {
-    nav.token += 1;
-    clear();
-    root.removeAttribute("data-kb-lost");
     win.history.pushState(null, "", pageHref);
-    nav.pin = win.location.href;
-    nav.pending = false;
     nav.released = false;
+    land(false);
     win.scrollTo(win.scrollX, 0);
     deps.history.recordOffset();
-    root.setAttribute("data-kb-landed", win.location.href);
   }
 
   var unwatch = watchLanding(win, function (kind, followed) {
