@@ -30,6 +30,7 @@ Where each generated block comes from: kb/render.py (one function per
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
+from mkdocs.utils import normalize_url
 
 from kb import anchors, build, csp, feeds, navigation, pagecache, pagescript, preview, render, sources, stages, trimcss
 from kb import mkdocs_adapter as adapter
@@ -56,6 +58,7 @@ session = build.Session()
 def on_startup(command: str, dirty: bool) -> None:
     # `mkdocs serve` injects live reload as inline script: no policy there (kb/csp.py).
     session.serving = command == "serve"
+    build.collect_garbage_less_often()
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -73,6 +76,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         markdown=_markdown_settings(config),
     )
     kb.track = session.serving  # each page's cross-page parts, for the preview's next build
+    if not session.serving and (folder := kb.settings.get("cache_dir")):
+        # Each page gets the Content-Security-Policy as it is written (kb/csp.py AsBuilt),
+        # the last build's for this address, kept in .cache/.
+        where = f"{config.site_url}\0{config.use_directory_urls}\0{config.site_dir}".encode()
+        kb.as_built = csp.AsBuilt(Path(folder) / f"kb-csp-{hashlib.sha256(where).hexdigest()[:16]}.json")
     config.markdown_extensions.append(kb.markdown_extension())
     if config.extra.get("polyfills"):
         config.extra["polyfills"] = adapter.offline_polyfills(config.extra["polyfills"])
@@ -210,6 +218,8 @@ def _env(kb: build.Build, env: Environment, config: MkDocsConfig, files: Files) 
     build.cache_templates(env, Path(config.config_file_path).parent)
     env.globals["kb_feeds"] = feeds.links(config.site_name)  # announced in every page's head (main.html)
     env.globals["kb_main_pages"] = navigation.MAIN_PAGES  # what the 404 page offers (404.html)
+    # Navigation entries rendered once per build and place (overrides/partials/nav.html).
+    env.globals["kb_nav_memo"] = navigation.NavMemo(normalize_url)
     pages = [f.page for f in files.documentation_pages() if f.page is not None]
     composed = kb.compose({p.file.src_uri: (p.url, p.content) for p in pages}, render.Templates(env))
     for page in pages:
@@ -265,7 +275,11 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    session.current(config.config_file_path).stages.stop("templates (MkDocs, Material)")
+    kb = session.current(config.config_file_path)
+    kb.stages.stop("templates (MkDocs, Material)")
+    if kb.as_built is not None:
+        with kb.stages("Content-Security-Policy"):
+            output = kb.as_built.page(page.file.dest_uri, output)
     return output
 
 
@@ -290,7 +304,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         trimcss.on_post_build(config)
     # Every page gets a Content-Security-Policy, the theme's inline scripts by hash (issue 26).
     with stage("Content-Security-Policy"):
-        csp.on_post_build(config, session.serving)
+        csp.on_post_build(config, session.serving, kb.as_built)
     # llms.txt, Markdown twins, passages.jsonl: the site for AI assistants
     # (issue 24); before the link check, which follows the pages' links to them.
     with stage("files for assistants"):

@@ -144,6 +144,11 @@ def apply(site_dir: Path, shim_source: str | None = None, only: set[str] | None 
     """Write the policy into every HTML file of `site_dir` (or those in
     `only`, relative paths, when a preview rebuilt just those); returns the
     number of pages written."""
+    return _apply(site_dir, shim_source, only)[0]
+
+
+def _apply(site_dir: Path, shim_source: str | None, only: set[str] | None = None) -> tuple[int, set[str], set[str]]:
+    """`apply`, and the hashes of every page's inline scripts and styles."""
     site_dir = Path(site_dir)
     pages = {p.relative_to(site_dir).as_posix(): p for p in sorted(site_dir.rglob("*.html"))}
     texts = {rel: path.read_text(encoding="utf-8") for rel, path in pages.items()}
@@ -163,17 +168,86 @@ def apply(site_dir: Path, shim_source: str | None = None, only: set[str] | None 
         if new != html:
             pages[rel].write_text(new, encoding="utf-8")
             written += 1
-    return written
+    return written, scripts, styles
 
 
-def on_post_build(config, serving: bool = False) -> None:
+class AsBuilt:
+    """The policy written into each page as MkDocs writes it, not after.
+
+    What the policy allows is known only once every page is built (the
+    inline scripts of all of them), but from one build to the next it almost
+    never changes: it depends on the theme and the site's depth, not on what
+    the articles say. So each page is written with the last build's policy
+    (`page`, from MkDocs' `on_post_page`, while the page is still in memory)
+    and its own scripts are hashed; at the end (`finish`) the pages MkDocs
+    did not pass through (404, redirects) are read, and only if the policy
+    came out different from the last build's (the first build, a theme
+    change) is every page written again, as `apply` does. The last build's
+    policy is kept in `kept` (a JSON file; no file: none kept)."""
+
+    def __init__(self, kept: Path | None):
+        self.kept = kept
+        self.expected: tuple[frozenset[str], frozenset[str]] | None = None
+        self.scripts: set[str] = set()
+        self.styles: set[str] = set()
+        self.written: set[str] = set()  # pages given the expected policy, as site paths
+        try:
+            data = json.loads(kept.read_text(encoding="utf-8")) if kept else None
+            self.expected = (frozenset(data["scripts"]), frozenset(data["styles"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            self.expected = None
+        self.content = policy(*self.expected) if self.expected else ""
+
+    def page(self, rel: str, html: str) -> str:
+        """`html` (the page at site path `rel`) with the expected policy."""
+        self.scripts |= {sha256(s) for s in inline_scripts(html)}
+        self.styles |= {sha256(s) for s in inline_styles(html)}
+        if self.expected is None:
+            return html
+        self.written.add(rel)
+        return add_meta(html, self.content)
+
+    def finish(self, site_dir: Path, shim_source: str | None = None) -> int:
+        """Give every page of `site_dir` the policy; returns the pages written here."""
+        site_dir = Path(site_dir)
+        if self.expected is not None and shim_source is None:
+            others = {}
+            for path in sorted(site_dir.rglob("*.html")):
+                if (rel := path.relative_to(site_dir).as_posix()) not in self.written:
+                    others[rel] = html = path.read_text(encoding="utf-8")
+                    self.scripts |= {sha256(s) for s in inline_scripts(html)}
+                    self.styles |= {sha256(s) for s in inline_styles(html)}
+            if self.expected == (self.scripts, self.styles):
+                content = policy(self.scripts, self.styles)
+                for rel, html in others.items():
+                    (site_dir / rel).write_text(add_meta(html, content), encoding="utf-8")
+                return len(others)
+        # The first build, a new policy, or the offline edition (a script per page): every page again.
+        written, scripts, styles = _apply(site_dir, shim_source)
+        if self.kept is not None and self.expected != (scripts, styles):
+            try:
+                self.kept.parent.mkdir(parents=True, exist_ok=True)
+                self.kept.write_text(
+                    json.dumps({"scripts": sorted(scripts), "styles": sorted(styles)}), encoding="utf-8"
+                )
+            except OSError:
+                pass  # a cache that cannot be written only costs time
+        return written
+
+
+def on_post_build(config, serving: bool = False, as_built: AsBuilt | None = None) -> None:
     """The MkDocs adapter: every page of the built site, the offline
     edition's worker shim included when the build uses it. `serving`: a
     `mkdocs serve` preview, whose live reload is an inline script that
     changes with every request: previews carry no policy (what they show is
-    sanitised all the same)."""
+    sanitised all the same). `as_built`: the pages already given a policy
+    as MkDocs wrote them."""
     if serving:
         return
     site_dir = Path(config.site_dir)
     shim = next(iter(site_dir.rglob(SHIM)), None)
-    apply(site_dir, shim.read_text(encoding="utf-8") if shim else None)
+    shim_source = shim.read_text(encoding="utf-8") if shim else None
+    if as_built is not None:
+        as_built.finish(site_dir, shim_source)
+    else:
+        apply(site_dir, shim_source)

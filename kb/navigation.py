@@ -130,3 +130,47 @@ def skip_to_title(page, title_entry: Callable) -> None:
     entry = title_entry()
     entry.children = list(page.toc)
     page.toc = type(page.toc)([entry])
+
+
+class NavMemo:
+    """Renders the navigation's top-level entries for the theme's
+    partials/nav.html (overrides/partials/nav.html calls it as
+    `kb_nav_memo`), reusing what it rendered for an earlier page.
+
+    Material renders the whole navigation into every page. An entry that
+    does not hold the page being built (Home, Themes, the Glossary, on an
+    article) comes out the same on every page where its entries have the
+    same addresses relative to the page and the same active state: that is
+    the key, with the entries themselves, so what is reused is exactly what
+    would be rendered again. An entry that holds the page (its table of
+    contents, its window of articles) is rendered for that page alone. One
+    NavMemo per build (the navigation and the pages' titles are the build's)."""
+
+    def __init__(self, relative: Callable[[str, object, str], str]):
+        self.relative = relative  # (url, page, base_url) -> the address as the page writes it
+        self.rendered: dict[tuple, str] = {}
+        self.reused = 0
+
+    def __call__(self, item, path: str, page, base_url: str, caller: Callable[[], str]) -> str:
+        entries = list(_walk(item))
+        if page is None or any(entry is page for entry in entries):
+            return caller()
+        key = (path, base_url) + tuple(
+            (
+                id(entry),
+                self.relative(url, page, base_url) if isinstance(url := getattr(entry, "url", None), str) else None,
+                bool(getattr(entry, "active", False)),
+            )
+            for entry in entries
+        )
+        if key in self.rendered:
+            self.reused += 1
+            return self.rendered[key]
+        self.rendered[key] = html = caller()
+        return html
+
+
+def _walk(item) -> Iterable:
+    yield item
+    for child in getattr(item, "children", None) or ():
+        yield from _walk(child)

@@ -30,7 +30,7 @@ from .passages import PageRecord
 
 FOLDER = "kb-pages"
 # Bumped when what a Conversion holds changes shape.
-FORMAT = 1
+FORMAT = 2  # 2: one flat folder
 
 
 @dataclass
@@ -109,9 +109,11 @@ class Store:
     def __init__(self, folder: Path | None):
         self.folder = folder
         self.used: set[str] = set()
+        self._made = False  # the folder exists
 
     def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.pickle"
+        # One flat folder: creating a directory costs as much as a few files.
+        return self.folder / f"{key}.pickle"
 
     def get(self, key: str) -> Conversion | None:
         if self.folder is None:
@@ -131,7 +133,9 @@ class Store:
             return
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if not self._made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._made = True
             temporary = path.with_suffix(f".{os.getpid()}.tmp")
             with open(temporary, "wb") as file:
                 pickle.dump(conversion, file, protocol=pickle.HIGHEST_PROTOCOL)
@@ -153,3 +157,34 @@ class Keys:
         for part in (src_uri, source, markdown):
             digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
         return digest.hexdigest()
+
+
+class ByBytes:
+    """What a pass over the built site learns of each file, kept between
+    builds by the file's bytes (`.cache/…`, one pickle named for the code
+    that computes it): a rebuild writes mostly the same bytes as the last
+    build, and a file's facts are read back instead of parsed again.
+
+    `of(data, compute)` gives `compute(data)`, or what it gave last time for
+    the same bytes. `keep()` saves what this pass used (only what it used:
+    facts of pages that are gone are dropped), and only after a pass over
+    every file: a preview's pass over a few pages keeps the last full set."""
+
+    def __init__(self, path: Path | None, others: str = ""):
+        self.path, self.others = path, others
+        self.known: dict = (load(path) or {}) if path is not None else {}
+        self.seen: dict = {}
+        self.files = 0  # files looked up (two files may have the same bytes)
+
+    def of(self, data: bytes, compute):
+        self.files += 1
+        digest = hashlib.blake2b(data, digest_size=20).digest()
+        facts = self.known.get(digest)
+        if facts is None:
+            facts = compute(data)
+        self.seen[digest] = facts
+        return facts
+
+    def keep(self) -> None:
+        if self.path is not None and self.seen.keys() != self.known.keys():
+            save(self.path, self.seen, others=self.others)

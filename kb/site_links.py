@@ -13,11 +13,14 @@ site has a million of them and checking each would dominate the build.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from . import pagecache
 
 _TAG = re.compile(r"<(?P<tag>[a-zA-Z][\w-]*)\b[^>]*>")
 _URL = re.compile(r"""\s(?P<attr>href|src)=(?P<q>["'])(?P<url>.*?)(?P=q)""")
@@ -33,23 +36,39 @@ class LinkReport:
     without_noopener: list[tuple[str, str]] = field(default_factory=list)  # (page, url)
 
 
-class _Pages:
-    """The site's HTML files, each read when first needed."""
+@dataclass(frozen=True)
+class PageLinks:
+    """What the check reads of one page: its links, as (tag, URL, whether
+    rel has noopener), and the ids a fragment may point at."""
 
-    def __init__(self, site_dir: Path, names: set[str]):
-        self.site_dir, self.names, self._text = site_dir, names, {}
+    links: tuple[tuple[str, str, bool], ...]
+    ids: frozenset[str]
+
+
+def page_links(data: bytes) -> PageLinks:
+    parts = checked_parts(data.decode("utf-8", errors="replace"))
+    links = []
+    for tag in _TAG.finditer(parts):
+        match = _URL.search(tag.group(0))
+        if match:
+            links.append((tag["tag"], match["url"].strip(), bool(_NOOPENER.search(tag.group(0)))))
+    return PageLinks(tuple(links), frozenset(_ID.findall(parts)))
+
+
+class _Pages:
+    """The site's HTML files, each read when first needed, and what the
+    check reads of it kept by its bytes (`kept`, pagecache.ByBytes)."""
+
+    def __init__(self, site_dir: Path, names: set[str], kept: pagecache.ByBytes):
+        self.site_dir, self.names, self.kept, self._links = site_dir, names, kept, {}
 
     def __contains__(self, rel: str) -> bool:
         return rel in self.names
 
-    def __getitem__(self, rel: str) -> str:
-        if rel not in self._text:
-            self._text[rel] = (self.site_dir / rel).read_text(encoding="utf-8", errors="replace")
-        return self._text[rel]
-
-
-def _ids(html: str) -> set[str]:
-    return set(_ID.findall(html))
+    def __getitem__(self, rel: str) -> PageLinks:
+        if rel not in self._links:
+            self._links[rel] = self.kept.of((self.site_dir / rel).read_bytes(), page_links)
+        return self._links[rel]
 
 
 def checked_parts(html: str) -> str:
@@ -64,11 +83,12 @@ def checked_parts(html: str) -> str:
     return parts
 
 
-def check(site_dir: Path, site_url: str = "", only: set[str] | None = None) -> LinkReport:
+def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cache: Path | None = None) -> LinkReport:
     """Check every page under `site_dir` (or the pages in `only`, paths like
     "articles/x/index.html", when a preview rebuilt just those). `site_url`
     is the published address: links to it (canonical URLs, root-absolute
-    paths) are internal."""
+    paths) are internal. `cache`: a folder where each page's links are kept
+    by its bytes, for the next build."""
     site_dir = Path(site_dir)
     own = urlsplit(site_url)
     base_path = own.path or "/"
@@ -79,8 +99,8 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None) -> L
     folders: set[str] = {"."}
     for path in site_dir.rglob("*"):
         (folders if path.is_dir() else files).add(path.relative_to(site_dir).as_posix())
-    html_of = _Pages(site_dir, {rel for rel in files if rel.endswith(".html")})
-    ids_of: dict[str, set[str]] = {}
+    kept = pagecache.ByBytes(_kept_file(cache), others="links-*.pickle")
+    html_of = _Pages(site_dir, {rel for rel in files if rel.endswith(".html")}, kept)
     report = LinkReport()
     # (folder of the linking page, path) -> (target file, or None, why): pages
     # at the same depth share their navigation links.
@@ -106,28 +126,18 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None) -> L
         resolved[key] = result
         return result
 
-    def ids(rel: str) -> set[str]:
-        if rel not in ids_of:
-            ids_of[rel] = _ids(checked_parts(html_of[rel]))
-        return ids_of[rel]
-
     for rel in sorted(html_of.names if only is None else html_of.names & only):
-        html = html_of[rel]
         base_dir = posixpath.dirname(rel)
-        for tag in _TAG.finditer(checked_parts(html)):
-            match = _URL.search(tag.group(0))
-            if not match:
-                continue
-            url = match["url"].strip()
+        for tag, url, noopener in html_of[rel].links:
             if not url or url.startswith(_SKIP_SCHEMES):
                 continue
             if own_origin and url.startswith(own_origin):
                 url = url[len(own_origin) :]
             parts = urlsplit(url)
             if parts.scheme or url.startswith("//"):
-                if tag["tag"] == "a" and parts.scheme in ("http", "https", ""):
+                if tag == "a" and parts.scheme in ("http", "https", ""):
                     report.external.setdefault(url, []).append(rel)
-                    if not _NOOPENER.search(tag.group(0)):
+                    if not noopener:
                         report.without_noopener.append((rel, url))
                 continue
             fragment = unquote(parts.fragment)
@@ -139,6 +149,15 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None) -> L
                 if target is None:
                     report.broken.append((rel, url, why))
                     continue
-            if fragment and tag["tag"] == "a" and target in html_of and fragment not in ids(target):
+            if fragment and tag == "a" and target in html_of and fragment not in html_of[target].ids:
                 report.broken.append((rel, url, f"no element with id '{fragment}'"))
+    if only is None:  # every page read (a preview's pass over a few keeps the last full set)
+        kept.keep()
     return report
+
+
+def _kept_file(cache: Path | None) -> Path | None:
+    """The pages' links, kept in one file named for this module's code."""
+    if cache is None:
+        return None
+    return Path(cache) / f"links-{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]}.pickle"

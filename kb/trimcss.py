@@ -243,10 +243,9 @@ def scan(site: Path, cache: Path | None = None) -> tuple[Used, list[str]]:
         elif suffix in (".html", ".htm"):
             pages.append(path)
     wanted: set[str] = set()
-    known = _load_facts(cache)
-    seen: dict[bytes, PageFacts] = {}
+    kept = pagecache.ByBytes(_facts_file(cache) if cache is not None else None, others="pages-*.pickle")
     for path in pages:
-        facts = parsed_once(_FACTS, path, lambda p: _facts_of(p.read_bytes(), known, seen))
+        facts = parsed_once(_FACTS, path, lambda p: kept.of(p.read_bytes(), page_facts))
         used.add_page(facts)
         wanted.update(facts.script_names)
         folder = posixpath.dirname(path.relative_to(site).as_posix())
@@ -262,30 +261,14 @@ def scan(site: Path, cache: Path | None = None) -> tuple[Used, list[str]]:
                 data = path.read_bytes()
                 used.add_script(data)
                 wanted.update(_decode(found) for found in _SCRIPT_NAME.findall(data))
-    if len(seen) == len(pages) and seen.keys() != known.keys():  # every page read in this pass
-        _save_facts(cache, seen)
+    if kept.files == len(pages):  # every page read in this pass (not only a preview's few)
+        kept.keep()
     return used, sorted(stylesheets)
-
-
-def _facts_of(html: bytes, known: dict[bytes, PageFacts], seen: dict[bytes, PageFacts]) -> PageFacts:
-    digest = hashlib.sha256(html).digest()
-    facts = known.get(digest)
-    seen[digest] = facts = facts if facts is not None else page_facts(html)
-    return facts
 
 
 def _facts_file(cache: Path) -> Path:
     """One file for the site's pages, named by this module's code (page_facts)."""
     return cache / f"pages-{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]}.pickle"
-
-
-def _load_facts(cache: Path | None) -> dict[bytes, PageFacts]:
-    return (pagecache.load(_facts_file(cache)) or {}) if cache is not None else {}
-
-
-def _save_facts(cache: Path | None, facts: dict[bytes, PageFacts]) -> None:
-    if cache is not None:
-        pagecache.save(_facts_file(cache), facts, others="pages-*.pickle")
 
 
 @dataclass(frozen=True)

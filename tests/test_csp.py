@@ -73,6 +73,60 @@ def test_the_offline_shim_script_is_rebuilt_from_the_vendored_file():
     )
 
 
+def _page(script: str) -> str:
+    return f'<html><head><meta charset="utf-8"><script>{script}</script></head><body><p>x</p></body></html>'
+
+
+def _build(site, kept, pages: dict[str, str], others: dict[str, str]) -> None:
+    """One build as the hook runs it: `pages` pass through MkDocs'
+    on_post_page (AsBuilt.page), `others` are written behind its back."""
+    as_built = csp.AsBuilt(kept)
+    for rel, html in pages.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(as_built.page(rel, html), encoding="utf-8")
+    for rel, html in others.items():
+        (site / rel).write_text(html, encoding="utf-8")
+    as_built.finish(site)
+
+
+def _as_apply_writes(tmp_path, pages: dict[str, str]) -> dict[str, str]:
+    site = tmp_path / "reference"
+    for rel, html in pages.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(html, encoding="utf-8")
+    csp.apply(site)
+    return {rel: (site / rel).read_text(encoding="utf-8") for rel in pages}
+
+
+def test_pages_written_with_the_last_policy_come_out_as_a_pass_over_the_site(tmp_path):
+    kept, site = tmp_path / "cache" / "csp.json", tmp_path / "site"
+    pages = {"index.html": _page("a()"), "x/index.html": _page("b()")}
+    others = {"404.html": _page("c()")}
+    for build in range(2):  # the first build keeps the policy, the second writes it with each page
+        _build(site, kept, pages, others)
+        built = {rel: (site / rel).read_text(encoding="utf-8") for rel in [*pages, *others]}
+        assert built == _as_apply_writes(tmp_path / str(build), {**pages, **others})
+    assert kept.is_file()
+
+
+def test_a_new_inline_script_gives_every_page_the_new_policy(tmp_path):
+    kept, site = tmp_path / "cache" / "csp.json", tmp_path / "site"
+    _build(site, kept, {"index.html": _page("a()"), "x/index.html": _page("b()")}, {})
+    # The theme changed one page's script: the page written first got the last policy, which lacks it.
+    changed = {"index.html": _page("a()"), "x/index.html": _page("b2()")}
+    _build(site, kept, changed, {})
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert csp.sha256("b2()") in home and csp.sha256("b()") not in home
+    assert {rel: (site / rel).read_text(encoding="utf-8") for rel in changed} == _as_apply_writes(tmp_path, changed)
+
+
+def test_a_damaged_kept_policy_is_a_first_build(tmp_path):
+    kept, site = tmp_path / "csp.json", tmp_path / "site"
+    kept.write_text("{not json", encoding="utf-8")
+    _build(site, kept, {"index.html": _page("a()")}, {})
+    assert csp.sha256("a()") in (site / "index.html").read_text(encoding="utf-8")
+
+
 # -- the built site -------------------------------------------------------------
 
 
