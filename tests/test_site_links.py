@@ -1,0 +1,52 @@
+"""The link check over the built site (kb/site_links.py), with each page's
+links kept by its bytes between builds (pagecache.ByBytes)."""
+
+from __future__ import annotations
+
+from kb import site_links
+
+
+def _site(root, pages: dict[str, str]):
+    for rel, html in pages.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(html, encoding="utf-8")
+    return root
+
+
+def _page(body: str) -> str:
+    return f"<html><head></head><body><article>{body}</article></body></html>"
+
+
+def test_kept_links_are_those_of_the_page_as_it_is_now(tmp_path):
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    _site(site, {"index.html": _page('<a href="x/#here">x</a>'), "x/index.html": _page('<h2 id="here">X</h2>')})
+    assert site_links.check(site, cache=cache).broken == []
+    assert list(cache.glob("links-*.pickle")), "kept for the next build"
+    # The next build: the target lost its id, the linking page is the same bytes (its links come from the cache).
+    _site(site, {"x/index.html": _page('<h2 id="gone">X</h2>')})
+    assert site_links.check(site, cache=cache).broken == [("index.html", "x/#here", "no element with id 'here'")]
+    # And a page whose bytes changed is read again.
+    _site(site, {"index.html": _page('<a href="nowhere/">y</a>')})
+    assert site_links.check(site, cache=cache).broken == [("index.html", "nowhere/", "no such file")]
+
+
+def test_a_preview_check_of_a_few_pages_keeps_the_last_full_set(tmp_path):
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    _site(site, {"index.html": _page('<a href="x/">x</a>'), "x/index.html": _page("")})
+    site_links.check(site, cache=cache)
+    (kept,) = cache.glob("links-*.pickle")
+    before = kept.read_bytes()
+    _site(site, {"x/index.html": _page('<a href="y/">y</a>')})
+    assert site_links.check(site, only={"x/index.html"}, cache=cache).broken == [
+        ("x/index.html", "y/", "no such file")
+    ]
+    assert kept.read_bytes() == before
+
+
+def test_a_damaged_cache_is_no_cache(tmp_path):
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    _site(site, {"index.html": _page('<a href="x/">x</a>')})
+    site_links.check(site, cache=cache)
+    for kept in cache.glob("links-*.pickle"):
+        kept.write_bytes(b"not a pickle")
+    assert site_links.check(site, cache=cache).broken == [("index.html", "x/", "no such file")]
