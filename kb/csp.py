@@ -30,6 +30,20 @@ the built files:
 An event handler or inline script that reached a page by any other way
 (a template mistake, an edited file) does not run, and the browser reports
 a violation (the tests listen for it).
+
+A policy in a `<meta>` has a cost that one sent as a header has not:
+Chromium's preload scanner, which reads ahead of the parser to fetch what
+the page will need, stops at a `<meta http-equiv="Content-Security-Policy">`
+(so that what it fetches obeys the policy). Without it, Material's script at
+the end of the body was fetched only once the parser reached it, after the
+stylesheets had arrived and the first paint was on its way, so its start-up
+(its longest task) came after the first paint, where it counts as blocking
+time, instead of before it, as on a page with no policy (README, "A page as
+light as bare Material's"). So the page's stylesheets and its parser-blocking
+scripts, files of the site that the policy allows anyway, are announced
+before the policy with `<link rel="preload">`: fetched as early as the
+scanner would have fetched them. Only the site's own files (relative
+addresses) are announced; anything else waits for the policy.
 """
 
 from __future__ import annotations
@@ -38,7 +52,9 @@ import base64
 import hashlib
 import json
 import re
+from html import escape, unescape
 from pathlib import Path
+from urllib.parse import urlsplit
 
 META_NAME = "Content-Security-Policy"
 _SCRIPT = re.compile(r"<script\b(?P<attrs>[^>]*)>(?P<body>.*?)</script\s*>", re.S | re.I)
@@ -49,6 +65,9 @@ _CONFIG = re.compile(r'<script id="__config" type="application/json">(?P<json>.*
 _HEAD = re.compile(r"<head\b[^>]*>", re.I)
 _CHARSET = re.compile(r"<meta\s+charset=[^>]*>", re.I)
 _EXISTING = re.compile(r'\n?[ \t]*<meta http-equiv="Content-Security-Policy"[^>]*>')
+_EXISTING_PRELOAD = re.compile(r'\n?[ \t]*<link rel="preload" [^>]*data-kb-preload[^>]*>')
+_TAG = re.compile(r"<(?P<name>link|script)\b(?P<attrs>[^>]*)>", re.I)
+_ATTR = re.compile(r"""(?P<name>[\w-]+)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'>]+)))?""")
 # Script types a browser runs; any other (application/json) is data.
 _RUNNABLE = {"", "text/javascript", "application/javascript", "module"}
 SHIM = "iframe-worker-shim.js"
@@ -126,14 +145,58 @@ def _shim_hashes(html: str, shim_source: str | None) -> set[str]:
     return {sha256(script)} if script else set()
 
 
+def _attributes(text: str) -> dict[str, str]:
+    out = {}
+    for match in _ATTR.finditer(text):
+        value = match["dq"] if match["dq"] is not None else match["sq"] if match["sq"] is not None else match["bare"]
+        out.setdefault(match["name"].lower(), unescape(value or ""))
+    return out
+
+
+def _own_file(address: str) -> bool:
+    """A relative address: a file of the site, wherever it is opened from."""
+    parts = urlsplit(address)
+    return bool(address) and not parts.scheme and not parts.netloc
+
+
+def preloads(html: str) -> list[tuple[str, str]]:
+    """(address, kind) of what the first paint and the parser wait for, in
+    the page's order: its stylesheets ("style") and its parser-blocking
+    scripts ("script": a `src`, no defer, no async, not a module), the site's
+    own files only, each once."""
+    found: dict[str, str] = {}
+    for match in _TAG.finditer(html):
+        attrs = _attributes(match["attrs"])
+        if match["name"].lower() == "link":
+            if "stylesheet" in attrs.get("rel", "").lower().split() and "media" not in attrs:
+                address, kind = attrs.get("href", ""), "style"
+            else:
+                continue
+        else:
+            blocking = not ({"defer", "async"} & attrs.keys()) and attrs.get("type", "").lower() in _RUNNABLE - {
+                "module"
+            }
+            if "src" not in attrs or not blocking:
+                continue
+            address, kind = attrs["src"], "script"
+        if _own_file(address):
+            found.setdefault(address, kind)
+    return list(found.items())
+
+
 def add_meta(html: str, content: str) -> str:
     """`html` with the policy as the first thing after <meta charset> (so it
-    governs every script and style that follows), replacing any earlier one.
-    Only the head is searched."""
+    governs every script and style that follows), replacing any earlier one,
+    and before it a preload of each stylesheet and parser-blocking script
+    (`preloads`: the scanner stops at the policy). Only the head is searched."""
     end = html.find("</head>")
     head, body = (html[:end], html[end:]) if end >= 0 else (html, "")
-    head = _EXISTING.sub("", head, count=1)
-    meta = f'\n    <meta http-equiv="{META_NAME}" content="{content}">'
+    head = _EXISTING.sub("", _EXISTING_PRELOAD.sub("", head), count=1)
+    links = "".join(
+        f'\n    <link rel="preload" href="{escape(address)}" as="{kind}" data-kb-preload>'
+        for address, kind in preloads(head + body)
+    )
+    meta = f'{links}\n    <meta http-equiv="{META_NAME}" content="{content}">'
     anchor = _CHARSET.search(head) or _HEAD.search(head)
     if anchor is None:
         return meta.lstrip() + head + body

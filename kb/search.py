@@ -60,6 +60,10 @@ from .search_text import STOP, stem, words
 STUB_FILE = "search/search_index.json"
 SEARCH_DIR = "search"
 WORKER_ENTRY = Path(__file__).with_name("assets") / "search" / "worker.js"
+# The engine, a second file beside the worker that the worker loads at the
+# first query (kb/assets/search/lazy.js): named by its content.
+ENGINE_ENTRY = WORKER_ENTRY.with_name("engine.js")
+ENGINE_PLACEHOLDER = '"kb-search-engine.js"'
 WORKER_GLOB = "assets/javascripts/workers/search.*.min.js"
 PRINT_DIR = "print/"
 VERSION = 2
@@ -576,8 +580,16 @@ def write(site: Path, index: Index | dict[str, bytes], inline: bool) -> dict[str
     return written
 
 
-def worker_code() -> str:
-    return bundle(WORKER_ENTRY).code
+def worker_code() -> dict[str, str]:
+    """file name -> content of the search's two scripts: Material's worker
+    file name (`"worker"`, the key) holds the protocol, which loads the
+    engine's file, `kb-search.<digest>.min.js`, at the first query."""
+    engine = bundle(ENGINE_ENTRY).code
+    name = f"kb-search.{hashlib.sha256(engine.encode()).hexdigest()[:8]}.min.js"
+    worker = bundle(WORKER_ENTRY).code
+    if worker.count(ENGINE_PLACEHOLDER) != 1:
+        raise ValueError(f"{WORKER_ENTRY}: the engine's file name {ENGINE_PLACEHOLDER} must appear once")
+    return {"worker": worker.replace(ENGINE_PLACEHOLDER, json.dumps(name)), name: engine}
 
 
 def install_worker(site: Path) -> None:
@@ -585,8 +597,12 @@ def install_worker(site: Path) -> None:
     if not workers:
         raise FileNotFoundError(f"no Material search worker under {site / WORKER_GLOB}")
     code = worker_code()
+    for folder in {worker.parent for worker in workers}:
+        for old in folder.glob("kb-search.*.min.js"):  # an earlier build's engine (mkdocs serve)
+            old.unlink()
     for worker in workers:
-        worker.write_text(code, encoding="utf-8")
+        for name, text in code.items():
+            (worker if name == "worker" else worker.with_name(name)).write_text(text, encoding="utf-8")
         worker.with_name(worker.name + ".map").unlink(missing_ok=True)
 
 

@@ -59,6 +59,27 @@ def test_the_meta_comes_before_every_script_and_replaces_an_older_one():
     assert csp.add_meta(once, "default-src 'none'").count("Content-Security-Policy") == 1
 
 
+def test_what_the_first_paint_and_the_parser_wait_for_is_preloaded_ahead_of_the_policy():
+    """Chromium's preload scanner stops at a policy in a <meta>: the page's
+    stylesheets and parser-blocking scripts are announced before it."""
+    page = (
+        '<html><head><meta charset="utf-8"><link rel="stylesheet" href="a.css?v=1&amp;x=2">'
+        '<link rel="stylesheet" href="print.css" media="print"><link rel="icon" href="i.svg">'
+        '<link rel="stylesheet" href="https://elsewhere.example/x.css"><script>inline()</script></head>'
+        '<body><script src="../b.js"></script><script src="c.js" defer></script><script async src="d.js"></script>'
+        '<script type="module" src="e.js"></script><script src="//elsewhere.example/f.js"></script>'
+        '<script src="../b.js"></script><script src="g.json" type="application/json"></script></body></html>'
+    )
+    assert csp.preloads(page) == [("a.css?v=1&x=2", "style"), ("../b.js", "script")]
+    once = csp.add_meta(page, "default-src 'self'")
+    head = once[: once.index("</head>")]
+    assert head.index("<meta charset") < head.index('rel="preload"') < head.index("Content-Security-Policy")
+    assert '<link rel="preload" href="a.css?v=1&amp;x=2" as="style" data-kb-preload>' in head
+    assert '<link rel="preload" href="../b.js" as="script" data-kb-preload>' in head
+    # Written again (a preview rebuild), nothing doubles.
+    assert csp.add_meta(once, "default-src 'none'").count('rel="preload"') == 2
+
+
 def test_the_offline_shim_script_is_rebuilt_from_the_vendored_file():
     from kb.devtools import ROOT
 
@@ -141,6 +162,22 @@ def test_every_page_carries_the_policy_before_any_script(site):
         # Every inline script of the page is allowed by its hash.
         for script in csp.inline_scripts(html):
             assert csp.sha256(script) in content, (url, script[:80])
+
+
+def test_materials_script_is_fetched_with_the_stylesheets_not_when_the_parser_reaches_it(page, base_url):
+    """With the policy in a <meta>, the preload scanner does not read ahead:
+    Material's script at the end of the body would be fetched only when the
+    parser got there, after the stylesheets and the first paint. The head's
+    preload fetches it (a resource fetched by a <link>, not by its <script>)."""
+    page.goto(base_url + "articles/is-customer-experience-new/")
+    fetched = page.evaluate(
+        """() => Object.fromEntries(performance.getEntriesByType('resource')
+             .filter(r => /bundle\\.[0-9a-f]+\\.min\\.js|\\.css$/.test(r.name))
+             .map(r => [r.name.split('/').pop(), r.initiatorType]))"""
+    )
+    bundles = {name: how for name, how in fetched.items() if name.startswith("bundle.")}
+    assert list(bundles.values()) == ["link"], fetched
+    assert fetched.get("kb.css") == "link", fetched
 
 
 def test_no_page_reports_a_violation_in_the_tour(tour):

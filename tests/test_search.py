@@ -112,14 +112,22 @@ def index_parts(urls: list[str]) -> list[str]:
     return [u for u in urls if re.search(r"/search/[0-9a-f]{10}/", u)]
 
 
+ENGINE = re.compile(r"/assets/javascripts/workers/kb-search\.[0-9a-f]{8}\.min\.js$")
+
+
 def test_the_index_is_downloaded_only_when_search_is_used_and_then_in_parts(page, base_url, site):
+    """Nor is the engine: Material starts the worker with the page, and the
+    worker file is only the protocol; the engine's file comes with the first query."""
     page.goto(base_url + "articles/is-customer-experience-new/")
     page.wait_for_load_state("networkidle")
     assert index_parts(page.requested_urls) == []
+    assert [u for u in page.requested_urls if "/workers/search." in u]  # the worker has started
+    assert [u for u in page.requested_urls if ENGINE.search(u)] == []
     page.keyboard.press("/")  # Material's shortcut still opens search
     page.wait_for_function("() => document.activeElement.matches('.md-search__input')")
     page.keyboard.type("oxygen")
     page.locator(".md-search-result__link[href*='#p-as-technology-evolved-and-the']").first.wait_for()
+    assert len([u for u in page.requested_urls if ENGINE.search(u)]) == 1
     fetched = {urlsplit(u).path for u in index_parts(page.requested_urls)}
     assert any(u.endswith("/meta.json") for u in fetched)
     assert any("/s/" in u for u in fetched) and any("/f/" in u for u in fetched)
