@@ -37,9 +37,7 @@ def test_a_preview_check_of_a_few_pages_keeps_the_last_full_set(tmp_path):
     (kept,) = cache.glob("links-*.pickle")
     before = kept.read_bytes()
     _site(site, {"x/index.html": _page('<a href="y/">y</a>')})
-    assert site_links.check(site, only={"x/index.html"}, cache=cache).broken == [
-        ("x/index.html", "y/", "no such file")
-    ]
+    assert site_links.check(site, only={"x/index.html"}, cache=cache).broken == [("x/index.html", "y/", "no such file")]
     assert kept.read_bytes() == before
 
 
