@@ -79,7 +79,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if not session.serving and (folder := kb.settings.get("cache_dir")):
         # Each page gets the Content-Security-Policy as it is written (kb/csp.py AsBuilt),
         # the last build's for this address, kept in .cache/.
-        where = f"{config.site_url}\0{config.use_directory_urls}\0{config.site_dir}".encode()
+        where = f"{config.site_url}\0{config.use_directory_urls}".encode()
         kb.as_built = csp.AsBuilt(Path(folder) / f"kb-csp-{hashlib.sha256(where).hexdigest()[:16]}.json")
     config.markdown_extensions.append(kb.markdown_extension())
     if config.extra.get("polyfills"):
@@ -299,12 +299,14 @@ def on_post_build(config: MkDocsConfig) -> None:
     # build's passage records and installs its own worker (issues 15, 28).
     with stage("search index"):
         kb_search.on_post_build(config, kb.index, kb.settings.get("cache_dir"), kb.search_memo)
+    # Every page gets a Content-Security-Policy, the theme's inline scripts by hash (issue 26).
+    # First: the passes after it read each page's final bytes (and keep what they
+    # learn by them, for the next build).
+    with stage("Content-Security-Policy"):
+        csp.on_post_build(config, session.serving, kb.as_built)
     # Stylesheets cut to the rules the built pages and scripts can use (issue 16).
     with stage("stylesheets trimmed"):
         trimcss.on_post_build(config)
-    # Every page gets a Content-Security-Policy, the theme's inline scripts by hash (issue 26).
-    with stage("Content-Security-Policy"):
-        csp.on_post_build(config, session.serving, kb.as_built)
     # llms.txt, Markdown twins, passages.jsonl: the site for AI assistants
     # (issue 24); before the link check, which follows the pages' links to them.
     with stage("files for assistants"):

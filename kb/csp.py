@@ -166,6 +166,9 @@ def preloads(html: str) -> list[tuple[str, str]]:
     own files only, each once."""
     found: dict[str, str] = {}
     for match in _TAG.finditer(html):
+        wanted = "stylesheet" if match["name"].lower() == "link" else "src"
+        if wanted not in match["attrs"].lower():
+            continue  # (parsing every tag's attributes is most of the time)
         attrs = _attributes(match["attrs"])
         if match["name"].lower() == "link":
             if "stylesheet" in attrs.get("rel", "").lower().split() and "media" not in attrs:
@@ -191,7 +194,10 @@ def add_meta(html: str, content: str) -> str:
     (`preloads`: the scanner stops at the policy). Only the head is searched."""
     end = html.find("</head>")
     head, body = (html[:end], html[end:]) if end >= 0 else (html, "")
-    head = _EXISTING.sub("", _EXISTING_PRELOAD.sub("", head), count=1)
+    if "data-kb-preload" in head:  # a page written before (the searches are slow: only when needed)
+        head = _EXISTING_PRELOAD.sub("", head)
+    if META_NAME in head:
+        head = _EXISTING.sub("", head, count=1)
     links = "".join(
         f'\n    <link rel="preload" href="{escape(address)}" as="{kind}" data-kb-preload>'
         for address, kind in preloads(head + body)
@@ -254,6 +260,7 @@ class AsBuilt:
         self.scripts: set[str] = set()
         self.styles: set[str] = set()
         self.written: set[str] = set()  # pages given the expected policy, as site paths
+        self.framed = False  # a page uses the offline edition's search frame (SHIM)
         try:
             data = json.loads(kept.read_text(encoding="utf-8")) if kept else None
             self.expected = (frozenset(data["scripts"]), frozenset(data["styles"]))
@@ -263,27 +270,30 @@ class AsBuilt:
 
     def page(self, rel: str, html: str) -> str:
         """`html` (the page at site path `rel`) with the expected policy."""
-        self.scripts |= {sha256(s) for s in inline_scripts(html)}
-        self.styles |= {sha256(s) for s in inline_styles(html)}
+        self._hash(html)
         if self.expected is None:
             return html
         self.written.add(rel)
         return add_meta(html, self.content)
 
+    def _hash(self, html: str) -> None:
+        self.scripts |= {sha256(s) for s in inline_scripts(html)}
+        self.styles |= {sha256(s) for s in inline_styles(html)}
+        # The offline edition's pages run search in a frame whose script differs per page.
+        self.framed = self.framed or SHIM in html
+
     def finish(self, site_dir: Path, shim_source: str | None = None) -> int:
         """Give every page of `site_dir` the policy; returns the pages written here."""
         site_dir = Path(site_dir)
-        if self.expected is not None and shim_source is None:
+        if self.expected is not None:
             others = {}
             for path in sorted(site_dir.rglob("*.html")):
                 if (rel := path.relative_to(site_dir).as_posix()) not in self.written:
                     others[rel] = html = path.read_text(encoding="utf-8")
-                    self.scripts |= {sha256(s) for s in inline_scripts(html)}
-                    self.styles |= {sha256(s) for s in inline_styles(html)}
-            if self.expected == (self.scripts, self.styles):
-                content = policy(self.scripts, self.styles)
+                    self._hash(html)
+            if self.expected == (self.scripts, self.styles) and not (shim_source and self.framed):
                 for rel, html in others.items():
-                    (site_dir / rel).write_text(add_meta(html, content), encoding="utf-8")
+                    (site_dir / rel).write_text(add_meta(html, self.content), encoding="utf-8")
                 return len(others)
         # The first build, a new policy, or the offline edition (a script per page): every page again.
         written, scripts, styles = _apply(site_dir, shim_source)

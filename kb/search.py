@@ -563,21 +563,57 @@ def write(site: Path, index: Index | dict[str, bytes], inline: bool) -> dict[str
         files = index_files(index) if isinstance(index, Index) else index
         name = index_hash(files)
         root = folder / name
-        for other in folder.iterdir():  # an earlier build's parts (mkdocs serve)
-            if other.is_dir() and other.name != name:
-                shutil.rmtree(other)
+        reused = _reuse_earlier(folder, root)
         for folder_name in {relative.rpartition("/")[0] for relative in files}:
             (root / folder_name).mkdir(parents=True, exist_ok=True)
         for relative, data in files.items():
-            (root / relative).write_bytes(data)
+            target = root / relative
+            if not _holds(target, data):
+                target.write_bytes(data)
             written["index_bytes"] += len(data)
             written["index_files"] += 1
+        if reused:
+            _remove_others(root, files)
         config["kb_index_url"] = f"{SEARCH_DIR}/{name}/meta.json"
     stub = _dump({"config": config, "docs": []})
     (site / STUB_FILE).write_text(stub, encoding="utf-8")
     written["stub_bytes"] = len(stub.encode())
     install_worker(site)
     return written
+
+
+def _reuse_earlier(folder: Path, root: Path) -> bool:
+    """An earlier build's parts (`mkdocs serve` writes into the same site)
+    become this build's folder: a one-word edit changes a few of a thousand
+    parts, and creating files is what costs (the folder's name, the index's
+    hash, still changes, so no browser keeps a stale part)."""
+    earlier = sorted(
+        (other for other in folder.iterdir() if other.is_dir() and other != root), key=lambda p: p.stat().st_mtime
+    )
+    reused = bool(earlier) and not root.exists()
+    if reused:
+        earlier.pop().rename(root)  # the newest
+    for other in earlier:
+        shutil.rmtree(other)
+    return reused or root.exists()
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """The file is there with these bytes."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _remove_others(root: Path, files: dict[str, bytes]) -> None:
+    """Parts of the earlier index that this one has not."""
+    wanted = {root / relative for relative in files}
+    for path in sorted(root.rglob("*"), reverse=True):
+        if path.is_file() and path not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
 
 
 def worker_code() -> dict[str, str]:

@@ -264,3 +264,28 @@ def test_a_preview_rebuild_counting_from_the_last_builds_memo_builds_the_same_in
     fewer.terms = fewer.terms[:1]
     fewer._matcher = None
     assert files(edited, fewer, memo) == files(edited, fewer)  # another glossary: its terms found again
+
+
+def test_a_rebuild_into_the_same_site_rewrites_only_the_parts_that_changed(tmp_path):
+    """`mkdocs serve` writes every build into one site: the earlier index's
+    folder becomes the new one, parts with the same bytes stay untouched,
+    parts the new index has not are gone, and the folder's name (the
+    index's hash) changes, so no browser keeps a stale part."""
+    worker = tmp_path / search.WORKER_GLOB.replace("*", "x")
+    worker.parent.mkdir(parents=True)
+    worker.write_text("", encoding="utf-8")
+    first = {"meta.json": b"{}", "w/a.json": b"[1]", "w/b.json": b"[2]", "t/c.json": b"[3]"}
+    search.write(tmp_path, first, inline=False)
+    (old,) = (tmp_path / search.SEARCH_DIR).glob("*/meta.json")
+    kept = old.parent / "w/a.json"
+    before = kept.stat().st_ino, kept.stat().st_mtime_ns
+    second = {"meta.json": b'{"v":2}', "w/a.json": b"[1]", "w/b.json": b"[22]"}
+    search.write(tmp_path, second, inline=False)
+    folders = [p for p in (tmp_path / search.SEARCH_DIR).iterdir() if p.is_dir()]
+    assert [f.name for f in folders] == [search.index_hash(second)] != [old.parent.name]
+    root = folders[0]
+    assert {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()} == second
+    assert not (root / "t").exists(), "an emptied folder goes too"
+    assert ((root / "w/a.json").stat().st_ino, (root / "w/a.json").stat().st_mtime_ns) == before
+    stub = json.loads((tmp_path / search.STUB_FILE).read_text(encoding="utf-8"))
+    assert stub["config"]["kb_index_url"] == f"{search.SEARCH_DIR}/{root.name}/meta.json"
