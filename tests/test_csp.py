@@ -141,6 +141,26 @@ def test_a_new_inline_script_gives_every_page_the_new_policy(tmp_path):
     assert {rel: (site / rel).read_text(encoding="utf-8") for rel in changed} == _as_apply_writes(tmp_path, changed)
 
 
+def test_the_offline_frame_script_alone_makes_every_page_written_again(tmp_path):
+    """The shim file is in every build (a vendored file); only pages that
+    use it (the offline edition) need a policy of their own."""
+    from kb.devtools import ROOT
+
+    shim = (ROOT / "overrides/assets/javascripts/vendor" / csp.SHIM).read_text(encoding="utf-8")
+    kept, site = tmp_path / "cache" / "csp.json", tmp_path / "site"
+    pages = {"index.html": _page("a()")}
+    _build(site, kept, pages, {})
+    as_built = csp.AsBuilt(kept)
+    (site / "index.html").write_text(as_built.page("index.html", pages["index.html"]), encoding="utf-8")
+    assert as_built.finish(site, shim) == 0, "nothing written again"
+    config = '<script id="__config" type="application/json">{"search": "assets/w.js"}</script>'
+    framed = _page("a()").replace("</head>", f'{config}<script src="{csp.SHIM}"></script></head>')
+    as_built = csp.AsBuilt(kept)
+    (site / "index.html").write_text(as_built.page("index.html", framed), encoding="utf-8")
+    assert as_built.finish(site, shim) == 1, "the framed page written again, with its frame's script"
+    assert csp.sha256(csp.shim_script(shim, "assets/w.js")) in (site / "index.html").read_text(encoding="utf-8")
+
+
 def test_a_damaged_kept_policy_is_a_first_build(tmp_path):
     kept, site = tmp_path / "csp.json", tmp_path / "site"
     kept.write_text("{not json", encoding="utf-8")
