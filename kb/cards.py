@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -100,14 +101,24 @@ def write(site_dir: Path, cards: dict[str, tuple[str, list[str]]], site_name: st
             repr((title, lines, site_name, WIDTH, HEIGHT, BACKGROUND, ACCENT, TEXT, "P4", LEVELS)).encode()
         ).hexdigest()[:20]
         cached = cache / f"{key}.png" if cache else None
-        if cached and cached.exists():
-            shutil.copyfile(cached, target)
+        if cached is None:
+            target.write_bytes(draw(title, lines, site_name))
             continue
-        data = draw(title, lines, site_name)
-        target.write_bytes(data)
-        if cached:
+        if not cached.exists():
             cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_bytes(data)
+            cached.write_bytes(draw(title, lines, site_name))
+        _place(cached, target)
+
+
+def _place(cached: Path, target: Path) -> None:
+    """The cached card at `target`: a second name for the same file when
+    both are on one file system (one entry written, no bytes copied; nothing
+    writes to a card once drawn), else a copy."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(cached, target)
+    except OSError:
+        shutil.copyfile(cached, target)
 
 
 def _wrap(pen, text: str, font, width: int) -> list[str]:

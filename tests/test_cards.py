@@ -51,3 +51,17 @@ def test_article_pages_use_their_own_card(site):
         assert meta(html, "og:image").endswith(f"/{cards.card_path(f'articles/{slug}/')}")
     home = page_path(site, "").read_text()
     assert meta(home, "og:image").endswith("/" + cards.SITE_CARD)
+
+
+def test_a_kept_card_is_placed_in_the_site_linked_or_copied(tmp_path, monkeypatch):
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    wanted = {"assets/cards/a.png": ("A title", ["Jane Doe"])}
+    cards.write(site, wanted, "KB", cache)
+    (kept,) = cache.glob("*.png")
+    placed = site / "assets/cards/a.png"
+    assert placed.read_bytes() == kept.read_bytes() and placed.stat().st_ino == kept.stat().st_ino
+    placed.unlink()  # the next build's site starts empty (MkDocs cleans it): the card comes from the cache
+    monkeypatch.setattr(cards.os, "link", lambda *a: (_ for _ in ()).throw(OSError("cross-device link")))
+    monkeypatch.setattr(cards, "draw", lambda *a: (_ for _ in ()).throw(AssertionError("drawn again")))
+    cards.write(site, wanted, "KB", cache)
+    assert placed.read_bytes() == kept.read_bytes() and placed.stat().st_ino != kept.stat().st_ino
