@@ -287,6 +287,7 @@ class Build:
                 items = sorted(kept.items(), key=lambda item: order.get(item[0], len(order)))
                 kept.clear()
                 kept.update(items)
+        ranked = self._last_ranking()
         self.index = collect.collect(
             self.definitions,
             self.articles,
@@ -295,8 +296,9 @@ class Build:
             urls={src: url for src, (url, _) in pages.items()},
             contents=contents,
             settings=self.settings,
-            previous=self.previous.index if self.previous is not None else None,
+            previous=ranked,
         )
+        self._keep_ranking(ranked)
         checks.glossary_usage(self.index, self.problems)
         checks.discipline_coverage(self.index, self.problems)
         checks.duplicate_titles(self.index, self.problems)
@@ -322,6 +324,23 @@ class Build:
         for src in self.fresh:  # kept for the next builds, now that they are composed
             self.store.put(self.conversions[src].key, self.conversions[src])
         return composed
+
+    def _ranking_file(self) -> Path | None:
+        folder = self.settings.get("cache_dir")
+        return Path(folder) / f"kb-related-{(self.settings.get('code') or '')[:16]}.pickle" if folder else None
+
+    def _last_ranking(self) -> collect.Ranking | collect.SiteIndex | None:
+        """The related-articles ranking of the last build: in memory
+        (`mkdocs serve`), else on disk (.cache/), for this code."""
+        if self.previous is not None and self.previous.index is not None:
+            return self.previous.index
+        return pagecache.load(self._ranking_file(), kind=collect.Ranking)
+
+    def _keep_ranking(self, ranked) -> None:
+        """On disk when this build ranked anew (a profile changed)."""
+        if self.index is not None and (ranked is None or dict(ranked.profiles) != dict(self.index.profiles)):
+            ranking = collect.Ranking(dict(self.index.profiles), dict(self.index.related))
+            pagecache.save(self._ranking_file(), ranking, others="kb-related-*.pickle")
 
     def _compose(self, src_uri: str, html: str, templates: render.Templates) -> str:
         """The page's content: its blocks rendered, then sanitised. A page

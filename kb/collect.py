@@ -110,6 +110,16 @@ class MarkedPassage:
 
 
 @dataclass(frozen=True)
+class Ranking:
+    """The related-articles ranking and the profiles it was ranked from, as
+    kept between builds (kb/build.py): `collect` reuses it when no profile
+    changed."""
+
+    profiles: Mapping[str, related_mod.Profile]
+    related: Mapping[str, tuple[related_mod.Related, ...]]
+
+
+@dataclass(frozen=True)
 class SiteIndex:
     """Everything the renderer may read. Built once per build; read-only."""
 
@@ -158,7 +168,7 @@ def collect(
     urls: Mapping[str, str],
     contents: Mapping[str, str],
     settings: Mapping[str, object] | None = None,
-    previous: SiteIndex | None = None,
+    previous: SiteIndex | Ranking | None = None,
 ) -> SiteIndex:
     """The site index, from what the conversion of every page recorded;
     `previous`: the last build's (`mkdocs serve`), whose ranking of related
@@ -189,7 +199,9 @@ def collect(
         for key, article in ordered.items()
     }
     if previous is not None and previous.profiles == profiles:
-        related = previous.related
+        related = (
+            previous.related if isinstance(previous.related, MappingProxyType) else MappingProxyType(previous.related)
+        )
     else:
         related = MappingProxyType({k: tuple(v) for k, v in related_mod.rank(profiles).items()})
     return SiteIndex(

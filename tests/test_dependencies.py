@@ -193,3 +193,25 @@ def test_a_preview_build_lists_what_it_takes_from_the_last_in_a_full_builds_orde
     assert preview.index.backlinks.keys() and all(
         list(preview.index.backlinks[k]) == list(first.index.backlinks[k]) for k in first.index.backlinks
     )
+
+
+def test_the_related_ranking_is_kept_on_disk_until_a_profile_changes(base_sources, config, tmp_path, monkeypatch):
+    """A warm rebuild (a new process, `.cache/` kept) takes the last build's
+    ranking of related articles when no article's profile changed."""
+    from kb import related
+
+    settings = {"cache_dir": tmp_path, "code": "test"}
+    first, _ = pipeline.run_build(base_sources, config, settings)
+    assert list(tmp_path.glob("kb-related-*.pickle"))
+
+    def not_again(profiles):
+        raise AssertionError("ranked again")
+
+    monkeypatch.setattr(related, "rank", not_again)
+    again, _ = pipeline.run_build(base_sources, config, settings)
+    assert dict(again.index.related) == dict(first.index.related)
+    # An article that now links to another changes both profiles: ranked again.
+    changed = dict(base_sources)
+    changed[ELSEWHERE] = changed[ELSEWHERE] + "\n\nSee [a passage](relook-at-customer-experience-with-new-lens.md).\n"
+    with pytest.raises(AssertionError, match="ranked again"):
+        pipeline.run_build(changed, config, settings)
