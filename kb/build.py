@@ -474,8 +474,10 @@ class Build:
             # A build that is not a preview: the twins of the last one, on disk, for this code.
             kept = Path(folder) / f"kb-twins-{(self.settings.get('code') or '')[:16]}.pickle"
             memo = pagecache.load(kept) or {}
+        made_from = {src: entry[0] for src, entry in memo.items()} if kept is not None else None
         unplaced = assistants.write(site_dir, self.index, site_url or "/", {k: v for k, v in dates.items() if v}, memo)
-        pagecache.save(kept, memo, others="kb-twins-*.pickle")
+        if kept is not None and {src: entry[0] for src, entry in memo.items()} != made_from:
+            pagecache.save(kept, memo, others="kb-twins-*.pickle")  # a twin made again, or one gone
         return [
             f"docs/{src}: the Markdown twin lists the URL of passage #{pid} at its end: its block was not "
             "recognised in the source (kb/twin.py). The page itself is right."
