@@ -162,7 +162,7 @@ def passage_rows(index: SiteIndex, site_url: str, dates: Mapping[str, dt.date] |
     dates = dates or {}
     themes = index.definitions.theme_titles
     disciplines = index.definitions.discipline_names
-    terms = {t.id: t.label for t in index.glossary.terms}
+    terms = index.term_labels
     rows = []
     for src_uri, article in index.articles.items():
         record = index.records[src_uri]

@@ -13,6 +13,7 @@ Two steps, because MkDocs converts pages one by one:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -142,6 +143,11 @@ class SiteIndex:
     @property
     def glossary(self) -> glossary_mod.Glossary:
         return self.definitions.glossary
+
+    @functools.cached_property
+    def term_labels(self) -> dict[str, str]:
+        """Each glossary term's label by its id (asked for on every article page)."""
+        return {t.id: t.label for t in self.glossary.terms}
 
     @property
     def disciplines(self) -> tuple[disciplines_mod.Discipline, ...]:

@@ -517,7 +517,7 @@ def article_extras(index: SiteIndex, src_uri: str) -> dict | None:
             for t in article.themes
         ],
     }
-    terms = {t.id: t.label for t in index.glossary.terms}
+    terms = index.term_labels
     disciplines = index.definitions.discipline_names
     related = [
         {
