@@ -6,6 +6,8 @@ build would write again. The serve test (tests/test_serve.py) runs it for real."
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from kb import build, dependencies, pagecache, pipeline
@@ -193,3 +195,22 @@ def test_a_preview_build_lists_what_it_takes_from_the_last_in_a_full_builds_orde
     assert preview.index.backlinks.keys() and all(
         list(preview.index.backlinks[k]) == list(first.index.backlinks[k]) for k in first.index.backlinks
     )
+
+
+def test_a_kept_conversion_damaged_inside_is_converted_again(tmp_path):
+    """A changed byte that still unpickles would publish other words than
+    the source's; a changed frame length made the unpickler ask for 2**62
+    bytes (MemoryError, a traceback). Either way: no kept conversion."""
+    store = pagecache.Store(tmp_path)
+    store.put("k", pagecache.Conversion(
+        key="k", html="<p>the page as it was converted</p>", toc=[], title=None, anchors=frozenset(),
+        links_to_anchors={}, record=None, problems=(), targets=frozenset(),
+    ))  # fmt: skip
+    assert store.get("k").html == "<p>the page as it was converted</p>"
+    (kept,) = tmp_path.glob("*.pickle")
+    good = kept.read_bytes()
+    kept.write_bytes(good.replace(b"as it was", b"as if was"))
+    assert pagecache.Store(tmp_path).get("k") is None
+    frame = good.index(b"\x80" + bytes([pickle.HIGHEST_PROTOCOL]) + b"\x95") + 3
+    kept.write_bytes(good[:frame] + (2**62).to_bytes(8, "little") + good[frame + 8 :])
+    assert pagecache.Store(tmp_path).get("k") is None
