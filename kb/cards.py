@@ -8,6 +8,7 @@ draws only the cards whose text changed.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -95,19 +96,39 @@ def _font(size: int):
 def write(site_dir: Path, cards: dict[str, tuple[str, list[str]]], site_name: str, cache: Path | None) -> None:
     """`cards`: site path ("assets/cards/x.png") -> (title, lines)."""
     for rel, (title, lines) in cards.items():
+        data = None
         target = site_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         key = hashlib.sha256(
             repr((title, lines, site_name, WIDTH, HEIGHT, BACKGROUND, ACCENT, TEXT, "P4", LEVELS)).encode()
         ).hexdigest()[:20]
         cached = cache / f"{key}.png" if cache else None
+        if cached is not None and not cached.exists():
+            data = draw(title, lines, site_name)
+            if not _keep(cached, data):
+                cached = None
         if cached is None:
-            target.write_bytes(draw(title, lines, site_name))
+            # A new file: the one there may be a second name for a kept card (an earlier build's).
+            target.unlink(missing_ok=True)
+            target.write_bytes(draw(title, lines, site_name) if data is None else data)
             continue
-        if not cached.exists():
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_bytes(draw(title, lines, site_name))
         _place(cached, target)
+
+
+def _keep(cached: Path, data: bytes) -> bool:
+    """The card in the cache, whole or not at all (a build stopped while
+    writing it, two builds at once); False when the cache cannot be written
+    (that only costs time)."""
+    temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(data)
+        os.replace(temporary, cached)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        return False
+    return True
 
 
 def _place(cached: Path, target: Path) -> None:

@@ -240,6 +240,18 @@ def _apply(site_dir: Path, shim_source: str | None, only: set[str] | None = None
     return written, scripts, styles
 
 
+# A source's hash as `sha256` writes it: all a kept policy may hold (it is
+# written into every page's <meta> as it is).
+_HASH = re.compile(r"'sha256-[A-Za-z0-9+/]{43}='")
+
+
+def _hashes(kept) -> frozenset[str]:
+    """The hashes of a kept policy; ValueError when it holds anything else."""
+    if not isinstance(kept, list) or not all(isinstance(h, str) and _HASH.fullmatch(h) for h in kept):
+        raise ValueError("not a list of hashes")
+    return frozenset(kept)
+
+
 class AsBuilt:
     """The policy written into each page as MkDocs writes it, not after.
 
@@ -263,7 +275,7 @@ class AsBuilt:
         self.framed = False  # a page uses the offline edition's search frame (SHIM)
         try:
             data = json.loads(kept.read_text(encoding="utf-8")) if kept else None
-            self.expected = (frozenset(data["scripts"]), frozenset(data["styles"]))
+            self.expected = (_hashes(data["scripts"]), _hashes(data["styles"]))
         except (OSError, ValueError, KeyError, TypeError):
             self.expected = None
         self.content = policy(*self.expected) if self.expected else ""

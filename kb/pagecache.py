@@ -74,14 +74,36 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+# Each kept file starts with a digest of the pickle after it: damage the
+# unpickler does not notice (a changed byte in a kept string still unpickles)
+# is no cache, as is a pickle that makes it fail in any way (a frame length
+# changed to 2**62 bytes is a MemoryError).
+_CHECK = 20
+
+
+def _pack(value) -> bytes:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return hashlib.blake2b(data, digest_size=_CHECK).digest() + data
+
+
+def _unpack(blob: bytes):
+    """What `_pack` packed; None when the bytes are not exactly that."""
+    digest, data = blob[:_CHECK], blob[_CHECK:]
+    if not data or hashlib.blake2b(data, digest_size=_CHECK).digest() != digest:
+        return None
+    try:
+        return pickle.loads(data)  # noqa: S301 - our own cache, written by `_pack`
+    except Exception:  # an unpickler can fail in many ways (a class since renamed, ...)
+        return None
+
+
 def load(path: Path | None, kind: type = dict):
     """A value kept by `save` (None when there is none, or it is not a `kind`)."""
     if path is None:
         return None
     try:
-        with open(path, "rb") as file:
-            found = pickle.load(file)  # noqa: S301 - our own cache, written by `save`
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        found = _unpack(path.read_bytes())
+    except (OSError, MemoryError):
         return None
     return found if isinstance(found, kind) else None
 
@@ -94,7 +116,7 @@ def save(path: Path | None, value, others: str = "") -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        temporary.write_bytes(_pack(value))
         os.replace(temporary, path)
         for old in path.parent.glob(others) if others else ():
             if old != path:
@@ -118,12 +140,8 @@ class Store:
     def get(self, key: str) -> Conversion | None:
         if self.folder is None:
             return None
-        try:
-            with open(self._path(key), "rb") as file:
-                found = pickle.load(file)  # noqa: S301 - our own cache, written below
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
-            return None
-        if not isinstance(found, Conversion):
+        found = load(self._path(key), Conversion)
+        if found is None:
             return None
         self.used.add(key)
         return found
@@ -137,8 +155,7 @@ class Store:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self._made = True
             temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            with open(temporary, "wb") as file:
-                pickle.dump(conversion, file, protocol=pickle.HIGHEST_PROTOCOL)
+            temporary.write_bytes(_pack(conversion))
             os.replace(temporary, path)  # whole or not at all, even with two builds at once
         except OSError:
             return  # a cache that cannot be written only costs time

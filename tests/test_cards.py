@@ -4,8 +4,10 @@ drawn at build time (no network) with the article's title, author and themes."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from PIL import Image
 
 from kb import cards
@@ -65,3 +67,43 @@ def test_a_kept_card_is_placed_in_the_site_linked_or_copied(tmp_path, monkeypatc
     monkeypatch.setattr(cards, "draw", lambda *a: (_ for _ in ()).throw(AssertionError("drawn again")))
     cards.write(site, wanted, "KB", cache)
     assert placed.read_bytes() == kept.read_bytes() and placed.stat().st_ino != kept.stat().st_ino
+
+
+def test_a_card_interrupted_while_kept_is_drawn_again(tmp_path, monkeypatch):
+    """A build stopped (Ctrl-C) while a card was being written to the cache
+    leaves no half card there for every later build to place in the site."""
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    wanted = {"assets/cards/a.png": ("A title", ["Jane Doe"])}
+    whole = cards.draw("A title", ["Jane Doe"], "KB")
+    write_bytes = Path.write_bytes
+
+    def interrupted(path, data):
+        write_bytes(path, data[: len(data) // 2])
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Path, "write_bytes", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        cards.write(site, wanted, "KB", cache)
+    monkeypatch.undo()
+    cards.write(site, wanted, "KB", cache)
+    assert (site / "assets/cards/a.png").read_bytes() == whole
+
+
+def test_a_cache_that_cannot_be_written_only_costs_time(tmp_path):
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    cache.write_text("a file where the folder would be", encoding="utf-8")
+    cards.write(site, {"assets/cards/a.png": ("A title", ["Jane Doe"])}, "KB", cache / "cards")
+    assert (site / "assets/cards/a.png").read_bytes() == cards.draw("A title", ["Jane Doe"], "KB")
+
+
+def test_a_card_drawn_without_a_cache_leaves_the_kept_one_alone(tmp_path):
+    """The site's card may be a second name for a kept file (an earlier build
+    with the cache, a site that is not cleaned): drawing over it must not
+    change the kept card."""
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    cards.write(site, {"assets/cards/a.png": ("A title", ["Jane Doe"])}, "KB", cache)
+    (kept,) = cache.glob("*.png")
+    before = kept.read_bytes()
+    cards.write(site, {"assets/cards/a.png": ("Another title", ["Jane Doe"])}, "KB", None)
+    assert kept.read_bytes() == before
+    assert (site / "assets/cards/a.png").read_bytes() == cards.draw("Another title", ["Jane Doe"], "KB")

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from kb import csp
 
 CSP_META = 'meta[http-equiv="Content-Security-Policy"]'
@@ -265,3 +267,20 @@ def test_a_handler_planted_past_the_sanitiser_is_blocked(page, base_url):
     assert sum("inline event handler" in r for r in reports) == 2, reports
     assert sum("inline script" in r for r in reports) == 1, reports
     assert page.locator(CSP_META).count() == 1
+
+
+@pytest.mark.parametrize(
+    "kept_text",
+    [
+        '{"scripts": [1], "styles": []}',  # not text: the policy could not be written (a traceback)
+        '{"scripts": "abc", "styles": []}',
+        # text that is no hash: it would reach the page's <meta> as it is, and cut it short
+        '{"scripts": ["\'sha256-x\\">y\'"], "styles": []}',
+    ],
+)
+def test_a_kept_policy_of_anything_but_hashes_is_a_first_build(tmp_path, kept_text):
+    kept, site = tmp_path / "csp.json", tmp_path / "site"
+    kept.write_text(kept_text, encoding="utf-8")
+    pages = {"index.html": _page("a()"), "x/index.html": _page("b()")}
+    _build(site, kept, pages, {})
+    assert {rel: (site / rel).read_text(encoding="utf-8") for rel in pages} == _as_apply_writes(tmp_path, pages)

@@ -6,6 +6,8 @@ build would write again. The serve test (tests/test_serve.py) runs it for real."
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from kb import build, dependencies, pagecache, pipeline
@@ -215,3 +217,22 @@ def test_the_related_ranking_is_kept_on_disk_until_a_profile_changes(base_source
     changed[ELSEWHERE] = changed[ELSEWHERE] + "\n\nSee [a passage](relook-at-customer-experience-with-new-lens.md).\n"
     with pytest.raises(AssertionError, match="ranked again"):
         pipeline.run_build(changed, config, settings)
+
+
+def test_a_kept_conversion_damaged_inside_is_converted_again(tmp_path):
+    """A changed byte that still unpickles would publish other words than
+    the source's; a changed frame length made the unpickler ask for 2**62
+    bytes (MemoryError, a traceback). Either way: no kept conversion."""
+    store = pagecache.Store(tmp_path)
+    store.put("k", pagecache.Conversion(
+        key="k", html="<p>the page as it was converted</p>", toc=[], title=None, anchors=frozenset(),
+        links_to_anchors={}, record=None, problems=(), targets=frozenset(),
+    ))  # fmt: skip
+    assert store.get("k").html == "<p>the page as it was converted</p>"
+    (kept,) = tmp_path.glob("*.pickle")
+    good = kept.read_bytes()
+    kept.write_bytes(good.replace(b"as it was", b"as if was"))
+    assert pagecache.Store(tmp_path).get("k") is None
+    frame = good.index(b"\x80" + bytes([pickle.HIGHEST_PROTOCOL]) + b"\x95") + 3
+    kept.write_bytes(good[:frame] + (2**62).to_bytes(8, "little") + good[frame + 8 :])
+    assert pagecache.Store(tmp_path).get("k") is None

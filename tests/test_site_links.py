@@ -3,6 +3,8 @@ links kept by its bytes between builds (pagecache.ByBytes)."""
 
 from __future__ import annotations
 
+import pickle
+
 from kb import site_links
 
 
@@ -48,3 +50,22 @@ def test_a_damaged_cache_is_no_cache(tmp_path):
     for kept in cache.glob("links-*.pickle"):
         kept.write_bytes(b"not a pickle")
     assert site_links.check(site, cache=cache).broken == [("index.html", "x/", "no such file")]
+
+
+def test_a_cache_damaged_inside_is_no_cache(tmp_path):
+    """Damage a pickle does not notice: a changed byte in a kept link still
+    unpickles (the kept link then points at a page that is there), and a
+    changed frame length makes the unpickler ask for 2**62 bytes
+    (MemoryError, a traceback). Either way the page is read again."""
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    _site(site, {"index.html": _page('<a href="missing-page/">y</a>'), "present-page/index.html": _page("")})
+    expected = [("index.html", "missing-page/", "no such file")]
+    assert site_links.check(site, cache=cache).broken == expected
+    (kept,) = cache.glob("links-*.pickle")
+    good = kept.read_bytes()
+    assert good.count(b"missing-page/") == 1
+    kept.write_bytes(good.replace(b"missing-page/", b"present-page/"))
+    assert site_links.check(site, cache=cache).broken == expected, "a damaged kept link hid a broken one"
+    frame = good.index(b"\x80" + bytes([pickle.HIGHEST_PROTOCOL]) + b"\x95") + 3
+    kept.write_bytes(good[:frame] + (2**62).to_bytes(8, "little") + good[frame + 8 :])
+    assert site_links.check(site, cache=cache).broken == expected
