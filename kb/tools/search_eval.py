@@ -140,7 +140,8 @@ _RUN_QUERY = """async query => {
     };
     const observer = new MutationObserver(check);
     observer.observe(list.parentNode, {childList: true, subtree: true, characterData: true});
-    setTimeout(() => { observer.disconnect(); resolve(undefined); }, 10000);
+    // A bound, not a wait: it resolves as soon as results or "none" show (30 s: a loaded CI machine).
+    setTimeout(() => { observer.disconnect(); resolve(undefined); }, 30000);
   });
   input.value = query;
   input.dispatchEvent(new KeyboardEvent('keyup'));
