@@ -640,7 +640,10 @@ def cache_templates(env, project_dir: Path) -> None:
     import jinja2
 
     folder = project_dir / ".cache" / "jinja"
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return  # a cache that cannot be written only costs time
     env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
 

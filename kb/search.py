@@ -36,6 +36,7 @@ a worker cannot fetch) gets the whole index inlined in that stub instead.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -52,6 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import glossary as glossary_mod
+from . import pagecache
 from . import themes as themes_mod
 from .jsbundle import bundle
 from .pagecache import code_fingerprint
@@ -692,22 +694,15 @@ def files_of_build(site_index, cache: Path | None = None, memo: Memo | None = No
         )
     )
     kept = cache / CACHE_FOLDER / f"{digest.hexdigest()}.pickle" if cache else None
-    if kept is not None and kept.exists():
-        try:
-            with open(kept, "rb") as file:
-                found = pickle.load(file)  # noqa: S301 - our own cache, written below
-            if isinstance(found, dict):
-                os.utime(kept)  # the most recently used are kept
-                return found
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
-            pass
+    found = pagecache.load(kept, kind=dict)  # None when absent or damaged (a digest leads the pickle)
+    if found is not None:
+        with contextlib.suppress(OSError):
+            os.utime(kept)  # the most recently used are kept
+        return found
     files = index_files(index_of_build(site_index, pages, memo))
     if kept is not None:
+        pagecache.save(kept, files)
         try:
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            temporary = kept.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(temporary, kept)
             for old in sorted(kept.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime)[:-CACHE_KEEP]:
                 old.unlink(missing_ok=True)
         except OSError:

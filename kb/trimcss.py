@@ -45,6 +45,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
@@ -195,7 +196,7 @@ def trim_outline(items: list, used: Used) -> list[str]:
 # Outlines by stylesheet content: parsing Material's stylesheet takes longer
 # than the rest of the pass, and it changes only with Material.
 _OUTLINES: dict[str, list] = {}
-_OUTLINE_FORMAT = f"1-tinycss2-{tinycss2.__version__}"
+_OUTLINE_FORMAT = f"2-tinycss2-{tinycss2.__version__}"  # 2: a digest line before the JSON
 
 
 def outline_of(css: str, cache: Path | None = None) -> list:
@@ -204,15 +205,40 @@ def outline_of(css: str, cache: Path | None = None) -> list:
     if key in _OUTLINES:
         return _OUTLINES[key]
     cached = cache / f"{key}.json" if cache else None
-    if cached and cached.is_file():
-        items = json.loads(cached.read_text(encoding="utf-8"))
-    else:
+    items = _kept_outline(cached)
+    if items is None:
         items = outline(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
-        if cached:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_text(json.dumps(items, separators=(",", ":")), encoding="utf-8")
+        _keep_outline(cached, items)
     _OUTLINES[key] = items
     return items
+
+
+def _kept_outline(cached: Path | None) -> list | None:
+    """A kept outline, or None when there is none or it is damaged (a
+    changed byte could still be JSON, and trim other rules: the first line is
+    a digest of the rest)."""
+    try:
+        digest, _, text = cached.read_text(encoding="utf-8").partition("\n") if cached else ("", "", "")
+        if not text or digest != hashlib.blake2b(text.encode(), digest_size=16).hexdigest():
+            return None
+        items = json.loads(text)
+    except (OSError, ValueError):
+        return None
+    return items if isinstance(items, list) else None
+
+
+def _keep_outline(cached: Path | None, items: list) -> None:
+    """Whole or not at all (two builds at once); a cache that cannot be written only costs time."""
+    if cached is None:
+        return
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+        text = json.dumps(items, separators=(",", ":"))
+        temporary.write_text(hashlib.blake2b(text.encode(), digest_size=16).hexdigest() + "\n" + text, encoding="utf-8")
+        os.replace(temporary, cached)
+    except OSError:
+        pass
 
 
 def trim_css(css: str, used: Used, cache: Path | None = None) -> str:

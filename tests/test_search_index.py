@@ -289,3 +289,17 @@ def test_a_rebuild_into_the_same_site_rewrites_only_the_parts_that_changed(tmp_p
     assert ((root / "w/a.json").stat().st_ino, (root / "w/a.json").stat().st_mtime_ns) == before
     stub = json.loads((tmp_path / search.STUB_FILE).read_text(encoding="utf-8"))
     assert stub["config"]["kb_index_url"] == f"{search.SEARCH_DIR}/{root.name}/meta.json"
+
+
+def test_a_damaged_kept_index_is_built_again(tmp_path):
+    """.cache/kb-search/: a kept index whose bytes changed is no cache (a
+    digest leads the pickle), and the index is built again, the same."""
+    build, _pages = pipeline.run_build(pipeline.read_sources(ROOT / "docs"))
+    first = search.files_of_build(build.index, tmp_path)
+    (kept,) = (tmp_path / search.CACHE_FOLDER).glob("*.pickle")
+    data = bytearray(kept.read_bytes())
+    data[len(data) // 2] ^= 1
+    kept.write_bytes(bytes(data))
+    assert search.files_of_build(build.index, tmp_path) == first
+    kept.write_bytes(b"")
+    assert search.files_of_build(build.index, tmp_path) == first

@@ -239,3 +239,24 @@ def test_a_rebuild_takes_each_pages_facts_from_the_cache_by_its_bytes(tmp_path, 
     (site / "index.html").write_bytes(b'<div class="changed"></div>')
     with pytest.raises(AssertionError, match="read again"):
         trimcss.scan(site, cache)
+
+
+def test_a_damaged_or_unwritable_outline_cache_only_costs_time(tmp_path, monkeypatch):
+    """.cache/kb-css/<key>.json: a changed byte that is still JSON, a file
+    cut short, or a folder that cannot be written: the stylesheet is parsed
+    again, with no traceback."""
+    css = ".md-a{color:red}.md-b{color:blue}"
+    used = trimcss.Used(["md-a"])
+    monkeypatch.setattr(trimcss, "_OUTLINES", {})
+    expected = trimcss.trim_css(css, used, tmp_path)
+    (kept,) = tmp_path.glob("*.json")
+    kept.write_text(kept.read_text(encoding="utf-8").replace("red", "tan"), encoding="utf-8")
+    monkeypatch.setattr(trimcss, "_OUTLINES", {})
+    assert trimcss.trim_css(css, used, tmp_path) == expected == ".md-a{color:red}"
+    kept.write_text(kept.read_text(encoding="utf-8")[:10], encoding="utf-8")
+    monkeypatch.setattr(trimcss, "_OUTLINES", {})
+    assert trimcss.trim_css(css, used, tmp_path) == expected
+    blocked = tmp_path / "file"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setattr(trimcss, "_OUTLINES", {})
+    assert trimcss.trim_css(css, used, blocked / "kb-css") == expected

@@ -40,3 +40,20 @@ def test_urls_of_source_files():
     assert url_of_src("articles/x.md") == "articles/x/"
     assert url_of_src("articles/index.md") == "articles/"
     assert url_of_src("index.md") == ""
+
+
+def test_an_unwritable_cache_folder_leaves_templates_uncached(tmp_path):
+    """`.cache` is a file (or read-only): Jinja compiles the templates again,
+    the build goes on (no traceback)."""
+    import jinja2
+
+    from kb import build
+
+    (tmp_path / ".cache").write_text("", encoding="utf-8")
+    env = jinja2.Environment()
+    build.cache_templates(env, tmp_path)
+    assert env.bytecode_cache is None
+    fine = tmp_path / "project"
+    fine.mkdir()
+    build.cache_templates(env, fine)
+    assert isinstance(env.bytecode_cache, jinja2.FileSystemBytecodeCache)
