@@ -92,7 +92,7 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cach
     site_dir = Path(site_dir)
     own = urlsplit(site_url)
     base_path = own.path or "/"
-    own_origin = f"{own.scheme}://{own.netloc}" if own.netloc else None
+    own_origin = _origin(own) if own.netloc else None
     # Every file and folder, listed once: a big site has a million nav links,
     # and asking the file system about each one is what made this slow.
     files: set[str] = set()
@@ -131,8 +131,8 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cach
         for tag, url, noopener in html_of[rel].links:
             if not url or url.startswith(_SKIP_SCHEMES):
                 continue
-            if own_origin and url.startswith(own_origin):
-                url = url[len(own_origin) :]
+            if own_origin and url.startswith(("http:", "https:", "HTTP:", "HTTPS:")):
+                url = _on_site(url, own_origin)
             parts = urlsplit(url)
             if parts.scheme or url.startswith("//"):
                 if tag == "a" and parts.scheme in ("http", "https", ""):
@@ -154,6 +154,29 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cach
     if only is None:  # every page read (a preview's pass over a few keeps the last full set)
         kept.keep()
     return report
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(parts) -> tuple[str, str, int | None] | None:
+    """(scheme, host, port) as a browser compares them: case-blind, the
+    scheme's default port written or not."""
+    try:
+        port = parts.port
+    except ValueError:
+        return None  # not a port: not this site
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), port if port is not None else _DEFAULT_PORTS.get(scheme)
+
+
+def _on_site(url: str, own: tuple) -> str:
+    """`url` as a path on the site when it names the site's own origin
+    (https://host:443/x is https://host/x), else `url` as it is."""
+    parts = urlsplit(url)
+    if _origin(parts) != own:
+        return url
+    return parts._replace(scheme="", netloc="").geturl() or "/"
 
 
 def _kept_file(cache: Path | None) -> Path | None:

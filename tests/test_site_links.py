@@ -69,3 +69,15 @@ def test_a_cache_damaged_inside_is_no_cache(tmp_path):
     frame = good.index(b"\x80" + bytes([pickle.HIGHEST_PROTOCOL]) + b"\x95") + 3
     kept.write_bytes(good[:frame] + (2**62).to_bytes(8, "little") + good[frame + 8 :])
     assert site_links.check(site, cache=cache).broken == expected
+
+
+def test_the_sites_own_address_is_internal_however_it_is_written(tmp_path):
+    """https://host:443/x, HTTPS://Host/x and https://host/x are one address:
+    each is checked as a link of the site, not listed as external."""
+    site = _site(tmp_path / "site", {"index.html": _page(
+        '<a href="https://kb.example.org:443/x/">a</a><a href="HTTPS://KB.example.org/nowhere/">b</a>'
+        '<a href="https://kb.example.org:8443/y/" rel="noopener">c</a>'
+    ), "x/index.html": _page("")})  # fmt: skip
+    report = site_links.check(site, "https://kb.example.org/")
+    assert report.broken == [("index.html", "/nowhere/", "no such file")]
+    assert list(report.external) == ["https://kb.example.org:8443/y/"], "another port is another site"
