@@ -8,12 +8,13 @@ draws only the cards whose text changed.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import os
 import shutil
 from pathlib import Path
+
+from . import pagecache
 
 WIDTH, HEIGHT = 1200, 630
 BACKGROUND, ACCENT, TEXT = "#00574d", "#80cbc4", "#ffffff"
@@ -105,7 +106,7 @@ def write(site_dir: Path, cards: dict[str, tuple[str, list[str]]], site_name: st
         cached = cache / f"{key}.png" if cache else None
         if cached is not None and not cached.exists():
             data = draw(title, lines, site_name)
-            if not _keep(cached, data):
+            if not pagecache.write_whole(cached, data):
                 cached = None
         if cached is None:
             # A new file: the one there may be a second name for a kept card (an earlier build's).
@@ -113,22 +114,6 @@ def write(site_dir: Path, cards: dict[str, tuple[str, list[str]]], site_name: st
             target.write_bytes(draw(title, lines, site_name) if data is None else data)
             continue
         _place(cached, target)
-
-
-def _keep(cached: Path, data: bytes) -> bool:
-    """The card in the cache, whole or not at all (a build stopped while
-    writing it, two builds at once); False when the cache cannot be written
-    (that only costs time)."""
-    temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
-        os.replace(temporary, cached)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
-        return False
-    return True
 
 
 def _place(cached: Path, target: Path) -> None:

@@ -56,6 +56,8 @@ from html import escape, unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from . import pagecache
+
 META_NAME = "Content-Security-Policy"
 _SCRIPT = re.compile(r"<script\b(?P<attrs>[^>]*)>(?P<body>.*?)</script\s*>", re.S | re.I)
 _STYLE = re.compile(r"<style\b[^>]*>(?P<body>.*?)</style\s*>", re.S | re.I)
@@ -216,6 +218,12 @@ def apply(site_dir: Path, shim_source: str | None = None, only: set[str] | None 
     return _apply(site_dir, shim_source, only)[0]
 
 
+def _add_hashes(html: str, scripts: set[str], styles: set[str]) -> None:
+    """The hashes of the page's inline scripts and styles, into the two sets."""
+    scripts |= {sha256(s) for s in inline_scripts(html)}
+    styles |= {sha256(s) for s in inline_styles(html)}
+
+
 def _apply(site_dir: Path, shim_source: str | None, only: set[str] | None = None) -> tuple[int, set[str], set[str]]:
     """`apply`, and the hashes of every page's inline scripts and styles."""
     site_dir = Path(site_dir)
@@ -226,8 +234,7 @@ def _apply(site_dir: Path, shim_source: str | None, only: set[str] | None = None
     scripts: set[str] = set()
     styles: set[str] = set()
     for html in texts.values():
-        scripts |= {sha256(s) for s in inline_scripts(html)}
-        styles |= {sha256(s) for s in inline_styles(html)}
+        _add_hashes(html, scripts, styles)
     written = 0
     for rel, html in texts.items():
         if only is not None and rel not in only:
@@ -245,7 +252,7 @@ def _apply(site_dir: Path, shim_source: str | None, only: set[str] | None = None
 _HASH = re.compile(r"'sha256-[A-Za-z0-9+/]{43}='")
 
 
-def _hashes(kept) -> frozenset[str]:
+def _kept_hashes(kept) -> frozenset[str]:
     """The hashes of a kept policy; ValueError when it holds anything else."""
     if not isinstance(kept, list) or not all(isinstance(h, str) and _HASH.fullmatch(h) for h in kept):
         raise ValueError("not a list of hashes")
@@ -275,7 +282,7 @@ class AsBuilt:
         self.framed = False  # a page uses the offline edition's search frame (SHIM)
         try:
             data = json.loads(kept.read_text(encoding="utf-8")) if kept else None
-            self.expected = (_hashes(data["scripts"]), _hashes(data["styles"]))
+            self.expected = (_kept_hashes(data["scripts"]), _kept_hashes(data["styles"]))
         except (OSError, ValueError, KeyError, TypeError):
             self.expected = None
         self.content = policy(*self.expected) if self.expected else ""
@@ -289,8 +296,7 @@ class AsBuilt:
         return add_meta(html, self.content)
 
     def _hash(self, html: str) -> None:
-        self.scripts |= {sha256(s) for s in inline_scripts(html)}
-        self.styles |= {sha256(s) for s in inline_styles(html)}
+        _add_hashes(html, self.scripts, self.styles)
         # The offline edition's pages run search in a frame whose script differs per page.
         self.framed = self.framed or SHIM in html
 
@@ -310,13 +316,8 @@ class AsBuilt:
         # The first build, a new policy, or the offline edition (a script per page): every page again.
         written, scripts, styles = _apply(site_dir, shim_source)
         if self.kept is not None and self.expected != (scripts, styles):
-            try:
-                self.kept.parent.mkdir(parents=True, exist_ok=True)
-                self.kept.write_text(
-                    json.dumps({"scripts": sorted(scripts), "styles": sorted(styles)}), encoding="utf-8"
-                )
-            except OSError:
-                pass  # a cache that cannot be written only costs time
+            kept = {"scripts": sorted(scripts), "styles": sorted(styles)}
+            pagecache.write_whole(self.kept, json.dumps(kept).encode())
         return written
 
 

@@ -19,6 +19,7 @@ that were saved.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -108,21 +109,39 @@ def load(path: Path | None, kind: type = dict):
     return found if isinstance(found, kind) else None
 
 
-def save(path: Path | None, value, others: str = "") -> None:
-    """Keep `value` at `path`, whole or not at all (two builds at once), and
-    remove the files beside it matching `others` (earlier versions)."""
-    if path is None:
-        return
+def write_whole(path: Path, data: bytes) -> bool:
+    """`data` at `path`, whole or not at all (a build stopped while writing
+    it, two builds at once); False when it cannot be written (a cache that
+    cannot be written only costs time)."""
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(_pack(value))
+        temporary.write_bytes(data)
         os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def save(path: Path | None, value, others: str = "") -> None:
+    """Keep `value` at `path` (`write_whole`), and remove the files beside it
+    matching `others` (earlier versions)."""
+    if path is None or not write_whole(path, _pack(value)):
+        return
+    with contextlib.suppress(OSError):
         for old in path.parent.glob(others) if others else ():
             if old != path:
                 old.unlink(missing_ok=True)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+
+
+def named_for_code(folder: Path | None, stem: str, source: str) -> Path | None:
+    """A file in `folder` named for the code in `source` (a module's
+    __file__): what that code computed, kept until the code changes."""
+    if folder is None:
+        return None
+    return Path(folder) / f"{stem}-{hashlib.sha256(Path(source).read_bytes()).hexdigest()[:16]}.pickle"
 
 
 class Store:
@@ -130,36 +149,17 @@ class Store:
 
     def __init__(self, folder: Path | None):
         self.folder = folder
-        self.used: set[str] = set()
-        self._made = False  # the folder exists
 
     def _path(self, key: str) -> Path:
         # One flat folder: creating a directory costs as much as a few files.
         return self.folder / f"{key}.pickle"
 
     def get(self, key: str) -> Conversion | None:
-        if self.folder is None:
-            return None
-        found = load(self._path(key), Conversion)
-        if found is None:
-            return None
-        self.used.add(key)
-        return found
+        return load(self._path(key), Conversion) if self.folder is not None else None
 
     def put(self, key: str, conversion: Conversion) -> None:
-        if self.folder is None:
-            return
-        path = self._path(key)
-        try:
-            if not self._made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                self._made = True
-            temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(_pack(conversion))
-            os.replace(temporary, path)  # whole or not at all, even with two builds at once
-        except OSError:
-            return  # a cache that cannot be written only costs time
-        self.used.add(key)
+        if self.folder is not None:
+            save(self._path(key), conversion)
 
 
 class Keys:

@@ -597,7 +597,7 @@ def _reuse_earlier(folder: Path, root: Path) -> bool:
         earlier.pop().rename(root)  # the newest
     for other in earlier:
         shutil.rmtree(other)
-    return reused or root.exists()
+    return reused
 
 
 def _holds(path: Path, data: bytes) -> bool:

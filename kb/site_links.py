@@ -13,7 +13,6 @@ site has a million of them and checking each would dominate the build.
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -99,7 +98,7 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cach
     folders: set[str] = {"."}
     for path in site_dir.rglob("*"):
         (folders if path.is_dir() else files).add(path.relative_to(site_dir).as_posix())
-    kept = pagecache.ByBytes(_kept_file(cache), others="links-*.pickle")
+    kept = pagecache.ByBytes(pagecache.named_for_code(cache, "links", __file__), others="links-*.pickle")
     html_of = _Pages(site_dir, {rel for rel in files if rel.endswith(".html")}, kept)
     report = LinkReport()
     # (folder of the linking page, path) -> (target file, or None, why): pages
@@ -177,10 +176,3 @@ def _on_site(url: str, own: tuple) -> str:
     if _origin(parts) != own:
         return url
     return parts._replace(scheme="", netloc="").geturl() or "/"
-
-
-def _kept_file(cache: Path | None) -> Path | None:
-    """The pages' links, kept in one file named for this module's code."""
-    if cache is None:
-        return None
-    return Path(cache) / f"links-{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]}.pickle"

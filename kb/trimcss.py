@@ -43,9 +43,7 @@ point; `extra: kb_trim_css: false` in mkdocs.yml turns the pass off.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import os
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
@@ -161,7 +159,7 @@ def outline(rules: Iterable) -> list:
     """What trimming needs of a parsed stylesheet, in source order:
     ["rule", names each selector requires, text] for a style rule,
     ["group", "@media ...", inner outline] for a grouping at-rule, and
-    ["keep", text] for every other at-rule. Plain lists: cached as JSON."""
+    ["keep", text] for every other at-rule. Plain lists, kept by pagecache."""
     items: list = []
     for rule in rules:
         if rule.type == "qualified-rule":
@@ -196,7 +194,7 @@ def trim_outline(items: list, used: Used) -> list[str]:
 # Outlines by stylesheet content: parsing Material's stylesheet takes longer
 # than the rest of the pass, and it changes only with Material.
 _OUTLINES: dict[str, list] = {}
-_OUTLINE_FORMAT = f"2-tinycss2-{tinycss2.__version__}"  # 2: a digest line before the JSON
+_OUTLINE_FORMAT = f"3-tinycss2-{tinycss2.__version__}"  # 3: kept by pagecache (a digest leads the pickle)
 
 
 def outline_of(css: str, cache: Path | None = None) -> list:
@@ -204,41 +202,13 @@ def outline_of(css: str, cache: Path | None = None) -> list:
     key = hashlib.sha256(f"{_OUTLINE_FORMAT}\n{css}".encode()).hexdigest()[:32]
     if key in _OUTLINES:
         return _OUTLINES[key]
-    cached = cache / f"{key}.json" if cache else None
-    items = _kept_outline(cached)
+    cached = cache / f"{key}.pickle" if cache else None
+    items = pagecache.load(cached, kind=list)  # None when absent or damaged (a digest leads the pickle)
     if items is None:
         items = outline(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
-        _keep_outline(cached, items)
+        pagecache.save(cached, items)
     _OUTLINES[key] = items
     return items
-
-
-def _kept_outline(cached: Path | None) -> list | None:
-    """A kept outline, or None when there is none or it is damaged (a
-    changed byte could still be JSON, and trim other rules: the first line is
-    a digest of the rest)."""
-    try:
-        digest, _, text = cached.read_text(encoding="utf-8").partition("\n") if cached else ("", "", "")
-        if not text or digest != hashlib.blake2b(text.encode(), digest_size=16).hexdigest():
-            return None
-        items = json.loads(text)
-    except (OSError, ValueError):
-        return None
-    return items if isinstance(items, list) else None
-
-
-def _keep_outline(cached: Path | None, items: list) -> None:
-    """Whole or not at all (two builds at once); a cache that cannot be written only costs time."""
-    if cached is None:
-        return
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-        text = json.dumps(items, separators=(",", ":"))
-        temporary.write_text(hashlib.blake2b(text.encode(), digest_size=16).hexdigest() + "\n" + text, encoding="utf-8")
-        os.replace(temporary, cached)
-    except OSError:
-        pass
 
 
 def trim_css(css: str, used: Used, cache: Path | None = None) -> str:
@@ -269,7 +239,7 @@ def scan(site: Path, cache: Path | None = None) -> tuple[Used, list[str]]:
         elif suffix in (".html", ".htm"):
             pages.append(path)
     wanted: set[str] = set()
-    kept = pagecache.ByBytes(_facts_file(cache) if cache is not None else None, others="pages-*.pickle")
+    kept = pagecache.ByBytes(pagecache.named_for_code(cache, "pages", __file__), others="pages-*.pickle")
     for path in pages:
         facts = parsed_once(_FACTS, path, lambda p: kept.of(p.read_bytes(), page_facts))
         used.add_page(facts)
@@ -290,11 +260,6 @@ def scan(site: Path, cache: Path | None = None) -> tuple[Used, list[str]]:
     if kept.files == len(pages):  # every page read in this pass (not only a preview's few)
         kept.keep()
     return used, sorted(stylesheets)
-
-
-def _facts_file(cache: Path) -> Path:
-    """One file for the site's pages, named by this module's code (page_facts)."""
-    return cache / f"pages-{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]}.pickle"
 
 
 @dataclass(frozen=True)

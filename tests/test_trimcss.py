@@ -116,7 +116,7 @@ def test_a_cached_outline_trims_the_same(tmp_path):
     names = trimcss.Used(["a", "c"])
     first = trimcss.trim_css(css, names, tmp_path)
     trimcss._OUTLINES.clear()  # a new process: the outline comes from the cache folder
-    assert len(list(tmp_path.glob("*.json"))) == 1
+    assert len(list(tmp_path.glob("*.pickle"))) == 1
     assert trimcss.trim_css(css, names, tmp_path) == first == ".a{x:1}@media print{.c{z:3}}@font-face{font-family:f}"
 
 
@@ -242,18 +242,18 @@ def test_a_rebuild_takes_each_pages_facts_from_the_cache_by_its_bytes(tmp_path, 
 
 
 def test_a_damaged_or_unwritable_outline_cache_only_costs_time(tmp_path, monkeypatch):
-    """.cache/kb-css/<key>.json: a changed byte that is still JSON, a file
-    cut short, or a folder that cannot be written: the stylesheet is parsed
-    again, with no traceback."""
+    """.cache/kb-css/<key>.pickle: a changed byte that still unpickles, a
+    file cut short, or a folder that cannot be written: the stylesheet is
+    parsed again, with no traceback."""
     css = ".md-a{color:red}.md-b{color:blue}"
     used = trimcss.Used(["md-a"])
     monkeypatch.setattr(trimcss, "_OUTLINES", {})
     expected = trimcss.trim_css(css, used, tmp_path)
-    (kept,) = tmp_path.glob("*.json")
-    kept.write_text(kept.read_text(encoding="utf-8").replace("red", "tan"), encoding="utf-8")
+    (kept,) = tmp_path.glob("*.pickle")
+    kept.write_bytes(kept.read_bytes().replace(b"red", b"tan"))
     monkeypatch.setattr(trimcss, "_OUTLINES", {})
     assert trimcss.trim_css(css, used, tmp_path) == expected == ".md-a{color:red}"
-    kept.write_text(kept.read_text(encoding="utf-8")[:10], encoding="utf-8")
+    kept.write_bytes(kept.read_bytes()[:10])
     monkeypatch.setattr(trimcss, "_OUTLINES", {})
     assert trimcss.trim_css(css, used, tmp_path) == expected
     blocked = tmp_path / "file"
