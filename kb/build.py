@@ -325,22 +325,23 @@ class Build:
             self.store.put(self.conversions[src].key, self.conversions[src])
         return composed
 
-    def _ranking_file(self) -> Path | None:
+    def _kept_for_code(self, stem: str) -> Path | None:
+        """`.cache/<stem>-<code>.pickle`: what this build keeps for the next, while the kb code is the same."""
         folder = self.settings.get("cache_dir")
-        return Path(folder) / f"kb-related-{(self.settings.get('code') or '')[:16]}.pickle" if folder else None
+        return Path(folder) / f"{stem}-{(self.settings.get('code') or '')[:16]}.pickle" if folder else None
 
     def _last_ranking(self) -> collect.Ranking | collect.SiteIndex | None:
         """The related-articles ranking of the last build: in memory
         (`mkdocs serve`), else on disk (.cache/), for this code."""
         if self.previous is not None and self.previous.index is not None:
             return self.previous.index
-        return pagecache.load(self._ranking_file(), kind=collect.Ranking)
+        return pagecache.load(self._kept_for_code("kb-related"), kind=collect.Ranking)
 
     def _keep_ranking(self, ranked) -> None:
         """On disk when this build ranked anew (a profile changed)."""
         if self.index is not None and (ranked is None or dict(ranked.profiles) != dict(self.index.profiles)):
             ranking = collect.Ranking(dict(self.index.profiles), dict(self.index.related))
-            pagecache.save(self._ranking_file(), ranking, others="kb-related-*.pickle")
+            pagecache.save(self._kept_for_code("kb-related"), ranking, others="kb-related-*.pickle")
 
     def _compose(self, src_uri: str, html: str, templates: render.Templates) -> str:
         """The page's content: its blocks rendered, then sanitised. A page
@@ -470,9 +471,8 @@ class Build:
             return []
         dates = {src: self.history.updated_date(src) for src in self.index.articles}
         memo, kept = self.twin_memo, None
-        if memo is None and (folder := self.settings.get("cache_dir")):
+        if memo is None and (kept := self._kept_for_code("kb-twins")) is not None:
             # A build that is not a preview: the twins of the last one, on disk, for this code.
-            kept = Path(folder) / f"kb-twins-{(self.settings.get('code') or '')[:16]}.pickle"
             memo = pagecache.load(kept) or {}
         made_from = {src: entry[0] for src, entry in memo.items()} if kept is not None else None
         unplaced = assistants.write(site_dir, self.index, site_url or "/", {k: v for k, v in dates.items() if v}, memo)
