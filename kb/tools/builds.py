@@ -35,6 +35,7 @@ from pathlib import Path
 
 import yaml
 
+from kb import frontmatter
 from kb.tools import sites
 
 NAMES = {
@@ -211,10 +212,11 @@ def report(found: dict[str, list[dict]], articles: int) -> str:
 _LINK = re.compile(r"\]\((?P<target>[\w.-]+)\.md#p-[\w-]+\)")
 
 
-def _first_passage_line(lines: list[str]) -> int:
+def _first_passage_line(text: str) -> int:
     """The first line of the article's first paragraph (past the front matter)."""
-    fences = [n for n, line in enumerate(lines) if line.strip() == "---"]
-    start = fences[1] + 1 if len(fences) > 1 and fences[0] == 0 else 0
+    block = frontmatter.BLOCK.match(text)
+    start = text[: block.end()].count("\n") if block else 0
+    lines = text.split("\n")
     return next(n for n in range(start, len(lines)) if lines[n].strip() and lines[n][0].isalpha())
 
 
@@ -287,7 +289,7 @@ def preview_in_browser(project: Path, edits: int = 3, log=print) -> dict:
             for i in range(edits):  # a word added to the open article's first paragraph
                 target.write_text(originals[target], encoding="utf-8")
                 marker = f"Previewed{i}x{time.time_ns() % 10**6}"
-                edit(target, _first_passage_line(originals[target].split("\n")), marker)
+                edit(target, _first_passage_line(originals[target]), marker)
                 times.append(shown(page, marker))
                 log(f"preview: an edit of the open article shown in {times[-1]:.2f} s")
             found["preview_edit_s"] = statistics.median(times)
