@@ -40,15 +40,11 @@ import contextlib
 import gc
 import hashlib
 import json
-import operator
 import os
 import pickle
 import re
 import shutil
 import time
-from array import array
-from collections import Counter, defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,7 +53,17 @@ from . import pagecache
 from . import themes as themes_mod
 from .jsbundle import bundle
 from .pagecache import code_fingerprint
-from .search_text import STOP, stem, words
+from .search_tally import (  # ranking constants shared with kb/assets/search/rank/constants.js (in meta.json)
+    FORMS,
+    IMPACT_LEVELS,
+    K1,
+    SHORT,
+    WEIGHT,
+    B,
+    Tally,
+    varints,
+)
+from .search_text import words
 
 STUB_FILE = "search/search_index.json"
 SEARCH_DIR = "search"
@@ -69,27 +75,15 @@ ENGINE_PLACEHOLDER = '"kb-search-engine.js"'
 WORKER_GLOB = "assets/javascripts/workers/search.*.min.js"
 PRINT_DIR = "print/"
 VERSION = 2
-# Ranking constants shared with kb/assets/search/rank/constants.js (written into meta.json).
-K1, B = 1.2, 0.6
-# A passage shorter than this share of the average counts as that long: a
-# title-like list item or a citation gains nothing from being short.
-SHORT = 0.5
-WEIGHT = {"text": 1.0, "head": 1.5, "title": 0.8, "meta": 3.0}
 # A shard is split by its next letter when its JSON would pass this size.
 SHARD_BYTES = 24_000
 # A stem found in more passages than this keeps the strongest postings only
 # (by BM25 impact); its document frequency stays exact for the ranking.
 MAX_POSTINGS = 2_500
-IMPACT_LEVELS = 31
-FORMS = 4
-_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 _H1 = re.compile(r'<h1[^>]*\sid="([^"]+)"')
 
 PAGE_SCHEMA = ["u", "t", "k", "a", "s", "th", "tt", "d"]
 DOC_SCHEMA = ["anchor", "heading", "text", "disciplines", "terms"]
-# A glossary term's own token in the index: the passages the build's glossary
-# matcher finds it in, under any spelling, as a phrase (kb/glossary.py).
-TERM_PREFIX = "#"
 STEM_SCHEMA = ["stem", "df", "pf", "words", "postings", "page_postings"]
 
 
@@ -166,18 +160,6 @@ def _sections(record, html: str) -> list[list[str]]:
 # -- the index -------------------------------------------------------------------
 
 
-def varints(values) -> str:
-    """Non-negative integers as base-32 varints, one character per 5 bits
-    (the last character of each number is one of the first 32)."""
-    out = []
-    for v in values:
-        while v >= 32:
-            out.append(_ALPHABET[32 + (v & 31)])
-            v >>= 5
-        out.append(_ALPHABET[v])
-    return "".join(out)
-
-
 @dataclass
 class Index:
     meta: dict
@@ -201,204 +183,16 @@ def joined_key(text: str) -> str:
     return "".join(w for w, joined in words(text) if not joined)
 
 
-def _title_stems(title: str) -> list[str]:
-    return [stem(w) for w, joined in words(title) if not joined and w not in STOP]
-
-
-def _term_counts(glossary, text: str, weight: float) -> Counter:
-    counts: Counter = Counter()
-    if glossary is not None and glossary.terms and text:
-        for match in glossary.matcher.finditer(text):
-            counts[glossary.term_of(match).id] += weight
-    return counts
-
-
-@dataclass
-class _Counts:
-    """What the pages say, counted in one pass: for each stem its postings
-    and page postings, its words in the order first met (a posting says
-    which of the first FORMS of them its passage has: the word as typed
-    ranks first), each passage's length, and the glossary terms found."""
-
-    postings: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list))  # (page, n, tf, mask, length)
-    page_postings: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list))
-    forms: dict[str, dict[str, int]] = field(default_factory=dict)
-    total_length: int = 0
-    docs: int = 0
-    doc_terms: dict[int, list[list]] = field(default_factory=dict)  # page -> per passage [[term id, tf], ...]
-    title_terms: dict[int, list] = field(default_factory=dict)
-
-    words: dict[str, tuple[str, int]] = field(default_factory=dict)  # word -> (its stem, its form's number)
-
-    def form(self, w: str) -> tuple[str, int]:
-        """The word's stem and its number among the stem's forms (numbered
-        when first met, never again)."""
-        found = self.words.get(w)
-        if found is None:
-            known = self.forms.get(s := stem(w))
-            if known is None:
-                known = self.forms[s] = {}
-            found = self.words[w] = (s, known.setdefault(w, len(known)))
-        return found
-
-
-@dataclass
-class Memo:
-    """What counting found in each passage's text, kept between the builds
-    of `mkdocs serve` (a preview rebuild reads again only the passages that
-    changed): its distinct words in the order met (one string), how often
-    each, its length; and the glossary terms in it, while the glossary
-    (`terms_of`: its terms' ids and spellings) is the same."""
-
-    words: dict[str, tuple[str, array, int]] = field(default_factory=dict)
-    terms: dict[str, Counter] = field(default_factory=dict)
-    terms_of: tuple = ()
-    used: set[str] = field(default_factory=set)  # the texts of this build
-
-    def forget_unused(self) -> None:
-        """Keep what this build's texts need (an edited passage's old text goes)."""
-        self.words = {t: v for t, v in self.words.items() if t in self.used}
-        self.terms = {t: v for t, v in self.terms.items() if t in self.used}
-        self.used = set()
-
-    def for_glossary(self, glossary) -> Memo:
-        key = tuple((t.id, tuple(t.variants)) for t in glossary.terms) if glossary is not None else ()
-        if key != self.terms_of:
-            self.terms, self.terms_of = {}, key
-        return self
-
-
-def _words_of(text: str, memo: Memo | None) -> tuple[list[str], Sequence[int], int]:
-    """The text's distinct words in the order met, how often each, and its
-    length in words (joined forms not counted)."""
-    found = memo.words.get(text) if memo is not None else None
-    if memo is not None:
-        memo.used.add(text)
-    if found is None:
-        all_words = words(text)
-        times = Counter(map(_first, all_words))
-        length = sum(1 for _, joined in all_words if not joined)
-        if memo is None:
-            return list(times), list(times.values()), length
-        found = memo.words[text] = (" ".join(times), array("I", times.values()), length)
-    joined, times, length = found
-    return (joined.split(" ") if joined else []), times, length
-
-
-def _text_terms(glossary, text: str, memo: Memo | None) -> Counter:
-    if memo is None:
-        return _term_counts(glossary, text, WEIGHT["text"])
-    if (found := memo.terms.get(text)) is None:
-        found = memo.terms[text] = _term_counts(glossary, text, WEIGHT["text"])
-    return Counter(found)
-
-
-def _count(pages: list[Page], glossary, memo: Memo | None = None) -> _Counts:
-    counts = _Counts()
-    heads: dict[str, Counter] = {}  # a section's heading is matched once
-    memo = memo.for_glossary(glossary) if memo is not None else None
-    for p, page in enumerate(pages):
-        _count_page(counts, p, page, glossary)
-        article = page.kind == "article"
-        for n, (_anchor, head, text, _disciplines) in enumerate(page.docs):
-            tf: Counter = Counter()
-            if article:
-                found = Counter() if n in page.termless else _text_terms(glossary, text, memo)
-                if head not in heads:
-                    heads[head] = _term_counts(glossary, head, WEIGHT["head"])
-                found.update(heads[head])
-                counts.doc_terms[p].append([[t, round(v, 2)] for t, v in sorted(found.items())])
-                for t, value in found.items():
-                    tf[TERM_PREFIX + t] += value
-            mask: dict[str, int] = {}
-            text_words, text_times, length = _words_of(text, memo)
-            head_words, head_times, _ = _words_of(head, memo)
-            length += 4
-            # Each distinct word once, in the order first met (the order its
-            # form is numbered in); weights 1 and 1.5 add up exactly.
-            for weight, found_words, found_times in (
-                (WEIGHT["text"], text_words, text_times),
-                (WEIGHT["head"], head_words, head_times),
-            ):
-                for w, times in zip(found_words, found_times, strict=True):
-                    s, i = counts.words.get(w) or counts.form(w)
-                    tf[s] += weight * times
-                    if i < FORMS:
-                        mask[s] = mask.get(s, 0) | 1 << i
-            counts.total_length += length
-            counts.docs += 1
-            postings = counts.postings
-            for s, value in tf.items():
-                postings[s].append((p, n, value, mask.get(s, 0), length))
-    if memo is not None:
-        memo.forget_unused()
-    return counts
-
-
-_first = operator.itemgetter(0)
-
-
-def _count_page(counts: _Counts, p: int, page: Page, glossary) -> None:
-    """The page's title, author and source: its page postings."""
-    title_stems = _title_stems(page.title)
-    ptf: Counter = Counter()
-    for w, _ in words(page.title):
-        ptf[stem(w)] += WEIGHT["title"]
-        counts.form(w)
-    for w, _ in words(page.author + " " + page.source):
-        ptf[stem(w)] += WEIGHT["meta"]
-        counts.form(w)
-    if page.kind == "article":
-        in_title = _term_counts(glossary, page.title, WEIGHT["title"])
-        in_title.update(_term_counts(glossary, page.author + " " + page.source, WEIGHT["meta"]))
-        counts.title_terms[p] = [[t, round(v, 2)] for t, v in sorted(in_title.items())]
-        for t, value in in_title.items():
-            ptf[TERM_PREFIX + t] += value
-        counts.doc_terms[p] = []
-    for s, value in ptf.items():
-        counts.page_postings[s].append((p, round(value * 10), len(title_stems), title_stems.count(s)))
-
-
-def _entries(counts: _Counts, max_postings: int) -> dict[str, list]:
-    """stem -> its entry: [stem, df, pf, words, postings, page postings]."""
-    avglen = counts.total_length / max(1, counts.docs)
-    shortest = SHORT * avglen
-    levels = IMPACT_LEVELS
-    impacts: dict[tuple[float, int], int] = {}  # (tf, length) -> BM25 impact, 1 to IMPACT_LEVELS
-    entries: dict[str, list] = {}
-    postings, page_postings = counts.postings, counts.page_postings
-    for s in sorted(set(postings) | set(page_postings)):
-        # The impact (5 bits) and which first forms the passage has (the
-        # bits above, flipped so the usual "the first form only" costs nothing).
-        docs = []
-        for p, n, tf, m, length in postings.get(s, ()):
-            if (level := impacts.get((tf, length))) is None:
-                norm = tf / (tf + K1 * (1 - B + B * (length if length > shortest else shortest) / avglen))
-                level = impacts[(tf, length)] = max(1, min(levels, round(levels * norm)))
-            docs.append((p, n, level + (levels + 1) * (m ^ 1)))
-        df = len(docs)
-        if df > max_postings:
-            docs = sorted(sorted(docs, key=lambda d: -(d[2] % (levels + 1)))[:max_postings])
-        flat, last = [], 0
-        for p, n, q in docs:
-            flat += (p - last, n, q)
-            last = p
-        pflat, last = [], 0
-        for p, value, tlen, tcount in page_postings.get(s, ()):
-            pflat += (p - last, value, tlen, tcount)
-            last = p
-        entries[s] = [s, df, len(page_postings.get(s, ())), " ".join(counts.forms.get(s, {})),
-                      varints(flat), varints(pflat)]  # fmt: skip
-    return entries
-
-
-def _shards(entries: dict[str, list], shard_bytes: int) -> tuple[list[str], list[dict]]:
+def _shards(tally: Tally, shard_bytes: int) -> tuple[list[str], list[dict]]:
     """The shard keys, and each shard: its stems' entries, and the words it
     spells whose stem lives in another shard."""
-    keys = _shard_keys(entries, shard_bytes)
+    stems = sorted(tally.entries)
+    keys = _shard_keys(stems, tally.sizes, shard_bytes)
     shards: list[dict] = [{"k": key, "s": [], "w": []} for key in keys]
     position = {key: i for i, key in enumerate(keys)}
-    for s, entry in entries.items():
+    entries = tally.entries
+    for s in stems:
+        entry = entries[s]
         home = _key_of(s, position)
         shards[position[home]]["s"].append(entry)
         for w in entry[3].split(" ") if entry[3] else []:
@@ -443,6 +237,18 @@ def _leads(pages: list[Page]) -> dict[str, list[int]]:
     return lead
 
 
+@dataclass
+class Memo:
+    """What `mkdocs serve` keeps between builds: the counted pages
+    (kb/search_tally.py, updated for an edit), each part as last written
+    (its content and bytes), and the folder they were written to."""
+
+    tally: Tally | None = None
+    parts: dict[str, tuple[object, bytes]] = field(default_factory=dict)
+    folder: str = ""
+    on_disk: dict[str, bytes] = field(default_factory=dict)
+
+
 def build_index(
     pages: list[Page],
     glossary,
@@ -454,9 +260,15 @@ def build_index(
 ) -> Index:
     """The index in parts, from the pages' records; `glossary` (kb.glossary.Glossary)
     gives the synonym groups and finds its terms in the articles; `memo`:
-    what an earlier build counted in each text (`mkdocs serve`)."""
-    counts = _count(pages, glossary, memo)
-    keys, shards = _shards(_entries(counts, max_postings), shard_bytes)
+    what the last build counted (`mkdocs serve`), updated for what changed."""
+    tally = memo.tally if memo is not None else None
+    if tally is None or not tally.fits(glossary, max_postings):
+        tally = Tally(glossary, max_postings)
+    tally.update(pages)
+    if memo is not None:
+        memo.tally = tally
+        tally.forget_texts()
+    keys, shards = _shards(tally, shard_bytes)
     filters = _filters(pages)
     meta = {
         "v": VERSION,
@@ -467,9 +279,9 @@ def build_index(
             "posting": ["page+", "n", "impact + 32 * (forms present ^ 1)"],
             "page_posting": ["page+", "weight*10", "title stems", "in title"],
         },  # fmt: skip
-        "docs": counts.docs,
+        "docs": tally.docs,
         "pages": len(pages),
-        "avglen": round(counts.total_length / max(1, counts.docs), 4),
+        "avglen": tally.avglen,
         "k1": K1,
         "b": B,
         "short": SHORT,
@@ -485,7 +297,7 @@ def build_index(
         "disciplines": disciplines,
         "filters": sorted(filters),
     }
-    fragments = [page.record(counts.doc_terms.get(p), counts.title_terms.get(p)) for p, page in enumerate(pages)]
+    fragments = [page.record(tally.doc_terms[p], tally.title_terms[p]) for p, page in enumerate(pages)]
     return Index(meta, shards, fragments, filters)
 
 
@@ -509,11 +321,10 @@ def _key_of(word: str, position: dict[str, int]) -> str:
     return ""
 
 
-def _shard_keys(entries: dict[str, list], limit: int) -> list[str]:
+def _shard_keys(stems: list[str], sizes: dict[str, int], limit: int) -> list[str]:
     """Prefixes, split by the next letter while a shard would be too large;
     a split prefix keeps the words it spells exactly (and those whose next
-    letter has too little to be a shard of its own)."""
-    sizes = {s: len(json.dumps(e, ensure_ascii=False)) + 1 for s, e in entries.items()}
+    letter has too little to be a shard of its own). `stems` are sorted."""
 
     def split(prefix: str, stems: list[str]) -> list[str]:
         total = sum(sizes[s] for s in stems)
@@ -528,14 +339,26 @@ def _shard_keys(entries: dict[str, list], limit: int) -> list[str]:
             keys += split(key, groups[key])
         return keys
 
-    keys = split("", sorted(entries))
+    keys = split("", stems)
     return keys if "" in keys else ["", *keys]
 
 
-def index_files(index: Index) -> dict[str, bytes]:
-    """Relative file name -> its bytes, the shared part first."""
+def index_files(index: Index, memo: Memo | None = None) -> dict[str, bytes]:
+    """Relative file name -> its bytes, the shared part first; a part
+    equal to the one `memo` last wrote keeps those bytes (not written out
+    again, and known on disk)."""
     parts = {"meta.json": index.meta, **index.parts()}
-    return {name: _dump(part).encode() for name, part in parts.items()}
+    if memo is None:
+        return {name: _dump(part).encode() for name, part in parts.items()}
+    files = {}
+    for name, part in parts.items():
+        kept = memo.parts.get(name)
+        # (Equal dicts may differ in order, and so in bytes: the meta, small,
+        # is the one part with dicts whose order is not fixed, and is dumped.)
+        same = kept is not None and name != "meta.json" and kept[0] == part
+        files[name] = kept[1] if same else _dump(part).encode()
+    memo.parts = {name: (part, files[name]) for name, part in parts.items()}
+    return files
 
 
 def index_hash(files: dict[str, bytes]) -> str:
@@ -552,9 +375,10 @@ def _dump(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def write(site: Path, index: Index | dict[str, bytes], inline: bool) -> dict[str, int]:
+def write(site: Path, index: Index | dict[str, bytes], inline: bool, memo: Memo | None = None) -> dict[str, int]:
     """Write the parts (an Index, or its files), the stub Material fetches,
-    and the worker."""
+    and the worker. `memo`: what the last build of `mkdocs serve` wrote, so
+    that only the parts whose bytes changed are compared and written."""
     config: dict = {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": [], "fields": {}}
     folder = site / SEARCH_DIR
     folder.mkdir(parents=True, exist_ok=True)
@@ -565,17 +389,23 @@ def write(site: Path, index: Index | dict[str, bytes], inline: bool) -> dict[str
         files = index_files(index) if isinstance(index, Index) else index
         name = index_hash(files)
         root = folder / name
-        reused = _reuse_earlier(folder, root)
+        earlier = _reuse_earlier(folder, root)
+        known = memo.on_disk if memo is not None and earlier and earlier == memo.folder else {}
         for folder_name in {relative.rpartition("/")[0] for relative in files}:
             (root / folder_name).mkdir(parents=True, exist_ok=True)
         for relative, data in files.items():
             target = root / relative
-            if not _holds(target, data):
+            if known.get(relative) is not data and not _holds(target, data):
                 target.write_bytes(data)
             written["index_bytes"] += len(data)
             written["index_files"] += 1
-        if reused:
+        if known:
+            for relative in known.keys() - files.keys():
+                (root / relative).unlink(missing_ok=True)
+        elif earlier:
             _remove_others(root, files)
+        if memo is not None:
+            memo.folder, memo.on_disk = name, files
         config["kb_index_url"] = f"{SEARCH_DIR}/{name}/meta.json"
     stub = _dump({"config": config, "docs": []})
     (site / STUB_FILE).write_text(stub, encoding="utf-8")
@@ -584,20 +414,23 @@ def write(site: Path, index: Index | dict[str, bytes], inline: bool) -> dict[str
     return written
 
 
-def _reuse_earlier(folder: Path, root: Path) -> bool:
+def _reuse_earlier(folder: Path, root: Path) -> str:
     """An earlier build's parts (`mkdocs serve` writes into the same site)
     become this build's folder: a one-word edit changes a few of a thousand
     parts, and creating files is what costs (the folder's name, the index's
-    hash, still changes, so no browser keeps a stale part)."""
+    hash, still changes, so no browser keeps a stale part). The name of the
+    folder whose parts `root` now holds ("" when none)."""
     earlier = sorted(
         (other for other in folder.iterdir() if other.is_dir() and other != root), key=lambda p: p.stat().st_mtime
     )
-    reused = bool(earlier) and not root.exists()
-    if reused:
-        earlier.pop().rename(root)  # the newest
+    found = root.name if root.exists() else ""
+    if earlier and not found:
+        newest = earlier.pop()
+        newest.rename(root)
+        found = newest.name
     for other in earlier:
         shutil.rmtree(other)
-    return reused
+    return found
 
 
 def _holds(path: Path, data: bytes) -> bool:
@@ -674,8 +507,12 @@ CACHE_KEEP = 2  # indexes kept on disk (the last builds')
 
 def files_of_build(site_index, cache: Path | None = None, memo: Memo | None = None) -> dict[str, bytes]:
     """The index's files, taken from `cache` (`.cache/kb-search/`) when an
-    earlier build made them from the same pages, glossary and code."""
+    earlier build made them from the same pages, glossary and code; with a
+    `memo` (`mkdocs serve`), counted at the first build and then updated for
+    what each edit changed."""
     pages = pages_from_index(site_index)
+    if memo is not None:
+        return index_files(index_of_build(site_index, pages, memo), memo)
     definitions = site_index.definitions
     glossary = definitions.glossary
     terms = [(t.id, list(t.variants)) for t in glossary.terms] if glossary is not None else []
@@ -723,7 +560,7 @@ def on_post_build(config, site_index, cache: Path | None = None, memo: Memo | No
     inline = bool(offline and offline.config.enabled) or not config.use_directory_urls
     start = time.perf_counter()
     index = index_of_build(site_index, memo=memo) if inline else files_of_build(site_index, cache, memo)
-    written = write(Path(config.site_dir), index, inline)
+    written = write(Path(config.site_dir), index, inline, memo)
     written["seconds"] = time.perf_counter() - start
     if stats := os.environ.get("KB_SEARCH_STATS"):  # python -m kb benchmark: the index's own build time
         Path(stats).write_text(json.dumps(written), encoding="utf-8")

@@ -6,10 +6,13 @@ from the build's passage records, in parts, keyed exactly as the worker
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kb import glossary, pipeline, search
 from kb.devtools import ROOT
@@ -240,30 +243,87 @@ def test_the_built_site_has_a_stub_a_shared_part_and_parts(built_parts, site):
     assert [p.name for p in (site / "search").iterdir() if p.is_dir()] == [folder.name]
 
 
-def test_a_preview_rebuild_counting_from_the_last_builds_memo_builds_the_same_index():
-    """`mkdocs serve` keeps what counting found in each text (search.Memo):
-    a rebuild after an edit, a new glossary term, or nothing changed gives
-    exactly the index a fresh count gives."""
-    import dataclasses
+def _files(pages, glossary, memo=None):
+    args = (pages, glossary, FIXTURE_THEMES, FIXTURE_DISCIPLINES)
+    return search.index_files(search.build_index(*args, shard_bytes=150, max_postings=3, memo=memo), memo)
 
-    def files(pages, glossary, memo=None):
-        args = (pages, glossary, FIXTURE_THEMES, FIXTURE_DISCIPLINES)
-        return search.index_files(search.build_index(*args, shard_bytes=150, max_postings=3, memo=memo))
 
+def _edited(pages, p, n, text):
+    page = pages[p]
+    docs = [list(d) for d in page.docs]
+    docs[n][2] = text
+    return [*pages[:p], dataclasses.replace(page, docs=docs), *pages[p + 1 :]]
+
+
+def test_a_preview_rebuild_updates_the_counts_of_the_edited_passage_only():
+    """`mkdocs serve` keeps the counted pages (search.Memo, kb/search_tally.py):
+    an edit takes out what the old passage counted and puts in the new one's,
+    and only the stems whose postings changed are encoded again; the files
+    are exactly what counting every page afresh gives, and the old text's
+    words are not kept."""
     glossary = fixture_glossary()
     memo = search.Memo()
-    assert files(FIXTURE_PAGES, glossary, memo) == files(FIXTURE_PAGES, glossary)
-    assert memo.words and memo.terms
-    assert files(FIXTURE_PAGES, glossary, memo) == files(FIXTURE_PAGES, glossary)  # all from the memo
-    edited = [dataclasses.replace(FIXTURE_PAGES[0], docs=[list(d) for d in FIXTURE_PAGES[0].docs])]
-    edited[0].docs[3][2] = "Touchpoints everywhere: an edited passage, Net Promoter Score and all."
-    edited += FIXTURE_PAGES[1:]
-    assert files(edited, glossary, memo) == files(edited, glossary)
-    assert FIXTURE_PAGES[0].docs[3][2] not in memo.words  # the old text is forgotten
+    assert _files(FIXTURE_PAGES, glossary, memo) == _files(FIXTURE_PAGES, glossary)
+    tally = memo.tally
+    old = FIXTURE_PAGES[0].docs[3][2]
+    assert old == "Colour and behaviour: British spellings meet American ones."
+    edited = _edited(FIXTURE_PAGES, 0, 3, "Colour and behaviour: British spellings meet Canadian ones.")
+    touched = tally.update(edited)
+    assert touched == {stem("american"), stem("canadian")} | {stem(w) for w, _ in words(old)}
+    assert _files(edited, glossary, memo) == _files(edited, glossary)
+    assert memo.tally is tally and old not in tally._words
     fewer = fixture_glossary()
     fewer.terms = fewer.terms[:1]
     fewer._matcher = None
-    assert files(edited, fewer, memo) == files(edited, fewer)  # another glossary: its terms found again
+    assert _files(edited, fewer, memo) == _files(edited, fewer)  # another glossary: counted again
+    assert memo.tally is not tally
+
+
+_WORDS = ["customer", "customers", "Customer's", "journey", "journeys", "net promoter score", "NPS", "touch point",
+          "touchpoints", "measure", "measuring", "colour", "color", "the", "a", "team", "well-being", "café"]  # fmt: skip
+_texts = st.lists(st.sampled_from(_WORDS), min_size=0, max_size=9).map(" ".join)
+_edit = st.tuples(
+    st.sampled_from(["text", "head", "add", "remove", "termless", "title", "author"]),
+    st.integers(0, len(FIXTURE_PAGES) - 1),
+    st.integers(0, 5),
+    _texts,
+)
+
+
+def _apply(pages, edit):
+    what, p, n, text = edit
+    page = pages[p]
+    docs = [list(d) for d in page.docs]
+    n = min(n, len(docs))
+    changes = {}
+    if what in ("text", "head") and n < len(docs):
+        docs[n][2 if what == "text" else 1] = text
+    elif what == "add":
+        docs.insert(n, [f"p-new-{len(docs)}", "", text, "connect"])
+    elif what == "remove" and n < len(docs):
+        del docs[n]
+    elif what == "termless":
+        changes["termless"] = page.termless ^ {n}
+    elif what in ("title", "author"):
+        changes[what] = text or "Untitled"
+    return [*pages[:p], dataclasses.replace(page, docs=docs, **changes), *pages[p + 1 :]]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_edit, min_size=1, max_size=6))
+def test_any_run_of_edits_gives_the_index_a_fresh_count_gives(edits):
+    """Property: whatever the edits (a passage's text or heading, a passage
+    added or removed, the glossary's note that a passage has no term, a
+    title, an author), the index the preview updates after each one is
+    byte for byte the index counted from scratch (with tiny shards and a
+    posting limit of 3, so splitting and cutting happen too)."""
+    glossary = fixture_glossary()
+    memo = search.Memo()
+    pages = FIXTURE_PAGES
+    _files(pages, glossary, memo)
+    for edit in edits:
+        pages = _apply(pages, edit)
+        assert _files(pages, glossary, memo) == _files(pages, glossary), edit
 
 
 def test_a_rebuild_into_the_same_site_rewrites_only_the_parts_that_changed(tmp_path):

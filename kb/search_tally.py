@@ -1,0 +1,360 @@
+"""What the pages say, counted for the search index, and kept up to date.
+
+kb/search.py writes the index; this module counts it. A `Tally` holds, for
+each stem, its postings (page, passage, term frequency, the stem's words the
+passage has, its length) and page postings (title, author, source), how many
+documents each word is in, and each stem's entry as the index writes it.
+
+`mkdocs serve` keeps one Tally between builds. A one-word edit changes the
+postings of one passage: `update` takes out what the old passage counted,
+puts in what the new one counts, and encodes again only the stems whose
+postings changed. Everything an entry depends on is written so that this
+gives exactly the entry counting every page afresh gives:
+
+- a stem's words are ordered by how many documents have them (most first,
+  then alphabetically), not by where they were first met, so the order
+  depends on the counts alone (a posting marks which of the first FORMS
+  words its passage has; it keeps them by the word's own number and is
+  mapped to the order when encoded);
+- the average passage length the BM25 impacts use is rounded to a tenth of
+  a word, so an edit rarely moves it; when it does, every entry is encoded
+  again from the tally (no page is counted again).
+
+A page added, removed or moved, another glossary, or another posting limit
+counts everything again: the page numbers are in every posting.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .search_text import STOP, stem, words
+
+K1, B = 1.2, 0.6
+# A passage shorter than this share of the average counts as that long: a
+# title-like list item or a citation gains nothing from being short.
+SHORT = 0.5
+WEIGHT = {"text": 1.0, "head": 1.5, "title": 0.8, "meta": 3.0}
+IMPACT_LEVELS = 31
+FORMS = 4
+# A glossary term's own token in the index: the passages the build's glossary
+# matcher finds it in, under any spelling, as a phrase (kb/glossary.py).
+TERM_PREFIX = "#"
+_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+
+
+def varints(values) -> str:
+    """Non-negative integers as base-32 varints, one character per 5 bits
+    (the last character of each number is one of the first 32)."""
+    out = []
+    for v in values:
+        while v >= 32:
+            out.append(_ALPHABET[32 + (v & 31)])
+            v >>= 5
+        out.append(_ALPHABET[v])
+    return "".join(out)
+
+
+def glossary_key(glossary) -> tuple:
+    """What counting needs of the glossary: its terms' ids and spellings."""
+    return tuple((t.id, tuple(t.variants)) for t in glossary.terms) if glossary is not None else ()
+
+
+def term_counts(glossary, text: str, weight: float) -> Counter:
+    counts: Counter = Counter()
+    if glossary is not None and glossary.terms and text:
+        for match in glossary.matcher.finditer(text):
+            counts[glossary.term_of(match).id] += weight
+    return counts
+
+
+def title_stems(title: str) -> list[str]:
+    return [stem(w) for w, joined in words(title) if not joined and w not in STOP]
+
+
+@dataclass
+class _Doc:
+    """What one passage counts: per stem its frequency and the numbers of
+    the stem's words it has (bits), its length, its glossary terms."""
+
+    tf: dict[str, float]
+    has: dict[str, int]
+    length: int
+    terms: list[list]
+    words: set[str]
+
+
+class Tally:
+    """The counted pages (see the module's docstring). `pages` are
+    kb.search.Page records in the index's order."""
+
+    def __init__(self, glossary, max_postings: int) -> None:
+        self.glossary = glossary
+        self.glossary_key = glossary_key(glossary)
+        self.max_postings = max_postings
+        self.pages: list = []
+        self.postings: dict[str, list[tuple]] = defaultdict(list)  # (page, n, tf, words' bits, length)
+        self.page_postings: dict[str, list[tuple]] = defaultdict(list)  # (page, weight*10, title stems, in title)
+        self.forms: dict[str, dict[str, int]] = {}  # stem -> word -> its number (never reused)
+        self.word_stem: dict[str, tuple[str, int]] = {}  # word -> (its stem, its number)
+        self.word_docs: Counter = Counter()  # word -> documents (passages, page titles) that have it
+        self.total_length = 0
+        self.docs = 0
+        self.doc_terms: list[list | None] = []  # per page, per passage: [[term id, tf], ...]
+        self.title_terms: list[list] = []
+        self.entries: dict[str, list] = {}  # stem -> [stem, df, pf, words, postings, page postings]
+        self.sizes: dict[str, int] = {}  # stem -> its entry's bytes in a shard (kb/search.py splits by them)
+        self.avglen = 0.0
+        self._impacts: dict[tuple[float, int], int] = {}
+        # Each text's words and glossary terms, and each heading's terms: a
+        # passage counted again (an edit's old text) is not read again.
+        self._words: dict[str, tuple[str, array, int]] = {}
+        self._terms: dict[str, Counter] = {}
+        self._heads: dict[str, Counter] = {}
+
+    def fits(self, glossary, max_postings: int) -> bool:
+        return glossary_key(glossary) == self.glossary_key and max_postings == self.max_postings
+
+    # -- counting ----------------------------------------------------------------
+
+    def update(self, pages: list) -> set[str] | None:
+        """Count `pages`: from the pages counted before, only what changed.
+        The stems whose entries changed, or None when every entry was
+        encoded again."""
+        if [(p.url, p.kind) for p in pages] != [(p.url, p.kind) for p in self.pages]:
+            self._count_all(pages)
+            return None
+        touched: set[str] = set()
+        for p, (old, new) in enumerate(zip(self.pages, pages, strict=True)):
+            if old != new:
+                self._update_page(p, old, new, touched)
+        self.pages = list(pages)
+        before = self.avglen
+        if self._average() != before:
+            self._encode_all()
+            return None
+        for s in touched:
+            self._encode(s)
+        return touched
+
+    def _count_all(self, pages: list) -> None:
+        kept = self._words, self._terms, self._heads  # the same glossary's: still right
+        self.__init__(self.glossary, self.max_postings)
+        self._words, self._terms, self._heads = kept
+        for p, page in enumerate(pages):
+            self._page_meta(p, page, +1, None)
+            terms = [] if page.kind == "article" else None
+            for n in range(len(page.docs)):
+                doc = self._add(p, n, page, None)
+                if terms is not None:
+                    terms.append(doc.terms)
+            self.doc_terms.append(terms)
+        self.pages = list(pages)
+        self._average()
+        self._encode_all()
+
+    def _update_page(self, p: int, old, new, touched: set[str]) -> None:
+        if (old.title, old.author, old.source) != (new.title, new.author, new.source):
+            self._page_meta(p, old, -1, touched)
+            self._page_meta(p, new, +1, touched)
+        terms = self.doc_terms[p]
+        for n in range(max(len(old.docs), len(new.docs))):
+            same = n < len(old.docs) and n < len(new.docs) and old.docs[n] == new.docs[n]
+            if same and (n in old.termless) == (n in new.termless):
+                continue
+            if n < len(old.docs):
+                self._remove(p, n, old, touched)
+            if n < len(new.docs):
+                doc = self._add(p, n, new, touched)
+                if terms is not None:
+                    terms[n:n + 1] = [doc.terms]  # fmt: skip
+        if terms is not None:
+            del terms[len(new.docs):]  # fmt: skip
+
+    def _page_meta(self, p: int, page, sign: int, touched: set[str] | None) -> None:
+        """The page's title, author and source: its page postings."""
+        stems = title_stems(page.title)
+        ptf: Counter = Counter()
+        seen = set()
+        for w, _ in words(page.title):
+            ptf[stem(w)] += WEIGHT["title"]
+            self._form(w)
+            seen.add(w)
+        for w, _ in words(page.author + " " + page.source):
+            ptf[stem(w)] += WEIGHT["meta"]
+            self._form(w)
+            seen.add(w)
+        self._count_words(seen, sign)
+        if page.kind == "article":
+            in_title = term_counts(self.glossary, page.title, WEIGHT["title"])
+            in_title.update(term_counts(self.glossary, page.author + " " + page.source, WEIGHT["meta"]))
+            if sign > 0:
+                title_terms = [[t, round(v, 2)] for t, v in sorted(in_title.items())]
+                self.title_terms[p:p + 1] = [title_terms]  # fmt: skip
+            for t, value in in_title.items():
+                ptf[TERM_PREFIX + t] += value
+        elif sign > 0:
+            self.title_terms[p:p + 1] = [[]]  # fmt: skip
+        for s, value in ptf.items():
+            listed = self.page_postings[s]
+            if sign > 0:
+                bisect.insort(listed, (p, round(value * 10), len(stems), stems.count(s)))
+            else:
+                del listed[bisect.bisect_left(listed, (p,))]
+                if not listed:
+                    del self.page_postings[s]
+            if touched is not None:
+                touched.add(s)
+
+    def _add(self, p: int, n: int, page, touched: set[str] | None) -> _Doc:
+        doc = self._doc(page, n)
+        self.total_length += doc.length
+        self.docs += 1
+        self._count_words(doc.words, +1)
+        for s, value in doc.tf.items():
+            posting = (p, n, value, doc.has.get(s, 0), doc.length)
+            if touched is None:  # counting every page, in order
+                self.postings[s].append(posting)
+            else:
+                bisect.insort(self.postings[s], posting)
+                touched.add(s)
+        return doc
+
+    def _remove(self, p: int, n: int, page, touched: set[str]) -> None:
+        doc = self._doc(page, n)
+        self.total_length -= doc.length
+        self.docs -= 1
+        self._count_words(doc.words, -1)
+        for s in doc.tf:
+            listed = self.postings[s]
+            del listed[bisect.bisect_left(listed, (p, n))]
+            if not listed:
+                del self.postings[s]
+            touched.add(s)
+
+    def _count_words(self, found, sign: int) -> None:
+        word_docs = self.word_docs
+        for w in found:
+            word_docs[w] += sign
+            if word_docs[w] <= 0:
+                del word_docs[w]
+
+    def _doc(self, page, n: int) -> _Doc:
+        _anchor, head, text, _disciplines = page.docs[n]
+        tf: dict[str, float] = defaultdict(float)
+        terms: list[list] = []
+        if page.kind == "article":
+            found = Counter() if n in page.termless else Counter(self._text_terms(text))
+            if (in_head := self._heads.get(head)) is None:
+                in_head = self._heads[head] = term_counts(self.glossary, head, WEIGHT["head"])
+            found.update(in_head)
+            terms = [[t, round(v, 2)] for t, v in sorted(found.items())]
+            for t, value in found.items():
+                tf[TERM_PREFIX + t] += value
+        has: dict[str, int] = {}
+        text_words, text_times, length = self._words_of(text)
+        head_words, head_times, _ = self._words_of(head)
+        # Weights 1 and 1.5 add up exactly, in any order.
+        for weight, found_words, found_times in ((WEIGHT["text"], text_words, text_times),
+                                                 (WEIGHT["head"], head_words, head_times)):  # fmt: skip
+            for w, times in zip(found_words, found_times, strict=True):
+                s, i = self.word_stem.get(w) or self._form(w)
+                tf[s] += weight * times
+                has[s] = has.get(s, 0) | 1 << i
+        return _Doc(tf, has, length + 4, terms, {*text_words, *head_words})
+
+    def _form(self, w: str) -> tuple[str, int]:
+        """The word's stem and its number among the stem's words (numbered
+        when first met, never again: the order written is by counts)."""
+        found = self.word_stem.get(w)
+        if found is None:
+            known = self.forms.get(s := stem(w))
+            if known is None:
+                known = self.forms[s] = {}
+            found = self.word_stem[w] = (s, known.setdefault(w, len(known)))
+        return found
+
+    def _words_of(self, text: str) -> tuple[list[str], Sequence[int], int]:
+        """The text's distinct words in the order met, how often each, and its
+        length in words (joined forms not counted)."""
+        found = self._words.get(text)
+        if found is None:
+            all_words = words(text)
+            times = Counter(w for w, _ in all_words)
+            length = sum(1 for _, joined in all_words if not joined)
+            found = self._words[text] = (" ".join(times), array("I", times.values()), length)
+        joined, times, length = found
+        return (joined.split(" ") if joined else []), times, length
+
+    def _text_terms(self, text: str) -> Counter:
+        if (found := self._terms.get(text)) is None:
+            found = self._terms[text] = term_counts(self.glossary, text, WEIGHT["text"])
+        return found
+
+    def forget_texts(self) -> None:
+        """Keep the words and terms of the texts the pages have now (an
+        edited passage's old text goes)."""
+        texts = {t for page in self.pages for d in page.docs for t in (d[1], d[2])}
+        self._words = {t: v for t, v in self._words.items() if t in texts}
+        self._terms = {t: v for t, v in self._terms.items() if t in texts}
+
+    # -- encoding ----------------------------------------------------------------
+
+    def _average(self) -> float:
+        """The average passage length, to a tenth of a word (see the module)."""
+        average = round(self.total_length / max(1, self.docs), 1)
+        if average != self.avglen:
+            self.avglen, self._impacts = average, {}
+        return average
+
+    def _encode_all(self) -> None:
+        self.entries, self.sizes = {}, {}
+        for s in sorted(set(self.postings) | set(self.page_postings)):
+            self._encode(s)
+
+    def order(self, s: str) -> list[str]:
+        """The stem's words, in the documents of most first."""
+        counts = self.word_docs
+        return sorted((w for w in self.forms.get(s, ()) if w in counts), key=lambda w: (-counts[w], w))
+
+    def _encode(self, s: str) -> None:
+        """The stem's entry: [stem, df, pf, words, postings, page postings]."""
+        postings, page_postings = self.postings.get(s, ()), self.page_postings.get(s, ())
+        if not postings and not page_postings:
+            self.entries.pop(s, None)
+            self.sizes.pop(s, None)
+            return
+        order = self.order(s)
+        number = self.forms.get(s, {})
+        first = [(number[w], i) for i, w in enumerate(order[:FORMS])]
+        marks: dict[int, int] = {}
+        avglen, levels, impacts = self.avglen or 1.0, IMPACT_LEVELS, self._impacts
+        shortest = SHORT * avglen
+        docs = []
+        for p, n, tf, has, length in postings:
+            if (level := impacts.get((tf, length))) is None:
+                norm = tf / (tf + K1 * (1 - B + B * (length if length > shortest else shortest) / avglen))
+                level = impacts[(tf, length)] = max(1, min(levels, round(levels * norm)))
+            if (mark := marks.get(has)) is None:
+                mark = marks[has] = sum(1 << i for bit, i in first if has >> bit & 1)
+            # The impact (5 bits) and which first forms the passage has (the
+            # bits above, flipped so the usual "the first form only" costs nothing).
+            docs.append((p, n, level + (levels + 1) * (mark ^ 1)))
+        df = len(docs)
+        if df > self.max_postings:  # the strongest postings; df stays exact for the ranking
+            docs = sorted(sorted(docs, key=lambda d: -(d[2] % (levels + 1)))[: self.max_postings])
+        flat, last = [], 0
+        for p, n, q in docs:
+            flat += (p - last, n, q)
+            last = p
+        pflat, last = [], 0
+        for p, value, tlen, tcount in page_postings:
+            pflat += (p - last, value, tlen, tcount)
+            last = p
+        entry = self.entries[s] = [s, df, len(page_postings), " ".join(order), varints(flat), varints(pflat)]
+        self.sizes[s] = len(json.dumps(entry, ensure_ascii=False)) + 1
