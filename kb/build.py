@@ -106,6 +106,7 @@ class Build:
     def __post_init__(self) -> None:
         self.context = PassageContext(problems=self.problems)
         self._page: tuple[str, int] | None = None  # the page being converted, and the problems before it
+        self._rendered: dict[str, tuple[str, str, Problems]] = {}  # kb/dependencies.py: Signatures.rendered
 
     def markdown_extension(self) -> PassageExtension:
         """The passage extension, bound to this build's records."""
@@ -309,7 +310,7 @@ class Build:
             self.twin_memo = twins if twins is not None else {}
             # (Not of the print pages: generated, so converted by every build.)
             signed = {src: html for src, html in contents.items() if src not in self.generated}
-            self.signatures = dependencies.signatures(self.index, templates, signed)
+            self.signatures, self._rendered = dependencies.signatures(self.index, templates, signed)
             if unconverted and self.previous is not None:
                 self.stale = dependencies.stale(self.previous.signatures, self.signatures, unconverted)
         written = self.rebuilt | self.stale
@@ -351,7 +352,13 @@ class Build:
         alone = kept is not None and kept.html is html and not render.has_placeholder(html)
         if alone and kept.composed is not None:
             return kept.composed
-        content = sanitise.clean(render.render_page(self.index, templates, self.problems, src_uri, html))
+        rendered = self._rendered.pop(src_uri, None)
+        if rendered is not None and rendered[0] is html:  # rendered to sign it (mkdocs serve)
+            for problem in rendered[2]:
+                self.problems.add(problem.file, problem.line, problem.what, problem.fix, problem.level)
+            content = sanitise.clean(rendered[1])
+        else:
+            content = sanitise.clean(render.render_page(self.index, templates, self.problems, src_uri, html))
         if alone:
             kept.composed = content
         return content

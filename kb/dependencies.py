@@ -32,6 +32,9 @@ class Signatures:
         self.order = list(index.articles)  # title order, as the menu and previous/next
         self.position = {src: i for i, src in enumerate(self.order)}
         self._anchors: dict[str, frozenset[str]] = {}
+        # src_uri -> (the converted HTML, its blocks rendered, what rendering
+        # them found): the build writes these pages with what was rendered here.
+        self.rendered: dict[str, tuple[str, str, Problems]] = {}
         pages = sorted((url, index.titles.get(src, "")) for src, url in index.urls.items() if src not in index.articles)
         self.site = repr((len(self.order), pages))  # the menu's count, the other pages' titles
 
@@ -78,14 +81,21 @@ class Signatures:
             self._links(src_uri),
         ]
         if render.has_placeholder(html):  # its blocks, as they render now (their problems are the build's)
-            parts.append(render.render_page(self.index, self.templates, Problems(), src_uri, html))
+            found = Problems()
+            rendered = render.render_page(self.index, self.templates, found, src_uri, html)
+            self.rendered[src_uri] = (html, rendered, found)
+            parts.append(rendered)
         return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def signatures(index: SiteIndex, templates: render.Templates, contents: Mapping[str, str]) -> dict[str, str]:
-    """src_uri -> its digest, for every page in `contents` (src_uri -> converted HTML)."""
+def signatures(
+    index: SiteIndex, templates: render.Templates, contents: Mapping[str, str]
+) -> tuple[dict[str, str], dict[str, tuple[str, str, Problems]]]:
+    """src_uri -> its digest, for every page in `contents` (src_uri ->
+    converted HTML); and the pages whose blocks were rendered to sign them
+    (`Signatures.rendered`)."""
     sign = Signatures(index, templates)
-    return {src: sign.of(src, html) for src, html in contents.items()}
+    return {src: sign.of(src, html) for src, html in contents.items()}, sign.rendered
 
 
 def stale(before: Mapping[str, str], now: Mapping[str, str], unconverted: Iterable[str]) -> set[str]:

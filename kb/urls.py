@@ -7,15 +7,18 @@ site works under any base path and from the file system.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from urllib.parse import urlsplit
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def relative_url(target: str, base: str) -> str:
     """Link from the page at site URL `base` to site URL `target`.
 
     The result always points at a folder ("../x/") when the target does.
+    (Kept: a build asks for the same few thousand links many times.)
     """
     target_path, _, fragment = target.partition("#")
     base_dir = base if base.endswith("/") or base == "" else posixpath.dirname(base) + "/"

@@ -21,7 +21,7 @@ LINK_PASSAGE = "Further, companies measure success"  # opens the passage with th
 
 def signed(sources: dict[str, str], config) -> tuple[build.Build, dict[str, str]]:
     kb, _pages = pipeline.run_build(sources, config)
-    return kb, dependencies.signatures(kb.index, config.templates, kb.index.contents)
+    return kb, dependencies.signatures(kb.index, config.templates, kb.index.contents)[0]
 
 
 def written_again(before: dict[str, str], after: dict[str, str], config, edited: set[str]) -> set[str]:
