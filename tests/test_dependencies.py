@@ -236,3 +236,27 @@ def test_a_kept_conversion_damaged_inside_is_converted_again(tmp_path):
     frame = good.index(b"\x80" + bytes([pickle.HIGHEST_PROTOCOL]) + b"\x95") + 3
     kept.write_bytes(good[:frame] + (2**62).to_bytes(8, "little") + good[frame + 8 :])
     assert pagecache.Store(tmp_path).get("k") is None
+
+
+def test_a_preview_writes_a_page_with_the_blocks_rendered_to_sign_it(base_sources, config, monkeypatch):
+    """A preview build renders a page's blocks once: to sign it (what it shows
+    of the other pages), and the page is written with that rendering, what
+    it found reported once, with its line; the page is what a full build
+    writes."""
+    from kb import render
+
+    page = "themes/index.md"
+    edited = dict(base_sources)
+    edited[page] = edited[page].replace("<!-- kb:theme-list -->", "<!-- kb:theme-articles nosuch -->", 1)
+    assert edited[page] != base_sources[page]
+    first, _ = pipeline.run_build(base_sources, config)
+    full, full_pages = pipeline.run_build(edited, config)
+    calls: list[str] = []
+    real = render.render_page
+    monkeypatch.setattr(render, "render_page", lambda *a: calls.append(a[3]) or real(*a))
+    preview, pages = pipeline.run_build(edited, config, previous=first, convert={page})
+    assert calls.count(page) == 1
+    assert pages[page] == full_pages[page]
+    found = [str(p) for p in preview.problems if "nosuch" in p.what]
+    assert found == [str(p) for p in full.problems if "nosuch" in p.what]
+    assert len(found) == 1 and found[0].startswith("docs/themes/index.md:12: '<!-- kb:theme-articles nosuch -->'")
