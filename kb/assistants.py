@@ -27,6 +27,7 @@ import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 import yaml
@@ -73,13 +74,29 @@ def _link(src_uri: str, index: SiteIndex, site_url: str):
     return absolute
 
 
+def made_from(memo: Mapping[str, Kept]) -> dict[str, tuple]:
+    """What each article's kept files were made from (a changed one: the memo is saved)."""
+    return {src: (kept.body_from, kept.twin_from, kept.rows_from) for src, kept in memo.items()}
+
+
+class Kept(NamedTuple):
+    """What the last build made of one article (`mkdocs serve`, and .cache/
+    between builds), each by what it was made from: the twin's body, the
+    whole twin, the article's passages as JSON Lines."""
+
+    body_from: tuple
+    body: twin_mod.Twin
+    twin_from: tuple = ()
+    twin: twin_mod.Twin | None = None
+    rows_from: tuple = ()
+    lines: str = ""
+
+
 def markdown_twin(
     src_uri: str, index: SiteIndex, site_url: str, updated: dt.date | None = None, memo: dict | None = None
 ) -> twin_mod.Twin:
     """The article's own Markdown, attributed, with each passage's URL.
-    `memo`: src_uri -> (what its body was made from: the source, the
-    passages' ids and texts, the addresses; the body), from an earlier build
-    (`mkdocs serve`)."""
+    `memo`: src_uri -> Kept, from an earlier build (`mkdocs serve`)."""
     article = index.articles[src_uri]
     record: PageRecord = index.records[src_uri]
     page_url = site_url + url_of_src(src_uri)
@@ -87,12 +104,9 @@ def markdown_twin(
     source = record.source[match.end() :] if match else record.source
     key = (source, tuple((p.id, p.text) for p in record.passages), page_url, site_url)
     kept = memo.get(src_uri) if memo is not None else None
-    if kept is not None and kept[0] == key:
-        twin = kept[1]
-    else:
-        twin = twin_mod.body(source, record.passages, page_url, _link(src_uri, index, site_url))
-        if memo is not None:
-            memo[src_uri] = (key, twin)
+    if kept is None or kept.body_from != key:
+        body = twin_mod.body(source, record.passages, page_url, _link(src_uri, index, site_url))
+        kept = Kept(key, body)
     meta = {
         "title": article.title,
         "author": article.author,
@@ -107,10 +121,15 @@ def markdown_twin(
         "repaired": list(article.transcription) or None,
     }
     meta = {k: v for k, v in meta.items() if v is not None}
-    head = yaml.dump(meta, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1000)
     byline = markdown_text(attribution(index, src_uri))
-    markdown = f"---\n{head}---\n\n# {markdown_text(article.title)}\n\n*{byline}*\n\n{twin.markdown}"
-    return twin_mod.Twin(markdown, twin.placed, twin.unplaced)
+    made_from = (tuple(meta.items()), byline)
+    if kept.twin is None or kept.twin_from != made_from:
+        head = yaml.dump(meta, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1000)
+        markdown = f"---\n{head}---\n\n# {markdown_text(article.title)}\n\n*{byline}*\n\n{kept.body.markdown}"
+        kept = kept._replace(twin_from=made_from, twin=twin_mod.Twin(markdown, kept.body.placed, kept.body.unplaced))
+    if memo is not None:
+        memo[src_uri] = kept
+    return kept.twin
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|!])")
@@ -160,39 +179,73 @@ def passage_rows(index: SiteIndex, site_url: str, dates: Mapping[str, dt.date] |
     the hosted site's permanent ones, in every edition (the offline
     edition's own pages are files, not addresses to cite)."""
     dates = dates or {}
+    return [row for src_uri in index.articles for row in article_rows(index, src_uri, site_url, dates.get(src_uri))]
+
+
+def article_rows(index: SiteIndex, src_uri: str, site_url: str, updated: dt.date | None) -> list[dict]:
+    """The records of one article's passages (passage_rows)."""
     themes = index.definitions.theme_titles
     disciplines = index.definitions.discipline_names
     terms = index.term_labels
+    article = index.articles[src_uri]
+    record = index.records[src_uri]
+    page_url = site_url + url_of_src(src_uri)
     rows = []
-    for src_uri, article in index.articles.items():
-        record = index.records[src_uri]
-        page_url = site_url + url_of_src(src_uri)
-        updated = dates.get(src_uri)
-        for passage in record.passages:
-            url = f"{page_url}#{twin_mod.fragment(passage.id)}"
-            rows.append(
-                {
-                    "id": passage.id,
-                    "url": url,
-                    "article": {
-                        "title": article.title,
-                        "url": page_url,
-                        "markdown": site_url + markdown_twin_url(url_of_src(src_uri)),
-                        "author": article.author,
-                        "source": article.source,
-                        "published": article.published.isoformat() if article.published else None,
-                    },
-                    "heading_path": list(passage.heading_path),
-                    "text": passage.text,
-                    "themes": [{"id": t, "title": themes.get(t, t)} for t in article.themes],
-                    "disciplines": [{"id": d, "name": disciplines.get(d, d)} for d in passage.disciplines],
-                    "glossary_terms": [{"id": t, "term": terms.get(t, t)} for t in passage.terms],
-                    "fingerprint": record.fingerprints.get(passage.id, ""),
-                    "updated": updated.isoformat() if updated else None,
-                    "citation": citation(index, src_uri, url),
-                }
-            )
+    for passage in record.passages:
+        url = f"{page_url}#{twin_mod.fragment(passage.id)}"
+        rows.append(
+            {
+                "id": passage.id,
+                "url": url,
+                "article": {
+                    "title": article.title,
+                    "url": page_url,
+                    "markdown": site_url + markdown_twin_url(url_of_src(src_uri)),
+                    "author": article.author,
+                    "source": article.source,
+                    "published": article.published.isoformat() if article.published else None,
+                },
+                "heading_path": list(passage.heading_path),
+                "text": passage.text,
+                "themes": [{"id": t, "title": themes.get(t, t)} for t in article.themes],
+                "disciplines": [{"id": d, "name": disciplines.get(d, d)} for d in passage.disciplines],
+                "glossary_terms": [{"id": t, "term": terms.get(t, t)} for t in passage.terms],
+                "fingerprint": record.fingerprints.get(passage.id, ""),
+                "updated": updated.isoformat() if updated else None,
+                "citation": citation(index, src_uri, url),
+            }
+        )
     return rows
+
+
+def _shared_rows_from(index: SiteIndex, site_url: str) -> tuple:
+    """What every article's records are made from besides its own: names of
+    themes, disciplines and terms, the site's name and address (copied: a
+    key must not change with the dicts it was read from)."""
+    definitions = index.definitions
+    return (
+        tuple(definitions.theme_titles.items()),
+        tuple(definitions.discipline_names.items()),
+        tuple(index.term_labels.items()),
+        index.settings.get("site_name"),
+        site_url,
+    )
+
+
+def _article_lines(
+    index: SiteIndex, src_uri: str, site_url: str, updated: dt.date | None, memo: dict | None, shared: tuple
+) -> str:
+    """The article's records as JSON Lines, kept in `memo` (its Kept) by
+    everything they are made from (`shared`: _shared_rows_from)."""
+    record = index.records[src_uri]
+    made_from = (index.articles[src_uri], tuple(record.passages), tuple(record.fingerprints.items()), updated, shared)
+    kept = memo.get(src_uri) if memo is not None else None
+    if kept is not None and kept.rows_from == made_from:
+        return kept.lines
+    lines = "".join(_json_line(row) for row in article_rows(index, src_uri, site_url, updated))
+    if kept is not None:
+        memo[src_uri] = kept._replace(rows_from=made_from, lines=lines)
+    return lines
 
 
 def glossary_rows(index: SiteIndex, site_url: str) -> list[dict]:
@@ -280,26 +333,32 @@ def write(
     site_url: str,
     dates: Mapping[str, dt.date] | None = None,
     memo: dict | None = None,
+    serving: bool = False,
 ) -> list[tuple[str, str]]:
     """Write every file above into the built site (each twin where this
     edition keeps its page: beside index.html, or as x.md beside x.html
     offline). Returns (src_uri, passage id) of each passage listed at the end
-    of its twin rather than beside its text. `memo`: the twins' bodies of the
-    last build (`mkdocs serve`), kept up to date."""
+    of its twin rather than beside its text. `memo`: what the last build made
+    of each article (src_uri -> Kept), kept up to date; `serving`: the memo is
+    the one `mkdocs serve` keeps, so a twin it kept is on disk already."""
     site_url = site_url if site_url.endswith("/") else site_url + "/"
     dates = dates or {}
+    before = {src: kept.twin for src, kept in (memo or {}).items()}
     twins = {src: markdown_twin(src, index, site_url, dates.get(src), memo) for src in index.articles}
     for gone in set(memo or ()) - set(twins):
         del memo[gone]
     for src_uri, twin in twins.items():
         target = site_dir / markdown_twin_url(index.urls[src_uri])
+        if serving and before.get(src_uri) is twin and target.exists():  # written by the last build
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(twin.markdown, encoding="utf-8")
-    rows = passage_rows(index, site_url, dates)
     (site_dir / LLMS).write_text(llms_txt(index, site_url), encoding="utf-8")
     (site_dir / LLMS_FULL).write_text(llms_full(index, twins), encoding="utf-8")
-    with (site_dir / PASSAGES).open("w", encoding="utf-8") as out:
-        out.writelines(_json_line(row) for row in rows)
+    shared = _shared_rows_from(index, site_url)
+    lines = [_article_lines(index, src, site_url, dates.get(src), memo, shared) for src in index.articles]
+    (site_dir / PASSAGES).write_text("".join(lines), encoding="utf-8")
+    passages = sum(len(index.records[src].passages) for src in index.articles)
     shutil.copyfile(SCHEMA_SOURCE, site_dir / SCHEMA)
     (site_dir / GLOSSARY).write_text(
         json.dumps({"terms": glossary_rows(index, site_url)}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
@@ -309,7 +368,7 @@ def write(
         "name": index.settings.get("site_name") or "CX Knowledge Base",
         "site_url": site_url,
         "articles": len(index.articles),
-        "passages": len(rows),
+        "passages": passages,
         "files": {"llms": LLMS, "llms_full": LLMS_FULL, "passages": PASSAGES, "schema": SCHEMA, "glossary": GLOSSARY},
     }
     (site_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

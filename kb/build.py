@@ -481,9 +481,11 @@ class Build:
         if memo is None and (kept := self._kept_for_code("kb-twins")) is not None:
             # A build that is not a preview: the twins of the last one, on disk, for this code.
             memo = pagecache.load(kept) or {}
-        made_from = {src: entry[0] for src, entry in memo.items()} if kept is not None else None
-        unplaced = assistants.write(site_dir, self.index, site_url or "/", {k: v for k, v in dates.items() if v}, memo)
-        if kept is not None and {src: entry[0] for src, entry in memo.items()} != made_from:
+        made_from = assistants.made_from(memo) if kept is not None else None
+        dates = {k: v for k, v in dates.items() if v}
+        serving = self.twin_memo is not None
+        unplaced = assistants.write(site_dir, self.index, site_url or "/", dates, memo, serving)
+        if kept is not None and assistants.made_from(memo) != made_from:
             pagecache.save(kept, memo, others="kb-twins-*.pickle")  # a twin made again, or one gone
         return [
             f"docs/{src}: the Markdown twin lists the URL of passage #{pid} at its end: its block was not "

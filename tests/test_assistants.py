@@ -7,6 +7,7 @@ the server a subprocess over stdio).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import re
 import subprocess
@@ -235,6 +236,44 @@ def test_a_preview_rebuild_takes_a_twin_from_its_memo_only_while_its_source_is_t
     twin = assistants.markdown_twin("articles/odd.md", edited.index, "https://kb.example/", memo=memo)
     assert "An explicit id still wins." in twin.markdown
     assert twin == assistants.markdown_twin("articles/odd.md", edited.index, "https://kb.example/")
+
+
+def test_a_preview_rebuild_keeps_each_articles_files_only_while_what_they_are_made_from_is_the_same(tmp_path):
+    """`mkdocs serve` keeps what it made of each article (assistants.Kept):
+    the twin's body, the whole twin, the passages' JSON Lines. A new date,
+    theme title or glossary term, another address or an edited passage
+    gives what a build without the memo writes; a twin file it kept is not
+    written again, but one missing from the site is."""
+    kb, _ = _site_with(ODD)
+    src, site = "articles/odd.md", "https://kb.example/"
+    memo: dict = {}
+
+    def written(index, dates=None, serving=True):
+        folder = tmp_path / "with"
+        assistants.write(folder, index, site, dates, memo, serving)
+        fresh = tmp_path / "fresh"
+        assistants.write(fresh, index, site, dates)
+        files = {p.relative_to(fresh).as_posix(): p.read_bytes() for p in fresh.rglob("*") if p.is_file()}
+        assert {name: (folder / name).read_bytes() for name in files} == files
+        return folder
+
+    folder = written(kb.index)
+    twin_file = folder / "articles/odd/index.md"
+    twin_file.write_text("changed by hand", encoding="utf-8")
+    written_before = twin_file.stat().st_mtime_ns
+    assert assistants.write(folder, kb.index, site, None, memo, serving=True) is not None
+    assert twin_file.read_text(encoding="utf-8") == "changed by hand"  # kept: not written again
+    assert twin_file.stat().st_mtime_ns == written_before
+    twin_file.unlink()
+    written(kb.index)  # missing: written again
+    written(kb.index, {src: dt.date(2026, 1, 2)})
+    kb.index.definitions.theme_titles["journey"] = "Journeys, renamed"
+    written(kb.index)
+    label = next(iter(kb.index.term_labels))
+    kb.index.term_labels[label] = "A relabelled term"
+    written(kb.index)
+    edited, _ = _site_with(ODD.replace("An explicit id wins.", "An explicit id still wins."))
+    assert "An explicit id still wins." in written(edited.index).joinpath("passages.jsonl").read_text(encoding="utf-8")
 
 
 def test_hostile_front_matter_stays_data_in_the_twin():
