@@ -24,7 +24,7 @@ from . import glossary as glossary_mod
 from . import related as related_mod
 from . import themes as themes_mod
 from .articles import Article
-from .passages import PageRecord
+from .passages import PageRecord, Passage
 from .problems import Problems
 
 
@@ -148,6 +148,20 @@ class SiteIndex:
     def term_labels(self) -> dict[str, str]:
         """Each glossary term's label by its id (asked for on every article page)."""
         return {t.id: t.label for t in self.glossary.terms}
+
+    @functools.cached_property
+    def term_uses(self) -> dict[str, tuple[tuple[str, tuple[Passage, ...]], ...]]:
+        """Each glossary term's passages, by article in title order (the
+        glossary's "Appears in": one pass over the passages, not one per term)."""
+        uses: dict[str, list[tuple[str, list[Passage]]]] = {}
+        for key in self.articles:
+            found: dict[str, list[Passage]] = {}
+            for passage in self.records[key].passages:
+                for term in dict.fromkeys(passage.terms):
+                    found.setdefault(term, []).append(passage)
+            for term, passages in found.items():
+                uses.setdefault(term, []).append((key, passages))
+        return {term: tuple((key, tuple(ps)) for key, ps in found) for term, found in uses.items()}
 
     @property
     def disciplines(self) -> tuple[disciplines_mod.Discipline, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Hashable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -58,6 +59,23 @@ def visible_text(html: str, root_tag: str | None = "article", skip_classes=froze
     parser = _Text(skip_classes)
     parser.feed(html)
     return " ".join("".join(parser.parts).split())
+
+
+def site_files(site: Path) -> tuple[list[str], set[str]]:
+    """Every file of a built site as a site path ("articles/x/index.html"),
+    sorted, and every folder ("." and "articles/x"): one walk of plain
+    strings (a site of 10,000 articles has 50,000 entries, and a Path and a
+    stat each cost seconds there)."""
+    root = os.fspath(site)
+    files: list[str] = []
+    folders = {"."}
+    for folder, subfolders, names in os.walk(root):
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        folders.update(prefix + name for name in subfolders)
+        files.extend(prefix + name for name in names)
+    files.sort()
+    return files, folders
 
 
 def built_pages(site: Path) -> list[Path]:

@@ -396,10 +396,8 @@ def glossary_letters(ctx: BlockContext) -> str:
 @block("glossary-appears", "the passages of each article that use a term", arg="TERM", auto=True)
 def glossary_appears(ctx: BlockContext) -> str:
     groups, more = [], 0
-    for key, article in ctx.index.articles.items():
-        passages = [p for p in ctx.index.records[key].passages if ctx.arg in p.terms]
-        if not passages:
-            continue
+    for key, passages in ctx.index.term_uses.get(ctx.arg, ()):
+        article = ctx.index.articles[key]
         if len(groups) == APPEARS_IN:
             more += 1
             continue

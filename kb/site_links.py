@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import pagecache
+from .htmltext import site_files
 
 _TAG = re.compile(r"<(?P<tag>[a-zA-Z][\w-]*)\b[^>]*>")
 _URL = re.compile(r"""\s(?P<attr>href|src)=(?P<q>["'])(?P<url>.*?)(?P=q)""")
@@ -94,10 +95,8 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cach
     own_origin = _origin(own) if own.netloc else None
     # Every file and folder, listed once: a big site has a million nav links,
     # and asking the file system about each one is what made this slow.
-    files: set[str] = set()
-    folders: set[str] = {"."}
-    for path in site_dir.rglob("*"):
-        (folders if path.is_dir() else files).add(path.relative_to(site_dir).as_posix())
+    listed, folders = site_files(site_dir)
+    files = set(listed)
     kept = pagecache.ByBytes(pagecache.named_for_code(cache, "links", __file__), others="links-*.pickle")
     html_of = _Pages(site_dir, {rel for rel in files if rel.endswith(".html")}, kept)
     report = LinkReport()

@@ -53,7 +53,7 @@ from pathlib import Path
 import tinycss2
 
 from . import pagecache
-from .htmltext import parsed_once
+from .htmltext import parsed_once, site_files
 
 log = logging.getLogger("mkdocs.plugins.knowledge_base")
 
@@ -232,22 +232,24 @@ def scan(site: Path, cache: Path | None = None) -> tuple[Used, list[str]]:
     stylesheets: set[str] = set()
     scripts: dict[str, list[Path]] = {}
     pages = []
-    for path in sorted(site.rglob("*")):
-        suffix = path.suffix.lower()
+    files, _folders = site_files(site)
+    for rel in files:
+        suffix = posixpath.splitext(rel)[1].lower()
         if suffix in (".js", ".mjs"):
-            scripts.setdefault(path.name, []).append(path)
+            scripts.setdefault(posixpath.basename(rel), []).append(site / rel)
         elif suffix in (".html", ".htm"):
-            pages.append(path)
+            pages.append(rel)
+    present = set(files)
     wanted: set[str] = set()
     kept = pagecache.ByBytes(pagecache.named_for_code(cache, "pages", __file__), others="pages-*.pickle")
-    for path in pages:
-        facts = parsed_once(_FACTS, path, lambda p: kept.of(p.read_bytes(), page_facts))
+    for rel in pages:
+        facts = parsed_once(_FACTS, site / rel, lambda p: kept.of(p.read_bytes(), page_facts))
         used.add_page(facts)
         wanted.update(facts.script_names)
-        folder = posixpath.dirname(path.relative_to(site).as_posix())
+        folder = posixpath.dirname(rel)
         for href in facts.stylesheets:
             target = _local_path(folder, href)
-            if target and (site / target).is_file():
+            if target and target in present:
                 stylesheets.add(target)
     done: set[str] = set()
     while todo := sorted((wanted & scripts.keys()) - done):

@@ -189,6 +189,19 @@ def test_every_glossary_term_appears_in_and_links_to_real_passages(site):
             assert f'id="{fragment}"' in target.replace("../", "")
 
 
+def test_each_terms_passages_are_found_in_one_pass_as_a_scan_per_term_finds_them(base_sources):
+    """SiteIndex.term_uses (what "Appears in" lists): for every term, the
+    articles in title order and their passages that use it, each once."""
+    from kb import pipeline
+
+    kb, _ = pipeline.run_build(base_sources)
+    index = kb.index
+    assert index.term_uses
+    for term in index.glossary.terms:
+        scanned = [(key, tuple(p for p in index.records[key].passages if term.id in p.terms)) for key in index.articles]
+        assert index.term_uses.get(term.id, ()) == tuple((k, ps) for k, ps in scanned if ps), term.id
+
+
 def test_terms_are_marked_once_per_section(site):
     for slug in articles():
         page = html(site, f"articles/{slug}/")

@@ -81,3 +81,17 @@ def test_the_sites_own_address_is_internal_however_it_is_written(tmp_path):
     report = site_links.check(site, "https://kb.example.org/")
     assert report.broken == [("index.html", "/nowhere/", "no such file")]
     assert list(report.external) == ["https://kb.example.org:8443/y/"], "another port is another site"
+
+
+def test_the_site_is_listed_in_one_walk_as_site_paths(tmp_path):
+    """htmltext.site_files: every file as a site path, sorted; every folder
+    (empty ones too, and "." for the root), none of them listed as a file."""
+    from kb.htmltext import site_files
+
+    for rel in ("index.html", "articles/x/index.html", "articles/x/index.md", "assets/a b.css"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    files, folders = site_files(tmp_path)
+    assert files == ["articles/x/index.html", "articles/x/index.md", "assets/a b.css", "index.html"]
+    assert folders == {".", "articles", "articles/x", "assets", "empty"}
