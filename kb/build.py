@@ -98,6 +98,11 @@ class Build:
     # ...) run again on every build, so nothing they found is carried on.
     page_problems: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
     block_problems: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
+    # `mkdocs serve`: each written page with blocks, rendered, and that
+    # sanitised; a page rendered to the same HTML again (the print views,
+    # converted by every build; a listing that did not change) is not
+    # sanitised again.
+    cleaned: dict[str, tuple[str, str]] = field(default_factory=dict)
     defined: str = ""  # what converting any page depends on (code, settings, definitions)
     search_memo: search.Memo | None = None  # `mkdocs serve`: what the search index counted in each text
     twin_memo: dict | None = None  # `mkdocs serve`: each article's Markdown twin, by what it was made from
@@ -314,6 +319,8 @@ class Build:
             if unconverted and self.previous is not None:
                 self.stale = dependencies.stale(self.previous.signatures, self.signatures, unconverted)
         written = self.rebuilt | self.stale
+        if self.track and self.previous is not None:
+            self.cleaned = {src: kept for src, kept in self.previous.cleaned.items() if src in pages}
         composed = {}
         for src in pages:
             if src in written:
@@ -356,9 +363,15 @@ class Build:
         if rendered is not None and rendered[0] is html:  # rendered to sign it (mkdocs serve)
             for problem in rendered[2]:
                 self.problems.add(problem.file, problem.line, problem.what, problem.fix, problem.level)
-            content = sanitise.clean(rendered[1])
+            page = rendered[1]
         else:
-            content = sanitise.clean(render.render_page(self.index, templates, self.problems, src_uri, html))
+            page = render.render_page(self.index, templates, self.problems, src_uri, html)
+        if not self.track or not render.has_placeholder(html):
+            content = sanitise.clean(page)
+        else:  # a page with blocks, in a preview
+            before = self.cleaned.get(src_uri)
+            content = before[1] if before is not None and before[0] == page else sanitise.clean(page)
+            self.cleaned[src_uri] = (page, content)
         if alone:
             kept.composed = content
         return content

@@ -260,3 +260,27 @@ def test_a_preview_writes_a_page_with_the_blocks_rendered_to_sign_it(base_source
     found = [str(p) for p in preview.problems if "nosuch" in p.what]
     assert found == [str(p) for p in full.problems if "nosuch" in p.what]
     assert len(found) == 1 and found[0].startswith("docs/themes/index.md:12: '<!-- kb:theme-articles nosuch -->'")
+
+
+def test_a_preview_does_not_sanitise_again_a_page_rendered_to_the_same_html(base_sources, config, monkeypatch):
+    """The print views are converted by every build: a preview build that
+    renders one to the HTML of the build before takes that build's
+    sanitised content instead of sanitising it again; what it writes is a
+    full build's page."""
+    from kb import sanitise
+
+    first, _ = pipeline.run_build(base_sources, config)
+    second, _ = pipeline.run_build(base_sources, config, previous=first, convert=set())
+    prints = [src for src in second.generated if src in second.cleaned]
+    assert prints, "the print views are written by every preview build"
+    cleaned: list[str] = []
+    real = sanitise.clean
+    monkeypatch.setattr(sanitise, "clean", lambda html, *a, **k: cleaned.append(html) or real(html, *a, **k))
+    third, pages = pipeline.run_build(base_sources, config, previous=second, convert=set())
+    assert cleaned, "the articles' bodies in the print views are still sanitised (kb/render.py theme_print)"
+    for src in prints:
+        assert second.cleaned[src][0] not in cleaned, src
+        assert pages[src] == second.cleaned[src][1] == third.cleaned[src][1]
+    monkeypatch.setattr(sanitise, "clean", real)
+    _, full = pipeline.run_build(base_sources, config)
+    assert all(pages[src] == full[src] for src in prints)
