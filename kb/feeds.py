@@ -88,15 +88,17 @@ def write(
             when = dt.datetime.combine(first, dt.time(), dt.UTC)
         elif when := history.added.get(src):
             when = when.astimezone(dt.UTC)
-        created.append((when, article, urljoin(base, urls[src]), None))
+        created.append((when, article, src, None))
     updated = []
     for src, article in articles.items():
         if when := history.updated.get(src):
             when = when.astimezone(dt.UTC)
-            updated.append((when, article, urljoin(base, urls[src]), when))
+            updated.append((when, article, src, when))
     for feed, items in zip(FEEDS, (created, updated), strict=True):
         items.sort(key=lambda i: (i[0] is not None, i[0] or _EPOCH, _text(i[1].title).casefold()), reverse=True)
-        channel = _channel(feed, base, site_name, items[:LENGTH], theme_titles)
+        # Addresses for the items the feed keeps only (a big site has thousands of articles).
+        newest = [(when, article, urljoin(base, urls[src]), update) for when, article, src, update in items[:LENGTH]]
+        channel = _channel(feed, base, site_name, newest, theme_titles)
         tree = ET.ElementTree(channel)
         ET.indent(tree)
         with open(site_dir / feed.file, "wb") as out:
