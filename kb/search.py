@@ -213,13 +213,17 @@ def _filters(pages: list[Page]) -> dict[str, dict]:
         if page.author:
             authors.setdefault(page.author, []).append(p)
     filters["authors"] = {"authors": [[name, varints(_deltas(ps))] for name, ps in sorted(authors.items())]}
-    for discipline in sorted({d for page in pages for doc in page.docs for d in doc[3].split()}):
+    marked: dict[str, list[tuple[int, int]]] = {}  # discipline -> (page, passage), in order: one pass
+    for p, page in enumerate(pages):
+        for n, doc in enumerate(page.docs):
+            if doc[3]:
+                for discipline in dict.fromkeys(doc[3].split()):
+                    marked.setdefault(discipline, []).append((p, n))
+    for discipline in sorted(marked):
         flat, last = [], 0
-        for p, page in enumerate(pages):
-            for n, doc in enumerate(page.docs):
-                if discipline in doc[3].split():
-                    flat += [p - last, n]
-                    last = p
+        for p, n in marked[discipline]:
+            flat += [p - last, n]
+            last = p
         filters[f"discipline-{_safe(discipline)}"] = {"docs": varints(flat)}
     return filters
 

@@ -298,7 +298,10 @@ class Tally:
 
     def forget_texts(self) -> None:
         """Keep the words and terms of the texts the pages have now (an
-        edited passage's old text goes)."""
+        edited passage's old text goes): once the old texts are a fifth of
+        what is kept, not at every edit."""
+        if len(self._words) <= 1.2 * 2 * self.docs:
+            return
         texts = {t for page in self.pages for d in page.docs for t in (d[1], d[2])}
         self._words = {t: v for t, v in self._words.items() if t in texts}
         self._terms = {t: v for t, v in self._terms.items() if t in texts}
