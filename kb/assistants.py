@@ -21,8 +21,11 @@ records feed `python -m kb mcp` (kb/mcp_server.py), which serves these files.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import json
+import pickle
 import re
 import shutil
 from collections.abc import Mapping
@@ -81,15 +84,21 @@ def made_from(memo: Mapping[str, Kept]) -> dict[str, tuple]:
 
 class Kept(NamedTuple):
     """What the last build made of one article (`mkdocs serve`, and .cache/
-    between builds), each by what it was made from: the twin's body, the
-    whole twin, the article's passages as JSON Lines."""
+    between builds), each by what it was made from: the whole twin (its body
+    from `body_at` on), the article's passages as JSON Lines. What they were
+    made from is kept as a digest (`_digest`): sources and passages kept
+    whole would double what a big site's cache holds and loads."""
 
-    body_from: tuple
-    body: twin_mod.Twin
+    body_from: bytes
+    twin: twin_mod.Twin
+    body_at: int
     twin_from: tuple = ()
-    twin: twin_mod.Twin | None = None
-    rows_from: tuple = ()
+    rows_from: bytes = b""
     lines: str = ""
+
+
+def _digest(*parts) -> bytes:
+    return hashlib.blake2b(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
 
 
 def markdown_twin(
@@ -102,11 +111,12 @@ def markdown_twin(
     page_url = site_url + url_of_src(src_uri)
     match = frontmatter.BLOCK.match(record.source)
     source = record.source[match.end() :] if match else record.source
-    key = (source, tuple((p.id, p.text) for p in record.passages), page_url, site_url)
+    key = _digest(source, [(p.id, p.text) for p in record.passages], page_url, site_url)
     kept = memo.get(src_uri) if memo is not None else None
     if kept is None or kept.body_from != key:
         body = twin_mod.body(source, record.passages, page_url, _link(src_uri, index, site_url))
-        kept = Kept(key, body)
+    else:
+        body = dataclasses.replace(kept.twin, markdown=kept.twin.markdown[kept.body_at :])
     meta = {
         "title": article.title,
         "author": article.author,
@@ -123,10 +133,12 @@ def markdown_twin(
     meta = {k: v for k, v in meta.items() if v is not None}
     byline = markdown_text(attribution(index, src_uri))
     made_from = (tuple(meta.items()), byline)
-    if kept.twin is None or kept.twin_from != made_from:
+    if kept is None or kept.body_from != key or kept.twin_from != made_from:
         head = yaml.dump(meta, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1000)
-        markdown = f"---\n{head}---\n\n# {markdown_text(article.title)}\n\n*{byline}*\n\n{kept.body.markdown}"
-        kept = kept._replace(twin_from=made_from, twin=twin_mod.Twin(markdown, kept.body.placed, kept.body.unplaced))
+        start = f"---\n{head}---\n\n# {markdown_text(article.title)}\n\n*{byline}*\n\n"
+        twin = dataclasses.replace(body, markdown=start + body.markdown)
+        rows = (kept.rows_from, kept.lines) if kept is not None else (b"", "")
+        kept = Kept(key, twin, len(start), made_from, *rows)
     if memo is not None:
         memo[src_uri] = kept
     return kept.twin
@@ -238,13 +250,15 @@ def _article_lines(
     """The article's records as JSON Lines, kept in `memo` (its Kept) by
     everything they are made from (`shared`: _shared_rows_from)."""
     record = index.records[src_uri]
-    made_from = (index.articles[src_uri], tuple(record.passages), tuple(record.fingerprints.items()), updated, shared)
     kept = memo.get(src_uri) if memo is not None else None
-    if kept is not None and kept.rows_from == made_from:
+    if kept is None:
+        return "".join(_json_line(row) for row in article_rows(index, src_uri, site_url, updated))
+    passages = [(p.id, p.text, p.heading_path, p.disciplines, p.terms) for p in record.passages]
+    made_from = _digest(index.articles[src_uri], passages, sorted(record.fingerprints.items()), updated, shared)
+    if kept.rows_from == made_from:
         return kept.lines
     lines = "".join(_json_line(row) for row in article_rows(index, src_uri, site_url, updated))
-    if kept is not None:
-        memo[src_uri] = kept._replace(rows_from=made_from, lines=lines)
+    memo[src_uri] = kept._replace(rows_from=made_from, lines=lines)
     return lines
 
 
