@@ -247,14 +247,17 @@ def _shared_rows_from(index: SiteIndex, site_url: str) -> tuple:
 def _article_lines(
     index: SiteIndex, src_uri: str, site_url: str, updated: dt.date | None, memo: dict | None, shared: tuple
 ) -> str:
-    """The article's records as JSON Lines, kept in `memo` (its Kept) by
-    everything they are made from (`shared`: _shared_rows_from)."""
+    """The article's records as JSON Lines, kept in `memo` (its Kept, made
+    by markdown_twin in this build) by everything they are made from
+    (`shared`: _shared_rows_from)."""
     record = index.records[src_uri]
     kept = memo.get(src_uri) if memo is not None else None
     if kept is None:
         return "".join(_json_line(row) for row in article_rows(index, src_uri, site_url, updated))
-    passages = [(p.id, p.text, p.heading_path, p.disciplines, p.terms) for p in record.passages]
-    made_from = _digest(index.articles[src_uri], passages, sorted(record.fingerprints.items()), updated, shared)
+    # The passages' ids and texts, the source and the addresses are in the
+    # twin's key, made by this build (markdown_twin runs first).
+    passages = [(p.heading_path, p.disciplines, p.terms) for p in record.passages]
+    made_from = _digest(kept.body_from, index.articles[src_uri], passages, record.fingerprints, updated, shared)
     if kept.rows_from == made_from:
         return kept.lines
     lines = "".join(_json_line(row) for row in article_rows(index, src_uri, site_url, updated))
