@@ -82,6 +82,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         where = f"{config.site_url}\0{config.use_directory_urls}".encode()
         kb.as_built = csp.AsBuilt(Path(folder) / f"kb-csp-{hashlib.sha256(where).hexdigest()[:16]}.json")
     config.markdown_extensions.append(kb.markdown_extension())
+    config.theme["favicon"] = adapter.inline_favicon(config.theme.get("favicon"), Path(config.docs_dir))
     if config.extra.get("polyfills"):
         config.extra["polyfills"] = adapter.offline_polyfills(config.extra["polyfills"])
     return config

@@ -12,7 +12,8 @@ offline edition (file://, where module scripts do not load) all get them:
 
 Each comes minified, and unminified beside it for debugging
 (assets/kb.debug.js, assets/kb-extras.debug.js; no page loads those).
-mkdocs.yml loads kb.js (`extra_javascript`, with `defer`).
+overrides/main.html loads kb.js at DOMContentLoaded (an inline loader, not a
+`<script defer>`, which would hold DOMContentLoaded and Material's start-up).
 """
 
 from __future__ import annotations

@@ -202,6 +202,34 @@ def test_materials_script_is_fetched_with_the_stylesheets_not_when_the_parser_re
     assert fetched.get("kb.css") == "link", fetched
 
 
+def test_the_icon_costs_no_request_and_is_the_sites_favicon(site, page, base_url):
+    """The theme's favicon is written into each page as a data: URI
+    (kb/mkdocs_adapter.inline_favicon): Lighthouse's simulation started the
+    icon's request with Material's script and let it slow that script down
+    (README, "A page as light as bare Material's"). It is the same picture,
+    and a browser draws it."""
+    from html import unescape
+    from urllib.parse import unquote
+
+    from kb.devtools import ROOT, read_config
+
+    favicon = (ROOT / "docs" / read_config(ROOT / "mkdocs.yml")["theme"]["favicon"]).read_text(encoding="utf-8")
+    for path in ("articles/is-customer-experience-new/index.html", "index.html", "404.html"):
+        html = (site / path).read_text(encoding="utf-8")
+        icons = [unescape(h) for h in re.findall(r'<link rel="icon" href="([^"]*)"', html)]
+        assert len(icons) == 1 and icons[0].startswith("data:image/svg+xml,"), (path, icons)
+        assert unquote(icons[0].split(",", 1)[1]) == " ".join(favicon.split()).replace('"', "'"), path
+    page.goto(base_url + "articles/is-customer-experience-new/")
+    drawn = page.evaluate(
+        """href => new Promise(done => { const img = new Image();
+             img.onload = () => done([img.naturalWidth, img.naturalHeight]); img.onerror = () => done(null);
+             img.src = href; })""",
+        icons[0],
+    )
+    assert drawn and drawn[0] > 0 and drawn[1] > 0, drawn
+    assert not [u for u in page.requested_urls if "favicon" in u], page.requested_urls
+
+
 def test_no_page_reports_a_violation_in_the_tour(tour):
     found = {v.url: v.csp_violations for v in tour.visits if v.csp_violations}
     assert found == {}, found

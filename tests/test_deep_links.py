@@ -386,6 +386,26 @@ def test_a_quote_link_copied_here_highlights_the_same_sentence_cold_elsewhere(re
     reader.close()
 
 
+QUOTE_STYLE = """id => { const bg = el => getComputedStyle(el, '::highlight(kb-quote)').backgroundColor;
+  const quoted = document.querySelector('[data-kb-quote]'), other = [...document.querySelectorAll('.md-typeset > p[id]')]
+    .find(p => p.id !== id);
+  return {quoted: bg(quoted), inside: [...quoted.querySelectorAll('*')].map(bg), other: bg(other),
+          nav: bg(document.querySelector('.md-nav__link')), body: bg(document.body)}; }"""
+
+
+def test_a_quote_is_coloured_and_nothing_else_carries_the_quote_style(page, base_url):
+    """The quoted words take the quote colour, in the passage and in any link
+    within it; no other element of the page has a quote style to compute (a
+    page-wide ::highlight() rule made every element's style costlier in each
+    of the page's full style recalculations)."""
+    page.goto(base_url + ARTICLE + "#p-ok-so-customer-experience-or:~:text=Customer%20Experience")
+    page.wait_for_function("() => CSS.highlights.has('kb-quote')")
+    style = page.evaluate(QUOTE_STYLE, "p-ok-so-customer-experience-or")
+    none = "rgba(0, 0, 0, 0)"
+    assert style["quoted"] != none and set(style["inside"]) == {style["quoted"]}, style
+    assert (style["other"], style["nav"], style["body"]) == (none, none, none), style
+
+
 # -- previews ---------------------------------------------------------------------------
 
 

@@ -61,3 +61,20 @@ def test_the_dirty_notice_is_filtered_from_mkdocs_and_properdocs_alike(caplog):
             "Doc file 'x.md' contains a link to 'y.md', which is not found"
         ]
         caplog.clear()
+
+
+def test_a_small_favicon_of_the_site_becomes_a_data_uri_and_anything_else_stays(tmp_path):
+    from urllib.parse import unquote
+
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">\n  <circle r="15" fill="#00897b"/></svg>'
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "icon.svg").write_text(svg, encoding="utf-8")
+    (tmp_path / "assets" / "icon.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(20))
+    (tmp_path / "assets" / "big.png").write_bytes(bytes(adapter.FAVICON_INLINE_MAX + 1))
+    uri = adapter.inline_favicon("assets/icon.svg", tmp_path)
+    assert uri.startswith("data:image/svg+xml,")
+    assert not set('"<># ') & set(uri), "nothing to escape in an attribute or a URL"
+    assert unquote(uri.removeprefix("data:image/svg+xml,")) == " ".join(svg.split()).replace('"', "'")
+    assert adapter.inline_favicon("assets/icon.png", tmp_path).startswith("data:image/png;base64,iVBORw0KGgo")
+    for kept in ("assets/big.png", "assets/missing.svg", "https://example.org/i.svg", "/abs.svg", "", None):
+        assert adapter.inline_favicon(kept, tmp_path) == kept

@@ -1,5 +1,6 @@
 // The knowledge base's page script (bundled by kb/jsbundle.py into
-// assets/kb.js, loaded with `defer` on every page). Shaped like Material's
+// assets/kb.js, fetched at DOMContentLoaded by overrides/main.html's loader
+// on every page). Shaped like Material's
 // own front end: patches/ hold the global patches, each with the reason it
 // must exist; components/ hold the features, each a watch.../mount... pair:
 // watchX(el, ..., next) watches `el` and says what happened; mountX(el,
@@ -88,10 +89,11 @@ function start(win, extras) {
 
 function soon(fn) { setTimeout(fn, 0); }
 
-// Loaded with `defer` (mkdocs.yml), this script runs once the page is
-// parsed, in the task that fires DOMContentLoaded, where Material mounts its
-// own components: mounting ours there too made that long task longer (total
-// blocking time). So it mounts in tasks of its own, after it.
+// Fetched once DOMContentLoaded has fired (overrides/main.html), this script
+// runs after the task where Material mounts its own components; it still
+// mounts one component per task, so that none makes a long task (total
+// blocking time). Should it run earlier (loaded some other way), it waits
+// for the page to be parsed.
 var extras = extrasUrl(document); // document.currentScript is this script only now
 if (document.readyState === "loading") {
   document.addEventListener("DOMContentLoaded", function () { soon(function () { start(window, extras); }); });
