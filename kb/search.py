@@ -267,7 +267,7 @@ def build_index(
     what the last build counted (`mkdocs serve`), updated for what changed."""
     tally = memo.tally if memo is not None else None
     if tally is None or not tally.fits(glossary, max_postings):
-        tally = Tally(glossary, max_postings)
+        tally = Tally(glossary, max_postings, remember=memo is not None)
     tally.update(pages)
     if memo is not None:
         memo.tally = tally

@@ -93,8 +93,11 @@ class Tally:
     """The counted pages (see the module's docstring). `pages` are
     kb.search.Page records in the index's order."""
 
-    def __init__(self, glossary, max_postings: int) -> None:
+    def __init__(self, glossary, max_postings: int, remember: bool = True) -> None:
         self.glossary = glossary
+        # Keep each text's words and terms for the next update (`mkdocs serve`);
+        # a one-off build counts each text once and keeps nothing.
+        self.remember = remember
         self.glossary_key = glossary_key(glossary)
         self.max_postings = max_postings
         self.pages: list = []
@@ -144,7 +147,7 @@ class Tally:
 
     def _count_all(self, pages: list) -> None:
         kept = self._words, self._terms, self._heads  # the same glossary's: still right
-        self.__init__(self.glossary, self.max_postings)
+        self.__init__(self.glossary, self.max_postings, self.remember)
         self._words, self._terms, self._heads = kept
         for p, page in enumerate(pages):
             self._page_meta(p, page, +1, None)
@@ -287,13 +290,17 @@ class Tally:
             all_words = words(text)
             times = Counter(w for w, _ in all_words)
             length = sum(1 for _, joined in all_words if not joined)
+            if not self.remember:
+                return list(times), list(times.values()), length
             found = self._words[text] = (" ".join(times), array("I", times.values()), length)
         joined, times, length = found
         return (joined.split(" ") if joined else []), times, length
 
     def _text_terms(self, text: str) -> Counter:
         if (found := self._terms.get(text)) is None:
-            found = self._terms[text] = term_counts(self.glossary, text, WEIGHT["text"])
+            found = term_counts(self.glossary, text, WEIGHT["text"])
+            if self.remember:
+                self._terms[text] = found
         return found
 
     def forget_texts(self) -> None:
