@@ -373,8 +373,8 @@ def write(
     (site_dir / LLMS).write_text(llms_txt(index, site_url), encoding="utf-8")
     (site_dir / LLMS_FULL).write_text(llms_full(index, twins), encoding="utf-8")
     shared = _shared_rows_from(index, site_url)
-    lines = [_article_lines(index, src, site_url, dates.get(src), memo, shared) for src in index.articles]
-    (site_dir / PASSAGES).write_text("".join(lines), encoding="utf-8")
+    with (site_dir / PASSAGES).open("w", encoding="utf-8") as out:  # article by article: not one big copy
+        out.writelines(_article_lines(index, src, site_url, dates.get(src), memo, shared) for src in index.articles)
     passages = sum(len(index.records[src].passages) for src in index.articles)
     shutil.copyfile(SCHEMA_SOURCE, site_dir / SCHEMA)
     (site_dir / GLOSSARY).write_text(

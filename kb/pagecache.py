@@ -82,14 +82,17 @@ def code_fingerprint() -> str:
 _CHECK = 20
 
 
-def _pack(value) -> bytes:
+def _pack(value) -> tuple[bytes, bytes]:
+    """The digest and the pickle, in the order written (two pieces: a big
+    cache is not copied once more to join them)."""
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    return hashlib.blake2b(data, digest_size=_CHECK).digest() + data
+    return hashlib.blake2b(data, digest_size=_CHECK).digest(), data
 
 
 def _unpack(blob: bytes):
     """What `_pack` packed; None when the bytes are not exactly that."""
-    digest, data = blob[:_CHECK], blob[_CHECK:]
+    view = memoryview(blob)  # (slices of a view are not copies)
+    digest, data = view[:_CHECK], view[_CHECK:]
     if not data or hashlib.blake2b(data, digest_size=_CHECK).digest() != digest:
         return None
     try:
@@ -109,14 +112,19 @@ def load(path: Path | None, kind: type = dict):
     return found if isinstance(found, kind) else None
 
 
-def write_whole(path: Path, data: bytes) -> bool:
-    """`data` at `path`, whole or not at all (a build stopped while writing
-    it, two builds at once); False when it cannot be written (a cache that
-    cannot be written only costs time)."""
+def write_whole(path: Path, data: bytes | tuple[bytes, ...]) -> bool:
+    """`data` (or its pieces, one after the other) at `path`, whole or not at
+    all (a build stopped while writing it, two builds at once); False when it
+    cannot be written (a cache that cannot be written only costs time)."""
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
+        if isinstance(data, bytes):
+            temporary.write_bytes(data)
+        else:
+            with temporary.open("wb") as out:
+                for piece in data:
+                    out.write(piece)
         os.replace(temporary, path)
     except OSError:
         with contextlib.suppress(OSError):
