@@ -112,12 +112,18 @@ def inline_favicon(favicon: str, docs_dir: Path) -> str:
     policy allows data: images (kb/csp.py)."""
     if not favicon or urlsplit(favicon).scheme or favicon.startswith("/"):
         return favicon
-    path = Path(docs_dir) / favicon
-    if not path.is_file() or path.stat().st_size > FAVICON_INLINE_MAX:
-        return favicon
+    docs = Path(docs_dir).resolve()
+    path = (docs / favicon).resolve()
+    if not path.is_relative_to(docs) or not path.is_file() or path.stat().st_size > FAVICON_INLINE_MAX:
+        return favicon  # (a file outside docs_dir is not the site's: MkDocs does not publish it)
     kind = mimetypes.guess_type(path.name)[0]
     if kind == "image/svg+xml":
-        text = " ".join(path.read_text(encoding="utf-8").split()).replace('"', "'")
+        try:
+            text = " ".join(path.read_text(encoding="utf-8").split())
+        except UnicodeDecodeError:  # another encoding: linked as it is, as MkDocs would
+            return favicon
+        if "'" not in text:  # the shorter spelling, where no value holds a ' that it would close
+            text = text.replace('"', "'")
         return "data:image/svg+xml," + quote(text, safe="=:/',.-()")
     if kind in ("image/png", "image/x-icon", "image/vnd.microsoft.icon", "image/gif", "image/webp"):
         return f"data:{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")

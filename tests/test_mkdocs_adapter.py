@@ -78,3 +78,25 @@ def test_a_small_favicon_of_the_site_becomes_a_data_uri_and_anything_else_stays(
     assert adapter.inline_favicon("assets/icon.png", tmp_path).startswith("data:image/png;base64,iVBORw0KGgo")
     for kept in ("assets/big.png", "assets/missing.svg", "https://example.org/i.svg", "/abs.svg", "", None):
         assert adapter.inline_favicon(kept, tmp_path) == kept
+
+
+def test_an_inlined_svg_favicon_stays_the_same_picture_and_odd_ones_stay_links(tmp_path):
+    """A value quoted with ' inside an attribute quoted with " (a font name)
+    keeps its quotes: the icon is the same well-formed SVG; a favicon path
+    leading out of docs_dir, or an SVG not in UTF-8, stays the link it was
+    (no file outside the site is read into every page, no traceback)."""
+    from urllib.parse import unquote
+    from xml.etree import ElementTree
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><text style="font-family:\'Open Sans\'" x="1">A</text></svg>'
+    (docs / "quoted.svg").write_text(svg, encoding="utf-8")
+    uri = adapter.inline_favicon("quoted.svg", docs)
+    assert uri.startswith("data:image/svg+xml,") and not set('"<># ') & set(uri)
+    picture = ElementTree.fromstring(unquote(uri.removeprefix("data:image/svg+xml,")))
+    assert picture[0].get("style") == "font-family:'Open Sans'"
+    (tmp_path / "outside.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    (docs / "latin.svg").write_bytes('<svg xmlns="http://www.w3.org/2000/svg"><title>é</title></svg>'.encode("latin-1"))
+    for kept in ("../outside.svg", "latin.svg"):
+        assert adapter.inline_favicon(kept, docs) == kept
