@@ -268,7 +268,12 @@ def build_index(
     tally = memo.tally if memo is not None else None
     if tally is None or not tally.fits(glossary, max_postings):
         tally = Tally(glossary, max_postings, remember=memo is not None)
-    tally.update(pages)
+    try:
+        tally.update(pages)
+    except BaseException:
+        if memo is not None:
+            memo.tally = None  # updated half-way: the next build counts afresh
+        raise
     if memo is not None:
         memo.tally = tally
         tally.forget_texts()

@@ -312,6 +312,7 @@ class Tally:
         texts = {t for page in self.pages for d in page.docs for t in (d[1], d[2])}
         self._words = {t: v for t, v in self._words.items() if t in texts}
         self._terms = {t: v for t, v in self._terms.items() if t in texts}
+        self._heads = {t: v for t, v in self._heads.items() if t in texts}
 
     # -- encoding ----------------------------------------------------------------
 
