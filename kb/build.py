@@ -361,8 +361,7 @@ class Build:
             return kept.composed
         rendered = self._rendered.pop(src_uri, None)
         if rendered is not None and rendered[0] is html:  # rendered to sign it (mkdocs serve)
-            for problem in rendered[2]:
-                self.problems.add(problem.file, problem.line, problem.what, problem.fix, problem.level)
+            self.problems.report(rendered[2])
             page = rendered[1]
         else:
             page = render.render_page(self.index, templates, self.problems, src_uri, html)
@@ -419,8 +418,7 @@ class Build:
         reported by this one too, and kept in `now` for the next."""
         for src in sorted(pages):
             now[src] = before.get(src, ())
-            for problem in now[src]:
-                self.problems.add(problem.file, problem.line, problem.what, problem.fix, problem.level)
+            self.problems.report(now[src])
 
     def extras(self, src_uri: str) -> dict | None:
         """Header, related articles and backlinks of an article page."""

@@ -113,8 +113,7 @@ def run_build(
             config.converted[key] = (html, kb.records[src_uri], list(kb.problems)[before:])
         html, record, problems = config.converted[key]
         kb.records[src_uri] = record
-        for problem in problems:
-            kb.problems.add(problem.file, problem.line, problem.what, problem.fix, problem.level)
+        kb.problems.report(problems)
         kb.end_page()
         converted[src_uri] = (url_of_src(src_uri), html)
     return kb, kb.compose(converted, config.templates)

@@ -7,6 +7,7 @@ known, what is wrong and how to fix it. The hook logs each one as an error, so
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -31,6 +32,12 @@ class Problems:
         problem = Problem(file, line, what, fix, level)
         if problem not in self.items:  # a page rendered twice reports once
             self.items.append(problem)
+
+    def report(self, found: Iterable[Problem]) -> None:
+        """Problems found before (kept from another build or pass), reported
+        again here, each once, as `add` reports them."""
+        for problem in found:
+            self.add(problem.file, problem.line, problem.what, problem.fix, problem.level)
 
     def __iter__(self):
         return iter(self.items)
