@@ -252,16 +252,17 @@ def _article_lines(
     (`shared`: _shared_rows_from)."""
     record = index.records[src_uri]
     kept = memo.get(src_uri) if memo is not None else None
-    if kept is None:
-        return "".join(_json_line(row) for row in article_rows(index, src_uri, site_url, updated))
-    # The passages' ids and texts, the source and the addresses are in the
-    # twin's key, made by this build (markdown_twin runs first).
-    passages = [(p.heading_path, p.disciplines, p.terms) for p in record.passages]
-    made_from = _digest(kept.body_from, index.articles[src_uri], passages, record.fingerprints, updated, shared)
-    if kept.rows_from == made_from:
-        return kept.lines
+    made_from = b""
+    if kept is not None:
+        # The passages' ids and texts, the source and the addresses are in the
+        # twin's key, made by this build (markdown_twin runs first).
+        passages = [(p.heading_path, p.disciplines, p.terms) for p in record.passages]
+        made_from = _digest(kept.body_from, index.articles[src_uri], passages, record.fingerprints, updated, shared)
+        if kept.rows_from == made_from:
+            return kept.lines
     lines = "".join(_json_line(row) for row in article_rows(index, src_uri, site_url, updated))
-    memo[src_uri] = kept._replace(rows_from=made_from, lines=lines)
+    if kept is not None:
+        memo[src_uri] = kept._replace(rows_from=made_from, lines=lines)
     return lines
 
 

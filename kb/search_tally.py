@@ -100,6 +100,15 @@ class Tally:
         self.remember = remember
         self.glossary_key = glossary_key(glossary)
         self.max_postings = max_postings
+        # Each text's words and glossary terms, and each heading's terms: a
+        # passage counted again (an edit's old text) is not read again.
+        self._words: dict[str, tuple[str, array, int]] = {}
+        self._terms: dict[str, Counter] = {}
+        self._heads: dict[str, Counter] = {}
+        self._clear()
+
+    def _clear(self) -> None:
+        """Nothing counted (what each text holds is kept: the same glossary's)."""
         self.pages: list = []
         self.postings: dict[str, list[tuple]] = defaultdict(list)  # (page, n, tf, words' bits, length)
         self.page_postings: dict[str, list[tuple]] = defaultdict(list)  # (page, weight*10, title stems, in title)
@@ -114,11 +123,6 @@ class Tally:
         self.sizes: dict[str, int] = {}  # stem -> its entry's bytes in a shard (kb/search.py splits by them)
         self.avglen = 0.0
         self._impacts: dict[tuple[float, int], int] = {}
-        # Each text's words and glossary terms, and each heading's terms: a
-        # passage counted again (an edit's old text) is not read again.
-        self._words: dict[str, tuple[str, array, int]] = {}
-        self._terms: dict[str, Counter] = {}
-        self._heads: dict[str, Counter] = {}
 
     def fits(self, glossary, max_postings: int) -> bool:
         return glossary_key(glossary) == self.glossary_key and max_postings == self.max_postings
@@ -146,9 +150,7 @@ class Tally:
         return touched
 
     def _count_all(self, pages: list) -> None:
-        kept = self._words, self._terms, self._heads  # the same glossary's: still right
-        self.__init__(self.glossary, self.max_postings, self.remember)
-        self._words, self._terms, self._heads = kept
+        self._clear()
         for p, page in enumerate(pages):
             self._page_meta(p, page, +1, None)
             terms = [] if page.kind == "article" else None
