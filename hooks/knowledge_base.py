@@ -42,7 +42,21 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils import normalize_url
 
-from kb import anchors, build, csp, feeds, navigation, pagecache, pagescript, preview, render, sources, stages, trimcss
+from kb import (
+    anchors,
+    blockmemo,
+    build,
+    csp,
+    feeds,
+    navigation,
+    pagecache,
+    pagescript,
+    preview,
+    render,
+    sources,
+    stages,
+    trimcss,
+)
 from kb import mkdocs_adapter as adapter
 from kb import search as kb_search
 from kb.jsbundle import BundleError
@@ -221,6 +235,8 @@ def _env(kb: build.Build, env: Environment, config: MkDocsConfig, files: Files) 
     env.globals["kb_main_pages"] = navigation.MAIN_PAGES  # what the 404 page offers (404.html)
     # Navigation entries rendered once per build and place (overrides/partials/nav.html).
     env.globals["kb_nav_memo"] = navigation.NavMemo(normalize_url)
+    # The header and __config rendered once per build and depth (overrides/main.html).
+    env.globals["kb_block_memo"] = blockmemo.BlockMemo()
     pages = [f.page for f in files.documentation_pages() if f.page is not None]
     composed = kb.compose({p.file.src_uri: (p.url, p.content) for p in pages}, render.Templates(env))
     for page in pages:
