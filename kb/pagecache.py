@@ -201,9 +201,16 @@ class ByBytes:
         self.seen: dict = {}
         self.files = 0  # files looked up (two files may have the same bytes)
 
+    @staticmethod
+    def digest(data: bytes) -> bytes:
+        return hashlib.blake2b(data, digest_size=20).digest()
+
     def of(self, data: bytes, compute):
+        return self.of_digest(self.digest(data), data, compute)
+
+    def of_digest(self, digest: bytes, data: bytes, compute):
+        """`of`, for a caller that has the bytes' digest (`digest(data)`)."""
         self.files += 1
-        digest = hashlib.blake2b(data, digest_size=20).digest()
         facts = self.known.get(digest)
         if facts is None:
             facts = compute(data)

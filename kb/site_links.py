@@ -55,20 +55,39 @@ def page_links(data: bytes) -> PageLinks:
     return PageLinks(tuple(links), frozenset(_ID.findall(parts)))
 
 
+@dataclass(frozen=True)
+class PageOutcome:
+    """What the check found on one page: its broken links as (URL, why),
+    its external links, those without rel=noopener; and the pages whose ids
+    its #fragments were checked against, with their digests (`deps`)."""
+
+    broken: tuple[tuple[str, str], ...]
+    external: tuple[str, ...]
+    without_noopener: tuple[str, ...]
+    deps: tuple[tuple[str, bytes], ...]
+
+
 class _Pages:
     """The site's HTML files, each read when first needed, and what the
     check reads of it kept by its bytes (`kept`, pagecache.ByBytes)."""
 
     def __init__(self, site_dir: Path, names: set[str], kept: pagecache.ByBytes):
         self.site_dir, self.names, self.kept, self._links = site_dir, names, kept, {}
+        self.digests: dict[str, bytes] = {}
 
     def __contains__(self, rel: str) -> bool:
         return rel in self.names
 
     def __getitem__(self, rel: str) -> PageLinks:
         if rel not in self._links:
-            self._links[rel] = self.kept.of((self.site_dir / rel).read_bytes(), page_links)
+            data = (self.site_dir / rel).read_bytes()
+            self.digests[rel] = digest = self.kept.digest(data)
+            self._links[rel] = self.kept.of_digest(digest, data, page_links)
         return self._links[rel]
+
+    def digest(self, rel: str) -> bytes:
+        self[rel]
+        return self.digests[rel]
 
 
 def checked_parts(html: str) -> str:
@@ -88,7 +107,8 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cach
     "articles/x/index.html", when a preview rebuilt just those). `site_url`
     is the published address: links to it (canonical URLs, root-absolute
     paths) are internal. `cache`: a folder where each page's links are kept
-    by its bytes, for the next build."""
+    by its bytes, and what the check found on it by its bytes and the site's
+    files, for the next build."""
     site_dir = Path(site_dir)
     own = urlsplit(site_url)
     base_path = own.path or "/"
@@ -124,34 +144,61 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cach
         resolved[key] = result
         return result
 
+    # A page's outcome is kept by its path, its bytes and the site's list of
+    # files, and holds while the pages its #fragments point into are the same.
+    site_key = pagecache.ByBytes.digest(
+        "\0".join([site_url, *sorted(listed), "", *sorted(folders)]).encode("utf-8", "surrogatepass")
+    )
+    outcomes = pagecache.ByBytes(
+        pagecache.named_for_code(cache, "link-outcomes", __file__), others="link-outcomes-*.pickle"
+    )
     for rel in sorted(html_of.names if only is None else html_of.names & only):
-        base_dir = posixpath.dirname(rel)
-        for tag, url, noopener in html_of[rel].links:
-            if not url or url.startswith(_SKIP_SCHEMES):
-                continue
-            if own_origin and url.startswith(("http:", "https:", "HTTP:", "HTTPS:")):
-                url = _on_site(url, own_origin)
-            parts = urlsplit(url)
-            if parts.scheme or url.startswith("//"):
-                if tag == "a" and parts.scheme in ("http", "https", ""):
-                    report.external.setdefault(url, []).append(rel)
-                    if not noopener:
-                        report.without_noopener.append((rel, url))
-                continue
-            fragment = unquote(parts.fragment)
-            path = unquote(parts.path)
-            if not path:
-                target = rel
-            else:
-                target, why = resolve(base_dir, path)
-                if target is None:
-                    report.broken.append((rel, url, why))
-                    continue
-            if fragment and tag == "a" and target in html_of and fragment not in html_of[target].ids:
-                report.broken.append((rel, url, f"no element with id '{fragment}'"))
+        key = pagecache.ByBytes.digest(rel.encode("utf-8", "surrogatepass") + b"\0" + html_of.digest(rel) + site_key)
+        found = outcomes.known.get(key)
+        if found is None or any(target not in html_of or html_of.digest(target) != d for target, d in found.deps):
+            found = _outcome(rel, html_of, resolve, own_origin)
+        outcomes.seen[key] = found
+        report.broken += [(rel, url, why) for url, why in found.broken]
+        for url in found.external:
+            report.external.setdefault(url, []).append(rel)
+        report.without_noopener += [(rel, url) for url in found.without_noopener]
     if only is None:  # every page read (a preview's pass over a few keeps the last full set)
         kept.keep()
+        outcomes.keep()
     return report
+
+
+def _outcome(rel: str, html_of: _Pages, resolve, own_origin) -> PageOutcome:
+    """What the check finds on the page at `rel` (`resolve(folder, path)`: a
+    link's target file, or None and why)."""
+    base_dir = posixpath.dirname(rel)
+    broken, external, without_noopener, deps = [], [], [], {}
+    for tag, url, noopener in html_of[rel].links:
+        if not url or url.startswith(_SKIP_SCHEMES):
+            continue
+        if own_origin and url.startswith(("http:", "https:", "HTTP:", "HTTPS:")):
+            url = _on_site(url, own_origin)
+        parts = urlsplit(url)
+        if parts.scheme or url.startswith("//"):
+            if tag == "a" and parts.scheme in ("http", "https", ""):
+                external.append(url)
+                if not noopener:
+                    without_noopener.append(url)
+            continue
+        fragment = unquote(parts.fragment)
+        path = unquote(parts.path)
+        if not path:
+            target = rel
+        else:
+            target, why = resolve(base_dir, path)
+            if target is None:
+                broken.append((url, why))
+                continue
+        if fragment and tag == "a" and target in html_of:
+            deps[target] = html_of.digest(target)
+            if fragment not in html_of[target].ids:
+                broken.append((url, f"no element with id '{fragment}'"))
+    return PageOutcome(tuple(broken), tuple(external), tuple(without_noopener), tuple(deps.items()))
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}

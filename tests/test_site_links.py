@@ -32,6 +32,32 @@ def test_kept_links_are_those_of_the_page_as_it_is_now(tmp_path):
     assert site_links.check(site, cache=cache).broken == [("index.html", "nowhere/", "no such file")]
 
 
+def test_a_pages_outcome_is_kept_and_holds_only_while_what_it_read_is_the_same(tmp_path, monkeypatch):
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    same = _page('<a href="./doc/">d</a> <a href="https://example.org/">x</a>')
+    _site(site, {"a/index.html": same, "b/index.html": same, "a/doc/index.html": _page("")})
+    first = site_links.check(site, cache=cache)
+    assert first.broken == [("b/index.html", "./doc/", "no such file")], "by its path, not its bytes"
+    assert first.external == {"https://example.org/": ["a/index.html", "b/index.html"]}
+    assert list(cache.glob("link-outcomes-*.pickle"))
+    looked = []
+    real = site_links.urlsplit
+    monkeypatch.setattr(site_links, "urlsplit", lambda url: looked.append(url) or real(url))
+    again = site_links.check(site, cache=cache)
+    assert (again.broken, again.external, again.without_noopener) == (
+        first.broken,
+        first.external,
+        first.without_noopener,
+    )
+    assert looked == [""], "no link looked at again (only the site's own address)"
+    # A file that appears changes the outcome of a page whose bytes did not change.
+    _site(site, {"b/doc/index.html": _page("")})
+    assert site_links.check(site, cache=cache).broken == []
+    (site / "a/doc/index.html").unlink()
+    (site / "a/doc").rmdir()
+    assert site_links.check(site, cache=cache).broken == [("a/index.html", "./doc/", "no such file")]
+
+
 def test_a_preview_check_of_a_few_pages_keeps_the_last_full_set(tmp_path):
     cache, site = tmp_path / "cache", tmp_path / "site"
     _site(site, {"index.html": _page('<a href="x/">x</a>'), "x/index.html": _page("")})
