@@ -4,6 +4,8 @@ MkDocs converts every page first and renders templates afterwards, with
 `on_env` in between. The build uses that gap (see kb/build.py):
 
     on_config         a fresh kb.build.Build; its Markdown extension is added
+    on_pre_build      the search index's parts and the cards set aside before
+                      MkDocs cleans the site folder (kb/setaside.py)
     on_files          definitions read from the sources; print views and the
                       page script (kb/pagescript.py) added
     on_nav            articles out of the sidebar (kb/navigation.py)
@@ -16,6 +18,7 @@ MkDocs converts every page first and renders templates afterwards, with
     on_post_build     search index, stylesheets trimmed, Content-Security-Policy,
                       anchors manifest, feeds, link check, the files for AI
                       assistants (llms.txt, Markdown twins, passages)
+    on_build_error    what was set aside removed
     on_serve          (mkdocs serve) a failed rebuild shown on the page (kb/preview.py);
                       the page script's modules watched
 
@@ -46,6 +49,7 @@ from kb import (
     anchors,
     blockmemo,
     build,
+    cards,
     csp,
     feeds,
     navigation,
@@ -53,6 +57,7 @@ from kb import (
     pagescript,
     preview,
     render,
+    setaside,
     sources,
     stages,
     trimcss,
@@ -72,7 +77,23 @@ session = build.Session()
 def on_startup(command: str, dirty: bool) -> None:
     # `mkdocs serve` injects live reload as inline script: no policy there (kb/csp.py).
     session.serving = command == "serve"
+    session.dirty = dirty
     build.collect_garbage_less_often()
+
+
+# Folders of many generated files, kept across MkDocs' clean (kb/setaside.py).
+KEPT_FOLDERS = (kb_search.SEARCH_DIR, cards.CARD_DIR.rstrip("/"))
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    if not session.dirty:  # MkDocs cleans the site folder next
+        session.set_aside_in = Path(config.site_dir)
+        setaside.set_aside(session.set_aside_in, KEPT_FOLDERS)
+
+
+def on_build_error(error: Exception) -> None:
+    if session.set_aside_in is not None:  # never published, even by a failed build
+        setaside.discard(session.set_aside_in)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -311,10 +332,21 @@ def on_serve(server, config: MkDocsConfig, builder):
 
 def on_post_build(config: MkDocsConfig) -> None:
     kb = session.current(config.config_file_path)
+    site_dir = Path(config.site_dir)
+    try:
+        _post_build(kb, config, site_dir)
+    finally:
+        setaside.discard(site_dir)
+    session.finished(config.config_file_path)
+    stages.report(kb.stages)
+
+
+def _post_build(kb: build.Build, config: MkDocsConfig, site_dir: Path) -> None:
     stage = kb.stages
     # Search by passage: kb/search.py writes the index in parts from the
     # build's passage records and installs its own worker (issues 15, 28).
     with stage("search index"):
+        setaside.take_back(site_dir, kb_search.SEARCH_DIR)
         kb_search.on_post_build(config, kb.index, kb.settings.get("cache_dir"), kb.search_memo)
     # Every page gets a Content-Security-Policy, the theme's inline scripts by hash (issue 26).
     # First: the passes after it read each page's final bytes (and keep what they
@@ -329,12 +361,11 @@ def on_post_build(config: MkDocsConfig) -> None:
     with stage("files for assistants"):
         for note in kb.write_for_assistants(Path(config.site_dir), config.site_url or ""):
             log.info(note)
-    errors, summary = kb.finish(Path(config.site_dir), config.site_url or "")
+    setaside.take_back(site_dir, cards.CARD_DIR.rstrip("/"))
+    errors, summary = kb.finish(site_dir, config.site_url or "")
     for error in errors:
         log.error(error)
     log.info(summary)
-    session.finished(config.config_file_path)
-    stages.report(kb.stages)
 
 
 def _markdown_settings(config: MkDocsConfig) -> str:

@@ -442,7 +442,9 @@ class Build:
             with stage("anchors manifest"):
                 anchors.dump(site_dir / anchors.REGISTRY_FILE, checks.published_anchors(self.index))
             with stage("link-preview cards"):
-                cards.write(site_dir, self._cards(), self.settings.get("site_name") or "", self.settings.get("cache"))
+                drawn = self._cards()
+                complete = self.previous is None or all(src in self.rebuilt for src in self.index.articles)
+                cards.write(site_dir, drawn, self.settings.get("site_name") or "", self.settings.get("cache"), complete)
             with stage("feeds"):
                 feeds.write(
                     site_dir,
@@ -544,6 +546,8 @@ class Session:
 
     def __init__(self) -> None:
         self.serving = False  # `mkdocs serve` (set by the hook's on_startup)
+        self.dirty = False  # `--dirty`: MkDocs does not clean the site folder
+        self.set_aside_in: Path | None = None  # the site folder kept across the clean (kb/setaside.py)
         self._current: dict[str, Build] = {}
         self._finished: dict[str, Build] = {}
         self._code: str | None = None

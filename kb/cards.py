@@ -8,6 +8,7 @@ draws only the cards whose text changed.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -94,8 +95,14 @@ def _font(size: int):
     return ImageFont.load_default(size=size)
 
 
-def write(site_dir: Path, cards: dict[str, tuple[str, list[str]]], site_name: str, cache: Path | None) -> None:
-    """`cards`: site path ("assets/cards/x.png") -> (title, lines)."""
+def write(
+    site_dir: Path, cards: dict[str, tuple[str, list[str]]], site_name: str, cache: Path | None, complete: bool = False
+) -> None:
+    """`cards`: site path ("assets/cards/x.png") -> (title, lines).
+    `complete`: these are all the site's cards, and any other file in their
+    folder (an earlier build's, kept across the clean by kb/setaside.py) goes."""
+    if complete:
+        _remove_others(site_dir, set(cards))
     for rel, (title, lines) in cards.items():
         data = None
         target = site_dir / rel
@@ -116,10 +123,25 @@ def write(site_dir: Path, cards: dict[str, tuple[str, list[str]]], site_name: st
         _place(cached, target)
 
 
+def _remove_others(site_dir: Path, wanted: set[str]) -> None:
+    folder = Path(site_dir) / CARD_DIR
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if CARD_DIR + entry.name not in wanted:
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
+
+
 def _place(cached: Path, target: Path) -> None:
     """The cached card at `target`: a second name for the same file when
     both are on one file system (one entry written, no bytes copied; nothing
-    writes to a card once drawn), else a copy."""
+    writes to a card once drawn), else a copy. A card that is already that
+    file (kept across the clean) is left as it is."""
+    with contextlib.suppress(OSError):
+        if os.path.samefile(cached, target) and not target.is_symlink():
+            return
     target.unlink(missing_ok=True)
     try:
         os.link(cached, target)

@@ -3,6 +3,7 @@ drawn at build time (no network) with the article's title, author and themes."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -107,3 +108,23 @@ def test_a_card_drawn_without_a_cache_leaves_the_kept_one_alone(tmp_path):
     cards.write(site, {"assets/cards/a.png": ("Another title", ["Jane Doe"])}, "KB", None)
     assert kept.read_bytes() == before
     assert (site / "assets/cards/a.png").read_bytes() == cards.draw("Another title", ["Jane Doe"], "KB")
+
+
+def test_cards_kept_across_the_clean_stay_and_those_of_gone_articles_go(tmp_path, monkeypatch):
+    """The cards' folder is set aside before MkDocs cleans the site and taken
+    back (kb/setaside.py): a card that is already the cached file is left as
+    it is, a changed one is placed again, and with the whole set given the
+    cards of articles that are gone are removed."""
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    wanted = {"assets/cards/a.png": ("A", ["x"]), "assets/cards/b.png": ("B", ["x"])}
+    cards.write(site, wanted, "KB", cache, complete=True)
+    a = site / "assets/cards/a.png"
+    inode = a.stat().st_ino
+    linked, link = [], os.link
+    monkeypatch.setattr(cards.os, "link", lambda *args: linked.append(args[1]) or link(*args))
+    cards.write(site, {"assets/cards/a.png": ("A", ["x"])}, "KB", cache)
+    assert linked == [] and a.stat().st_ino == inode, "left as it is"
+    assert (site / "assets/cards/b.png").exists(), "not the whole set: the others stay (a preview)"
+    cards.write(site, {"assets/cards/a.png": ("A, renamed", ["x"])}, "KB", cache, complete=True)
+    assert [p.name for p in linked] == ["a.png"] and a.read_bytes() == cards.draw("A, renamed", ["x"], "KB")
+    assert sorted(p.name for p in (site / "assets/cards").iterdir()) == ["a.png"], "b's article is gone"
