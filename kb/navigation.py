@@ -149,6 +149,7 @@ class NavMemo:
     def __init__(self, relative: Callable[[str, object, str], str]):
         self.relative = relative  # (url, page, base_url) -> the address as the page writes it
         self.rendered: dict[tuple, str] = {}
+        self.leaves: dict[tuple, str] = {}
         self.reused = 0
 
     def __call__(self, item, path: str, page, base_url: str, caller: Callable[[], str]) -> str:
@@ -167,6 +168,27 @@ class NavMemo:
             self.reused += 1
             return self.rendered[key]
         self.rendered[key] = html = caller()
+        return html
+
+    def leaf(self, item, page, caller: Callable[[], str]) -> str:
+        """An entry without children that is not the page being built (an
+        article of the Articles section's window, "All N articles"), for the
+        theme's partials/nav-item.html (overrides/partials/nav-item.html calls
+        it). Material writes such an entry from the entry alone and its
+        address relative to the page, and that address is the same from
+        every page in the same folder (articles/a/ and articles/b/ both write
+        ../c/), unless the entry is under the page itself: the key is the
+        entry and the folder, not the entry's place in the menu, so an
+        article listed in the windows of the five pages around it is
+        rendered once."""
+        url, at = getattr(item, "url", None), getattr(page, "url", None)
+        if not isinstance(url, str) or not isinstance(at, str) or url.startswith(at):
+            return caller()
+        key = (id(item), at.rstrip("/").rpartition("/")[0], bool(getattr(item, "active", False)))
+        if key in self.leaves:
+            self.reused += 1
+            return self.leaves[key]
+        self.leaves[key] = html = caller()
         return html
 
 

@@ -88,3 +88,36 @@ def test_every_sidebar_link_of_every_page_resolves(site):
             assert (target / "index.html").is_file() or target.is_file(), (path, url)
             checked += 1
     assert checked > 100
+
+
+LEAF_OPEN = '{% call kb_nav_memo.leaf(nav_item, page) %}<li class="{{ class }}">'
+
+
+def test_the_item_override_is_materials_nav_item_but_for_the_leaf_memo():
+    ours = _body((ROOT / "overrides/partials/nav-item.html").read_text(encoding="utf-8"))
+    theirs = _body((Path(material.__file__).parent / "templates/partials/nav-item.html").read_text(encoding="utf-8"))
+    assert LEAF_OPEN in ours and "</li>{% endcall %}" in ours
+    unmemo = {LEAF_OPEN: '<li class="{{ class }}">', "</li>{% endcall %}": "</li>"}
+    assert [unmemo.get(line, line) for line in ours] == theirs, (
+        "Material's partials/nav-item.html changed: copy it again and keep the one changed branch"
+    )
+
+
+def test_an_entry_is_reused_from_pages_in_the_same_folder_only():
+    rendered = []
+    memo = navigation.NavMemo(normalize_url)
+
+    def render(entry, page):
+        return memo.leaf(entry, page, lambda: rendered.append(page.url) or normalize_url(entry.url, page))
+
+    c = _page("articles/c/")
+    assert render(c, _page("articles/a/")) == "../c/"
+    assert render(c, _page("articles/b/")) == "../c/", "same folder: reused"
+    assert rendered == ["articles/a/"]
+    assert render(c, _page("articles/c/print/")) == "../"
+    assert render(c, _page("themes/")) == "../articles/c/"
+    sub = _page("articles/c/sub/")
+    assert render(sub, _page("articles/c/")) == "sub/", "under the page: rendered"
+    assert render(sub, _page("articles/d/")) == "../c/sub/"
+    assert rendered == ["articles/a/", "articles/c/print/", "themes/", "articles/c/", "articles/d/"]
+    assert memo.leaf(c, None, lambda: "404") == "404", "no page (404.html): rendered"
