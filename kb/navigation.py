@@ -156,14 +156,22 @@ class NavMemo:
         entries = list(_walk(item))
         if page is None or any(entry is page for entry in entries):
             return caller()
-        key = (path, base_url) + tuple(
-            (
-                id(entry),
-                self.relative(url, page, base_url) if isinstance(url := getattr(entry, "url", None), str) else None,
-                bool(getattr(entry, "active", False)),
+        at = getattr(page, "url", None)
+        urls = [getattr(entry, "url", None) for entry in entries]
+        if isinstance(at, str) and at and not any(isinstance(url, str) and url.startswith(at) for url in urls):
+            # No entry under the page: its addresses are those of every page in its folder (see `leaf`).
+            key: tuple = ("folder", path, base_url, at.rstrip("/").rpartition("/")[0]) + tuple(
+                (id(entry), bool(getattr(entry, "active", False))) for entry in entries
             )
-            for entry in entries
-        )
+        else:
+            key = (path, base_url) + tuple(
+                (
+                    id(entry),
+                    self.relative(url, page, base_url) if isinstance(url, str) else None,
+                    bool(getattr(entry, "active", False)),
+                )
+                for entry, url in zip(entries, urls, strict=True)
+            )
         if key in self.rendered:
             self.reused += 1
             return self.rendered[key]

@@ -121,3 +121,18 @@ def test_an_entry_is_reused_from_pages_in_the_same_folder_only():
     assert render(sub, _page("articles/d/")) == "../c/sub/"
     assert rendered == ["articles/a/", "articles/c/print/", "themes/", "articles/c/", "articles/d/"]
     assert memo.leaf(c, None, lambda: "404") == "404", "no page (404.html): rendered"
+
+
+def test_a_section_with_an_entry_under_the_page_is_not_taken_from_the_folders_pages():
+    memo = navigation.NavMemo(normalize_url)
+
+    def render(item, page):
+        def caller():
+            return " ".join(normalize_url(e.url, page) for e in item.children)
+
+        return memo(item, "__nav_3", page, "..", caller)
+
+    section = _section(_page("themes/journey/"), _page("disciplines/"))
+    assert render(section, _page("glossary/")) == "../themes/journey/ ../disciplines/"
+    assert render(section, _page("articles/")) == "../themes/journey/ ../disciplines/"
+    assert render(section, _page("themes/")) == "journey/ ../disciplines/", "under the page: its own addresses"
