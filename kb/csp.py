@@ -49,6 +49,7 @@ addresses) are announced; anything else waits for the policy.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import re
@@ -75,6 +76,7 @@ _RUNNABLE = {"", "text/javascript", "application/javascript", "module"}
 SHIM = "iframe-worker-shim.js"
 
 
+@functools.lru_cache(maxsize=1024)  # every page has the theme's same few scripts
 def sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
