@@ -112,6 +112,7 @@ class Build:
         self.context = PassageContext(problems=self.problems)
         self._page: tuple[str, int] | None = None  # the page being converted, and the problems before it
         self._rendered: dict[str, tuple[str, str, Problems]] = {}  # kb/dependencies.py: Signatures.rendered
+        self._sanitised: pagecache.ByBytes | None = None  # a build's pages with blocks, sanitised (compose)
 
     def markdown_extension(self) -> PassageExtension:
         """The passage extension, bound to this build's records."""
@@ -321,12 +322,18 @@ class Build:
         written = self.rebuilt | self.stale
         if self.track and self.previous is not None:
             self.cleaned = {src: kept for src, kept in self.previous.cleaned.items() if src in pages}
+        # A build's pages with blocks, sanitised: kept by their rendered bytes for the next build.
+        self._sanitised = (
+            None if self.track else pagecache.ByBytes(self._kept_for_code("kb-clean"), "kb-clean-*.pickle")
+        )
         composed = {}
         for src in pages:
             if src in written:
                 start = len(self.problems)
                 composed[src] = self._compose(src, contents[src], templates)
                 self.block_problems[src] = tuple(self.problems.items[start:])
+        if self._sanitised is not None:
+            self._sanitised.keep()
         if unconverted and self.previous is not None:  # its blocks as the build before rendered them
             self._carry_problems(unconverted - written, self.previous.block_problems, self.block_problems)
         for src in self.fresh:  # kept for the next builds, now that they are composed
@@ -365,8 +372,10 @@ class Build:
             page = rendered[1]
         else:
             page = render.render_page(self.index, templates, self.problems, src_uri, html)
-        if not self.track or not render.has_placeholder(html):
+        if not render.has_placeholder(html):
             content = sanitise.clean(page)
+        elif self._sanitised is not None:  # a page with blocks, in a build
+            content = self._sanitised.of(page.encode("utf-8", "surrogatepass"), lambda _: sanitise.clean(page))
         else:  # a page with blocks, in a preview
             before = self.cleaned.get(src_uri)
             content = before[1] if before is not None and before[0] == page else sanitise.clean(page)
