@@ -22,6 +22,7 @@ import gc
 import json
 import logging
 import os
+import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,6 +114,7 @@ class Build:
         self._page: tuple[str, int] | None = None  # the page being converted, and the problems before it
         self._rendered: dict[str, tuple[str, str, Problems]] = {}  # kb/dependencies.py: Signatures.rendered
         self._sanitised: pagecache.ByBytes | None = None  # a build's pages with blocks, sanitised (compose)
+        self._front: pagecache.ByBytes | None = None  # each source's front matter, read (begin_page)
 
     def markdown_extension(self) -> PassageExtension:
         """The passage extension, bound to this build's records."""
@@ -167,7 +169,7 @@ class Build:
         self._page = (src_uri, len(self.problems))
         file = "docs/" + src_uri
         is_article = articles_mod.is_article(src_uri)
-        parsed = frontmatter.read(source, file, self.problems)
+        parsed = self._front_matter(source, file)
         for key in ("title", "description", "author", "author_role", "source"):
             value = parsed.meta.get(key)
             if isinstance(value, str) and (hidden := invisible(value)):
@@ -193,6 +195,25 @@ class Build:
         record = PageRecord(src_uri=src_uri, source=source, is_article=is_article)
         self.records[src_uri] = record
         self.context.page = record
+
+    def _front_matter(self, source: str, file: str) -> frontmatter.FrontMatter:
+        """`frontmatter.read`, kept by the source's bytes for the next build
+        (.cache/kb-front-*.pickle): the front matter and the problems it
+        reported, replayed for `file`. Kept only by a build that read every
+        page (not a preview's few)."""
+        if self._front is None:
+            folder = self.settings.get("cache_dir") if self.previous is None else None
+            self._front = pagecache.ByBytes(self._kept_for_code("kb-front") if folder else None, "kb-front-*.pickle")
+
+        def read(_data: bytes) -> bytes:
+            found = Problems()
+            parsed = frontmatter.read(source, "", found)
+            return pickle.dumps((parsed, [(p.line, p.what, p.fix, p.level) for p in found.items]))
+
+        parsed, problems = pickle.loads(self._front.of(source.encode("utf-8", "surrogatepass"), read))
+        for line, what, fix, level in problems:
+            self.problems.add(file, line, what, fix, level)
+        return parsed
 
     def bound_meta(self, src_uri: str, meta: dict) -> None:
         """MkDocs' front matter of a page, bounded, and an invalid article's
@@ -282,6 +303,8 @@ class Build:
         site-wide checks and returns the HTML of each converted page with its
         placeholders rendered, sanitised: the last step of every page's
         content, whatever the checks found (kb/sanitise.py)."""
+        if self._front is not None:  # every page has begun
+            self._front.keep()
         contents = {src: html for src, (_, html) in pages.items() if html is not None}
         self.rebuilt = set(contents)
         unconverted = set(pages) - set(contents)

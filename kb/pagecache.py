@@ -65,12 +65,12 @@ def toc_tokens(toc) -> list:
 
 def code_fingerprint() -> str:
     """What converts a page: the kb package's own code and the versions of
-    the Markdown libraries and the sanitiser (a change to either converts
-    every page again)."""
+    the Markdown libraries, the sanitiser and the YAML reader (a change to
+    either converts every page again)."""
     digest = hashlib.sha256(str(FORMAT).encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for name in ("markdown", "mkdocs", "material", "pymdownx", "nh3"):
+    for name in ("markdown", "mkdocs", "material", "pymdownx", "nh3", "yaml"):
         module = sys.modules.get(name)
         digest.update(f"{name}={getattr(module, '__version__', '')}".encode())
     return digest.hexdigest()
