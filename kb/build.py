@@ -23,8 +23,9 @@ import json
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 
 from markupsafe import escape
 
@@ -261,6 +262,9 @@ class Build:
         if kept is None or not kept.usable(exists):
             return None
         self.conversions[src_uri] = kept
+        # The kept record's source is the text read for this build (the key
+        # holds it): one copy of it, not two.
+        kept.record.source = page.source
         self.records[src_uri] = kept.record
         for problem in kept.problems:
             self.problems.add(*problem)
@@ -332,6 +336,17 @@ class Build:
         for src in self.fresh:  # kept for the next builds, now that they are composed
             self.store.put(self.conversions[src].key, self.conversions[src])
         return composed
+
+    def let_go_of_conversions(self) -> None:
+        """After `compose`, in a build that no later build in this process
+        starts from (not `mkdocs serve`): what converting each page gave is
+        on disk, and the pages' content is composed; the articles' converted
+        HTML is let go (10,000 articles: 120 MB). The search index reads the
+        other pages' (kb/search.py)."""
+        self.conversions.clear()
+        index = self.index
+        kept = {src: html for src, html in index.contents.items() if src not in index.articles}
+        self.index = replace(index, contents=MappingProxyType(kept))
 
     def _kept_for_code(self, stem: str) -> Path | None:
         """`.cache/<stem>-<code>.pickle`: what this build keeps for the next, while the kb code is the same."""
