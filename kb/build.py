@@ -503,16 +503,20 @@ class Build:
         if self.index is None:
             return []
         dates = {src: self.history.updated_date(src) for src in self.index.articles}
-        memo, kept = self.twin_memo, None
+        memo, shelf = self.twin_memo, None
         if memo is None and (kept := self._kept_for_code("kb-twins")) is not None:
-            # A build that is not a preview: the twins of the last one, on disk, for this code.
-            memo = pagecache.load(kept) or {}
-        made_from = assistants.made_from(memo) if kept is not None else None
+            # A build that is not a preview: the twins of the last one, on disk for this code, read
+            # one article at a time; saved when a twin was made again, or one is gone.
+            memo = shelf = pagecache.Shelf(kept, assistants.made_of, others="kb-twins-*.pickle")
         dates = {k: v for k, v in dates.items() if v}
         serving = self.twin_memo is not None
-        unplaced = assistants.write(site_dir, self.index, site_url or "/", dates, memo, serving)
-        if kept is not None and assistants.made_from(memo) != made_from:
-            pagecache.save(kept, memo, others="kb-twins-*.pickle")  # a twin made again, or one gone
+        try:
+            unplaced = assistants.write(site_dir, self.index, site_url or "/", dates, memo, serving)
+            if shelf is not None:
+                shelf.save()
+        finally:
+            if shelf is not None:
+                shelf.close()
         return [
             f"docs/{src}: the Markdown twin lists the URL of passage #{pid} at its end: its block was not "
             "recognised in the source (kb/twin.py). The page itself is right."
