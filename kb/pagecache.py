@@ -188,33 +188,47 @@ class Keys:
 
 class ByBytes:
     """What a pass over the built site learns of each file, kept between
-    builds by the file's bytes (`.cache/…`, one pickle named for the code
-    that computes it): a rebuild writes mostly the same bytes as the last
-    build, and a file's facts are read back instead of parsed again.
+    builds by the file's bytes (`.cache/…`, one file named for the code
+    that computes it, read a file's facts at a time: a `Shelf`): a rebuild
+    writes mostly the same bytes as the last build, and a file's facts are
+    read back instead of parsed again.
 
     `of(data, compute)` gives `compute(data)`, or what it gave last time for
     the same bytes. `keep()` saves what this pass used (only what it used:
     facts of pages that are gone are dropped), and only after a pass over
-    every file: a preview's pass over a few pages keeps the last full set."""
+    every file: a preview's pass over a few pages keeps the last full set.
+    `close()` in any case."""
 
     def __init__(self, path: Path | None, others: str = ""):
-        self.path, self.others = path, others
-        self.known: dict = (load(path) or {}) if path is not None else {}
-        self.seen: dict = {}
+        # Facts are what the code (in the name) computes from the bytes (the key): never another value.
+        self.shelf = Shelf(path, _no_signature, others) if path is not None else None
+        self.seen: set[bytes] = set()
         self.files = 0  # files looked up (two files may have the same bytes)
 
     def of(self, data: bytes, compute):
         self.files += 1
         digest = hashlib.blake2b(data, digest_size=20).digest()
-        facts = self.known.get(digest)
+        self.seen.add(digest)
+        facts = self.shelf.get(digest) if self.shelf is not None else None
         if facts is None:
             facts = compute(data)
-        self.seen[digest] = facts
+            if self.shelf is not None:
+                self.shelf[digest] = facts
         return facts
 
     def keep(self) -> None:
-        if self.path is not None and self.seen.keys() != self.known.keys():
-            save(self.path, self.seen, others=self.others)
+        if self.shelf is not None:
+            for gone in [digest for digest in self.shelf if digest not in self.seen]:
+                del self.shelf[gone]
+            self.shelf.save()
+
+    def close(self) -> None:
+        if self.shelf is not None:
+            self.shelf.close()
+
+
+def _no_signature(value) -> tuple:
+    return ()
 
 
 class Shelf:
@@ -241,6 +255,7 @@ class Shelf:
         self._pending: tuple | None = None  # (key, value) set last, not written yet
         self._last: tuple | None = None  # (key, value) read last
         self._file = self._out = None
+        self._unwritable = False
         try:
             self._file = path.open("rb")
             self._table = self._read_table(self._file)
@@ -334,14 +349,21 @@ class Shelf:
         if held is not None and held[3] == signature:
             self._new.pop(key, None)  # the file read holds it as it is
             return
+        if self._unwritable:
+            return
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        offset = self._output().seek(0, os.SEEK_END)
-        self._out.write(data)
+        try:
+            offset = self._output().seek(0, os.SEEK_END)
+            self._out.write(data)
+        except OSError:  # a cache that cannot be written only costs time
+            self._unwritable = True
+            return
         self._new[key] = (offset, len(data), _digest(data), signature)
 
     def _output(self):
         """The new file, beside the old one until `save`."""
         if self._out is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             self._out = self.path.with_suffix(f".{os.getpid()}.tmp").open("w+b")
         return self._out
 
@@ -355,7 +377,7 @@ class Shelf:
         """The new file in place of the old, when anything `changed`; then
         closed (a cache that cannot be written only costs time)."""
         try:
-            if self.changed():
+            if self.changed() and not self._unwritable:
                 self._complete()
         except OSError:
             pass

@@ -57,18 +57,35 @@ def page_links(data: bytes) -> PageLinks:
 
 class _Pages:
     """The site's HTML files, each read when first needed, and what the
-    check reads of it kept by its bytes (`kept`, pagecache.ByBytes)."""
+    check reads of it kept by its bytes (`kept`, pagecache.ByBytes). A
+    page's links are kept until it is checked (`to_check`), its ids for the
+    links to it: not every page's links until the end."""
 
     def __init__(self, site_dir: Path, names: set[str], kept: pagecache.ByBytes):
-        self.site_dir, self.names, self.kept, self._links = site_dir, names, kept, {}
+        self.site_dir, self.names, self.kept, self._ids = site_dir, names, kept, {}
+        self.to_check: set[str] = set()
+        self._early: dict[str, PageLinks] = {}  # read for their ids, to be checked later
 
     def __contains__(self, rel: str) -> bool:
         return rel in self.names
 
-    def __getitem__(self, rel: str) -> PageLinks:
-        if rel not in self._links:
-            self._links[rel] = self.kept.of((self.site_dir / rel).read_bytes(), page_links)
-        return self._links[rel]
+    def _read(self, rel: str) -> PageLinks:
+        found = self.kept.of((self.site_dir / rel).read_bytes(), page_links)
+        self._ids[rel] = found.ids
+        return found
+
+    def links(self, rel: str) -> tuple[tuple[str, str, bool], ...]:
+        self.to_check.discard(rel)
+        found = self._early.pop(rel, None)
+        return (found or self._read(rel)).links
+
+    def ids(self, rel: str) -> frozenset[str]:
+        if rel in self._ids:
+            return self._ids[rel]
+        found = self._read(rel)
+        if rel in self.to_check:
+            self._early[rel] = found
+        return found.ids
 
 
 def checked_parts(html: str) -> str:
@@ -124,9 +141,20 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cach
         resolved[key] = result
         return result
 
-    for rel in sorted(html_of.names if only is None else html_of.names & only):
+    try:
+        _check_pages(html_of, only, report, own_origin, resolve)
+        if only is None:  # every page read (a preview's pass over a few keeps the last full set)
+            kept.keep()
+    finally:
+        kept.close()
+    return report
+
+
+def _check_pages(html_of: _Pages, only: set[str] | None, report: LinkReport, own_origin, resolve) -> None:
+    html_of.to_check = set(html_of.names if only is None else html_of.names & only)
+    for rel in sorted(html_of.to_check):
         base_dir = posixpath.dirname(rel)
-        for tag, url, noopener in html_of[rel].links:
+        for tag, url, noopener in html_of.links(rel):
             if not url or url.startswith(_SKIP_SCHEMES):
                 continue
             if own_origin and url.startswith(("http:", "https:", "HTTP:", "HTTPS:")):
@@ -147,11 +175,8 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cach
                 if target is None:
                     report.broken.append((rel, url, why))
                     continue
-            if fragment and tag == "a" and target in html_of and fragment not in html_of[target].ids:
+            if fragment and tag == "a" and target in html_of and fragment not in html_of.ids(target):
                 report.broken.append((rel, url, f"no element with id '{fragment}'"))
-    if only is None:  # every page read (a preview's pass over a few keeps the last full set)
-        kept.keep()
-    return report
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -245,15 +245,20 @@ def scan(site: Path, cache: Path | None = None, remember: bool = False) -> tuple
     wanted: set[str] = set()
     kept = pagecache.ByBytes(pagecache.named_for_code(cache, "pages", __file__), others="pages-*.pickle")
     remembered = _FACTS if remember else {}
-    for rel in pages:
-        facts = parsed_once(remembered, site / rel, lambda p: kept.of(p.read_bytes(), page_facts))
-        used.add_page(facts)
-        wanted.update(facts.script_names)
-        folder = posixpath.dirname(rel)
-        for href in facts.stylesheets:
-            target = _local_path(folder, href)
-            if target and target in present:
-                stylesheets.add(target)
+    try:
+        for rel in pages:
+            facts = parsed_once(remembered, site / rel, lambda p: kept.of(p.read_bytes(), page_facts))
+            used.add_page(facts)
+            wanted.update(facts.script_names)
+            folder = posixpath.dirname(rel)
+            for href in facts.stylesheets:
+                target = _local_path(folder, href)
+                if target and target in present:
+                    stylesheets.add(target)
+        if kept.files == len(pages):  # every page read in this pass (not only a preview's few)
+            kept.keep()
+    finally:
+        kept.close()
     done: set[str] = set()
     while todo := sorted((wanted & scripts.keys()) - done):
         for name in todo:
@@ -262,8 +267,6 @@ def scan(site: Path, cache: Path | None = None, remember: bool = False) -> tuple
                 data = path.read_bytes()
                 used.add_script(data)
                 wanted.update(_decode(found) for found in _SCRIPT_NAME.findall(data))
-    if kept.files == len(pages):  # every page read in this pass (not only a preview's few)
-        kept.keep()
     return used, sorted(stylesheets)
 
 
