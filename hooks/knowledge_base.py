@@ -207,7 +207,10 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def _restore(page: Page, kept: pagecache.Conversion, files: Files, *args) -> None:
-    """In place of Page.render: what converting the page gave last time."""
+    """In place of Page.render: what converting the page gave last time.
+    The page then lets go of `kept` (its own render again): the build lets
+    go of what it does not need once pages are composed (kb/build.py)."""
+    page.__dict__.pop("render", None)
     page.content = kept.html
     page.toc = get_toc(kept.toc)
     page._title_from_render = kept.title
@@ -269,6 +272,8 @@ def _env(kb: build.Build, env: Environment, config: MkDocsConfig, files: Files) 
             _read_again(kb, page, config, files)
         page.content = composed[page.file.src_uri]
         page.meta["glightbox"] = adapter.needs_lightbox(page.content)
+    if not session.serving:  # no next build in this process starts from this one
+        kb.let_go_of_conversions()
     for page in pages:  # the sitemap's <lastmod>: the source's last commit, not the build's date
         page.kb_updated = (kb.updated(page.file.src_uri) or {}).get("iso")
         page.update_date = page.kb_updated or page.update_date  # MkDocs wants a date for sitemap.xml.gz
@@ -355,7 +360,7 @@ def _post_build(kb: build.Build, config: MkDocsConfig, site_dir: Path) -> None:
         csp.on_post_build(config, session.serving, kb.as_built)
     # Stylesheets cut to the rules the built pages and scripts can use (issue 16).
     with stage("stylesheets trimmed"):
-        trimcss.on_post_build(config)
+        trimcss.on_post_build(config, session.serving)
     # llms.txt, Markdown twins, passages.jsonl: the site for AI assistants
     # (issue 24); before the link check, which follows the pages' links to them.
     with stage("files for assistants"):

@@ -77,9 +77,9 @@ def _link(src_uri: str, index: SiteIndex, site_url: str):
     return absolute
 
 
-def made_from(memo: Mapping[str, Kept]) -> dict[str, tuple]:
-    """What each article's kept files were made from (a changed one: the memo is saved)."""
-    return {src: (kept.body_from, kept.twin_from, kept.rows_from) for src, kept in memo.items()}
+def made_of(kept: Kept) -> tuple:
+    """What an article's kept files were made from (a changed one: the memo is saved)."""
+    return kept.body_from, kept.twin_from, kept.rows_from
 
 
 class Kept(NamedTuple):
@@ -327,12 +327,13 @@ def llms_txt(index: SiteIndex, site_url: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def llms_full(index: SiteIndex, twins: Mapping[str, twin_mod.Twin]) -> str:
+LLMS_FULL_BETWEEN = "\n\n"  # before each article's twin in llms-full.txt
+
+
+def llms_full_title(index: SiteIndex) -> str:
+    """llms-full.txt's first line; each article's twin follows after a blank line."""
     name = index.settings.get("site_name") or "CX Knowledge Base"
-    parts = [f"# {markdown_text(name)}: every article in full\n"]
-    for src_uri in index.articles:
-        parts.append(twins[src_uri].markdown)
-    return "\n\n".join(parts)
+    return f"# {markdown_text(name)}: every article in full\n"
 
 
 # -- writing ----------------------------------------------------------------------
@@ -361,21 +362,31 @@ def write(
     the one `mkdocs serve` keeps, so a twin it kept is on disk already."""
     site_url = site_url if site_url.endswith("/") else site_url + "/"
     dates = dates or {}
-    before = {src: kept.twin for src, kept in (memo or {}).items()}
-    twins = {src: markdown_twin(src, index, site_url, dates.get(src), memo) for src in index.articles}
-    for gone in set(memo or ()) - set(twins):
+    before = {src: kept.twin for src, kept in memo.items()} if serving and memo is not None else {}
+    for gone in set(memo or ()) - set(index.articles):
         del memo[gone]
-    for src_uri, twin in twins.items():
-        target = site_dir / markdown_twin_url(index.urls[src_uri])
-        if serving and before.get(src_uri) is twin and target.exists():  # written by the last build
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(twin.markdown, encoding="utf-8")
-    (site_dir / LLMS).write_text(llms_txt(index, site_url), encoding="utf-8")
-    (site_dir / LLMS_FULL).write_text(llms_full(index, twins), encoding="utf-8")
     shared = _shared_rows_from(index, site_url)
-    with (site_dir / PASSAGES).open("w", encoding="utf-8") as out:  # article by article: not one big copy
-        out.writelines(_article_lines(index, src, site_url, dates.get(src), memo, shared) for src in index.articles)
+    unplaced = []
+    site_dir.mkdir(parents=True, exist_ok=True)
+    # Article by article, each of its files written as it is made: not
+    # every twin and record held at once (the memo may be read from disk
+    # one article at a time, pagecache.Shelf).
+    with (
+        (site_dir / LLMS_FULL).open("w", encoding="utf-8") as full,
+        (site_dir / PASSAGES).open("w", encoding="utf-8") as rows,
+    ):
+        full.write(llms_full_title(index))
+        for src_uri in index.articles:
+            twin = markdown_twin(src_uri, index, site_url, dates.get(src_uri), memo)
+            target = site_dir / markdown_twin_url(index.urls[src_uri])
+            if not (serving and before.get(src_uri) is twin and target.exists()):  # else written by the last build
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(twin.markdown, encoding="utf-8")
+            full.write(LLMS_FULL_BETWEEN)
+            full.write(twin.markdown)
+            rows.write(_article_lines(index, src_uri, site_url, dates.get(src_uri), memo, shared))
+            unplaced += [(src_uri, pid) for pid in twin.unplaced]
+    (site_dir / LLMS).write_text(llms_txt(index, site_url), encoding="utf-8")
     passages = sum(len(index.records[src].passages) for src in index.articles)
     shutil.copyfile(SCHEMA_SOURCE, site_dir / SCHEMA)
     (site_dir / GLOSSARY).write_text(
@@ -390,4 +401,4 @@ def write(
         "files": {"llms": LLMS, "llms_full": LLMS_FULL, "passages": PASSAGES, "schema": SCHEMA, "glossary": GLOSSARY},
     }
     (site_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return [(src, pid) for src, twin in twins.items() for pid in twin.unplaced]
+    return unplaced

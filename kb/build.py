@@ -24,8 +24,9 @@ import logging
 import os
 import pickle
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 
 from markupsafe import escape
 
@@ -283,6 +284,9 @@ class Build:
         if kept is None or not kept.usable(exists):
             return None
         self.conversions[src_uri] = kept
+        # The kept record's source is the text read for this build (the key
+        # holds it): one copy of it, not two.
+        kept.record.source = page.source
         self.records[src_uri] = kept.record
         for problem in kept.problems:
             self.problems.add(*problem)
@@ -362,6 +366,17 @@ class Build:
         for src in self.fresh:  # kept for the next builds, now that they are composed
             self.store.put(self.conversions[src].key, self.conversions[src])
         return composed
+
+    def let_go_of_conversions(self) -> None:
+        """After `compose`, in a build that no later build in this process
+        starts from (not `mkdocs serve`): what converting each page gave is
+        on disk, and the pages' content is composed; the articles' converted
+        HTML is let go (10,000 articles: 120 MB). The search index reads the
+        other pages' (kb/search.py)."""
+        self.conversions.clear()
+        index = self.index
+        kept = {src: html for src, html in index.contents.items() if src not in index.articles}
+        self.index = replace(index, contents=MappingProxyType(kept))
 
     def _kept_for_code(self, stem: str) -> Path | None:
         """`.cache/<stem>-<code>.pickle`: what this build keeps for the next, while the kb code is the same."""
@@ -522,16 +537,20 @@ class Build:
         if self.index is None:
             return []
         dates = {src: self.history.updated_date(src) for src in self.index.articles}
-        memo, kept = self.twin_memo, None
+        memo, shelf = self.twin_memo, None
         if memo is None and (kept := self._kept_for_code("kb-twins")) is not None:
-            # A build that is not a preview: the twins of the last one, on disk, for this code.
-            memo = pagecache.load(kept) or {}
-        made_from = assistants.made_from(memo) if kept is not None else None
+            # A build that is not a preview: the twins of the last one, on disk for this code, read
+            # one article at a time; saved when a twin was made again, or one is gone.
+            memo = shelf = pagecache.Shelf(kept, assistants.made_of, others="kb-twins-*.pickle")
         dates = {k: v for k, v in dates.items() if v}
         serving = self.twin_memo is not None
-        unplaced = assistants.write(site_dir, self.index, site_url or "/", dates, memo, serving)
-        if kept is not None and assistants.made_from(memo) != made_from:
-            pagecache.save(kept, memo, others="kb-twins-*.pickle")  # a twin made again, or one gone
+        try:
+            unplaced = assistants.write(site_dir, self.index, site_url or "/", dates, memo, serving)
+            if shelf is not None:
+                shelf.save()
+        finally:
+            if shelf is not None:
+                shelf.close()
         return [
             f"docs/{src}: the Markdown twin lists the URL of passage #{pid} at its end: its block was not "
             "recognised in the source (kb/twin.py). The page itself is right."

@@ -230,21 +230,23 @@ def _apply(site_dir: Path, shim_source: str | None, only: set[str] | None = None
     """`apply`, and the hashes of every page's inline scripts and styles."""
     site_dir = Path(site_dir)
     pages = {p.relative_to(site_dir).as_posix(): p for p in sorted(site_dir.rglob("*.html"))}
-    texts = {rel: path.read_text(encoding="utf-8") for rel, path in pages.items()}
     # Every page's inline scripts and styles (instant navigation runs another
-    # page's under the first page's policy).
+    # page's under the first page's policy); each page read twice, once for
+    # the hashes and once to write it, and never all at once (10,000 pages:
+    # 600 MB of text).
     scripts: set[str] = set()
     styles: set[str] = set()
-    for html in texts.values():
-        _add_hashes(html, scripts, styles)
+    for path in pages.values():
+        _add_hashes(path.read_text(encoding="utf-8"), scripts, styles)
     written = 0
-    for rel, html in texts.items():
+    for rel, path in pages.items():
         if only is not None and rel not in only:
             continue
+        html = path.read_text(encoding="utf-8")
         content = policy(scripts | _shim_hashes(html, shim_source), styles)
         new = add_meta(html, content)
         if new != html:
-            pages[rel].write_text(new, encoding="utf-8")
+            path.write_text(new, encoding="utf-8")
             written += 1
     return written, scripts, styles
 

@@ -23,7 +23,9 @@ import contextlib
 import hashlib
 import os
 import pickle
+import struct
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,19 +189,21 @@ class Keys:
 
 class ByBytes:
     """What a pass over the built site learns of each file, kept between
-    builds by the file's bytes (`.cache/…`, one pickle named for the code
-    that computes it): a rebuild writes mostly the same bytes as the last
-    build, and a file's facts are read back instead of parsed again.
+    builds by the file's bytes (`.cache/…`, one file named for the code
+    that computes it, read a file's facts at a time: a `Shelf`): a rebuild
+    writes mostly the same bytes as the last build, and a file's facts are
+    read back instead of parsed again.
 
     `of(data, compute)` gives `compute(data)`, or what it gave last time for
     the same bytes. `keep()` saves what this pass used (only what it used:
     facts of pages that are gone are dropped), and only after a pass over
-    every file: a preview's pass over a few pages keeps the last full set."""
+    every file: a preview's pass over a few pages keeps the last full set.
+    `close()` in any case."""
 
     def __init__(self, path: Path | None, others: str = ""):
-        self.path, self.others = path, others
-        self.known: dict = (load(path) or {}) if path is not None else {}
-        self.seen: dict = {}
+        # Facts are what the code (in the name) computes from the bytes (the key): never another value.
+        self.shelf = Shelf(path, _no_signature, others) if path is not None else None
+        self.seen: set[bytes] = set()
         self.files = 0  # files looked up (two files may have the same bytes)
 
     @staticmethod
@@ -212,12 +216,231 @@ class ByBytes:
     def of_digest(self, digest: bytes, data: bytes, compute):
         """`of`, for a caller that has the bytes' digest (`digest(data)`)."""
         self.files += 1
-        facts = self.known.get(digest)
+        self.seen.add(digest)
+        facts = self.shelf.get(digest) if self.shelf is not None else None
         if facts is None:
             facts = compute(data)
-        self.seen[digest] = facts
+            if self.shelf is not None:
+                self.shelf[digest] = facts
         return facts
 
+    def mark(self, digest: bytes) -> None:
+        """What was computed of these bytes stays kept, though not looked up."""
+        self.seen.add(digest)
+
     def keep(self) -> None:
-        if self.path is not None and self.seen.keys() != self.known.keys():
-            save(self.path, self.seen, others=self.others)
+        if self.shelf is not None:
+            for gone in [digest for digest in self.shelf if digest not in self.seen]:
+                del self.shelf[gone]
+            self.shelf.save()
+
+    def close(self) -> None:
+        if self.shelf is not None:
+            self.shelf.close()
+
+
+def _no_signature(value) -> tuple:
+    return ()
+
+
+class Shelf:
+    """A dict kept between builds in one file and read a value at a time
+    (what a build keeps of each of 10,000 articles would be hundreds of
+    megabytes in memory if loaded whole): `get` reads one value from the
+    file; a value `set` is written to a new file as it comes, unless its
+    `signature` (what it was made from, small) is the one the file holds for
+    it; `save` completes the new file with the values kept as they were and
+    puts it in place of the old (only when a value changed or one is gone).
+
+    The file: each value's pickle, then the table (key -> offset, length,
+    digest and signature of its pickle), then the table's length and digest.
+    A value or table whose digest does not match is no cache; nor is a
+    missing or unreadable file."""
+
+    _TAIL = struct.Struct("<Q20s")  # the table's length and digest
+
+    def __init__(self, path: Path, signature: Callable, others: str = ""):
+        self.path, self.signature, self.others = path, signature, others
+        self._table: dict = {}  # key -> (offset, length, digest, signature) in the file read
+        self._new: dict = {}  # the same, in the file being written
+        self._gone: set = set()
+        self._pending: tuple | None = None  # (key, value) set last, not written yet
+        self._last: tuple | None = None  # (key, value) read last
+        self._file = self._out = None
+        self._unwritable = False
+        try:
+            self._file = path.open("rb")
+            self._table = self._read_table(self._file)
+        except (OSError, ValueError, EOFError, MemoryError, pickle.UnpicklingError):
+            self._table = {}
+
+    def _read_table(self, file) -> dict:
+        size = file.seek(0, os.SEEK_END)
+        if size < self._TAIL.size:
+            return {}
+        file.seek(size - self._TAIL.size)
+        length, digest = self._TAIL.unpack(file.read(self._TAIL.size))
+        if length > size - self._TAIL.size:
+            return {}
+        file.seek(size - self._TAIL.size - length)
+        value = _checked(file.read(length), digest)
+        return value if isinstance(value, dict) else {}
+
+    def __contains__(self, key) -> bool:
+        return key not in self._gone and (key in self._table or key in self._new or self._is_pending(key))
+
+    def __iter__(self):
+        return iter([key for key in {**self._table, **self._new} if key not in self._gone] + self._pending_key())
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
+
+    def _is_pending(self, key) -> bool:
+        return self._pending is not None and self._pending[0] == key
+
+    def _pending_key(self) -> list:
+        if self._pending is None or self._pending[0] in self._new or self._pending[0] in self._table:
+            return []
+        return [self._pending[0]]
+
+    def get(self, key, default=None):
+        if key in self._gone:
+            return default
+        if self._is_pending(key):
+            return self._pending[1]
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        if key in self._new:
+            self._out.flush()
+            value = self._read(self._out, self._new[key])  # (opened to read and write)
+        elif key in self._table:
+            value = self._read(self._file, self._table[key])
+        else:
+            return default
+        if value is None:
+            return default
+        self._last = (key, value)
+        return value
+
+    def __getitem__(self, key):
+        value = self.get(key, _ABSENT)
+        if value is _ABSENT:
+            raise KeyError(key)
+        return value
+
+    def __setitem__(self, key, value) -> None:
+        if self._pending is not None and self._pending[0] != key:
+            self._write_pending()
+        self._gone.discard(key)
+        self._pending = (key, value)
+        self._last = None
+
+    def __delitem__(self, key) -> None:
+        if key not in self:
+            raise KeyError(key)
+        if self._is_pending(key):
+            self._pending = None
+        self._new.pop(key, None)
+        self._gone.add(key)
+        self._last = None
+
+    @staticmethod
+    def _read(file, entry):
+        offset, length, digest, _signature = entry
+        try:
+            file.seek(offset)
+            return _checked(file.read(length), digest)
+        except (OSError, ValueError):
+            return None
+
+    def _write_pending(self) -> None:
+        key, value = self._pending
+        self._pending = None
+        signature = self.signature(value)
+        held = self._table.get(key)
+        if held is not None and held[3] == signature:
+            self._new.pop(key, None)  # the file read holds it as it is
+            return
+        if self._unwritable:
+            return
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            offset = self._output().seek(0, os.SEEK_END)
+            self._out.write(data)
+        except OSError:  # a cache that cannot be written only costs time
+            self._unwritable = True
+            return
+        self._new[key] = (offset, len(data), _digest(data), signature)
+
+    def _output(self):
+        """The new file, beside the old one until `save`."""
+        if self._out is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._out = self.path.with_suffix(f".{os.getpid()}.tmp").open("w+b")
+        return self._out
+
+    def changed(self) -> bool:
+        """A value set that the file read does not hold as it is, or one gone."""
+        if self._pending is not None:
+            self._write_pending()
+        return bool(self._new) or any(key in self._table for key in self._gone)
+
+    def save(self) -> None:
+        """The new file in place of the old, when anything `changed`; then
+        closed (a cache that cannot be written only costs time)."""
+        try:
+            if self.changed() and not self._unwritable:
+                self._complete()
+        except OSError:
+            pass
+        finally:
+            self.close()
+
+    def _complete(self) -> None:
+        table = dict(self._new)
+        out = self._output()
+        for key, entry in self._table.items():
+            if key in self._gone or key in table:
+                continue
+            self._file.seek(entry[0])
+            data = self._file.read(entry[1])
+            offset = out.seek(0, os.SEEK_END)
+            out.write(data)
+            table[key] = (offset, *entry[1:])
+        data = pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)
+        out.seek(0, os.SEEK_END)
+        out.write(data)
+        out.write(self._TAIL.pack(len(data), _digest(data)))
+        out.close()
+        os.replace(out.name, self.path)
+        self._out = None
+        with contextlib.suppress(OSError):
+            for old in self.path.parent.glob(self.others) if self.others else ():
+                if old != self.path:
+                    old.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        for file in (self._file, self._out):
+            if file is not None:
+                file.close()
+        if self._out is not None:
+            with contextlib.suppress(OSError):
+                Path(self._out.name).unlink(missing_ok=True)
+        self._file = self._out = None
+
+
+_ABSENT = object()
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=_CHECK).digest()
+
+
+def _checked(data: bytes, digest: bytes):
+    """The value pickled in `data` if it has this digest, else None."""
+    if _digest(data) != digest:
+        return None
+    try:
+        return pickle.loads(data)  # noqa: S301 - our own cache, checked by its digest
+    except Exception:  # as in `_unpack`
+        return None

@@ -526,19 +526,10 @@ def files_of_build(site_index, cache: Path | None = None, memo: Memo | None = No
     glossary = definitions.glossary
     terms = [(t.id, list(t.variants)) for t in glossary.terms] if glossary is not None else []
     digest = hashlib.sha256(code_fingerprint().encode())  # every kb module: the matcher, the stemmer, this code
-    digest.update(
-        pickle.dumps(
-            (
-                [{**vars(page), "termless": sorted(page.termless)} for page in pages],
-                terms,
-                definitions.theme_titles,
-                definitions.discipline_names,
-                SHARD_BYTES,
-                MAX_POSTINGS,
-            ),
-            protocol=pickle.HIGHEST_PROTOCOL,
-        )
-    )
+    shared = (terms, definitions.theme_titles, definitions.discipline_names, SHARD_BYTES, MAX_POSTINGS, len(pages))
+    digest.update(pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL))
+    for page in pages:  # page by page: not every passage's text in one pickle
+        digest.update(pickle.dumps({**vars(page), "termless": sorted(page.termless)}, protocol=pickle.HIGHEST_PROTOCOL))
     kept = cache / CACHE_FOLDER / f"{digest.hexdigest()}.pickle" if cache else None
     found = pagecache.load(kept, kind=dict)  # None when absent or damaged (a digest leads the pickle)
     if found is not None:

@@ -69,25 +69,50 @@ class PageOutcome:
 
 class _Pages:
     """The site's HTML files, each read when first needed, and what the
-    check reads of it kept by its bytes (`kept`, pagecache.ByBytes)."""
+    check reads of it kept by its bytes (`kept`, pagecache.ByBytes). A
+    page's links are kept until it is checked (`to_check`), its ids for the
+    links to it: not every page's links until the end. `digest(rel)`: the
+    page's bytes' digest, without looking up what was read of them."""
 
     def __init__(self, site_dir: Path, names: set[str], kept: pagecache.ByBytes):
-        self.site_dir, self.names, self.kept, self._links = site_dir, names, kept, {}
+        self.site_dir, self.names, self.kept, self._ids = site_dir, names, kept, {}
         self.digests: dict[str, bytes] = {}
+        self.to_check: set[str] = set()
+        self._early: dict[str, PageLinks] = {}  # read for their ids, to be checked later
 
     def __contains__(self, rel: str) -> bool:
         return rel in self.names
 
-    def __getitem__(self, rel: str) -> PageLinks:
-        if rel not in self._links:
-            data = (self.site_dir / rel).read_bytes()
-            self.digests[rel] = digest = self.kept.digest(data)
-            self._links[rel] = self.kept.of_digest(digest, data, page_links)
-        return self._links[rel]
+    def _read(self, rel: str) -> PageLinks:
+        data = (self.site_dir / rel).read_bytes()
+        self.digests[rel] = digest = self.kept.digest(data)
+        found = self.kept.of_digest(digest, data, page_links)
+        self._ids[rel] = found.ids
+        return found
 
     def digest(self, rel: str) -> bytes:
-        self[rel]
+        if rel not in self.digests:
+            self.digests[rel] = digest = self.kept.digest((self.site_dir / rel).read_bytes())
+            self.kept.mark(digest)  # what was read of it stays kept, unread
         return self.digests[rel]
+
+    def links(self, rel: str) -> tuple[tuple[str, str, bool], ...]:
+        self.to_check.discard(rel)
+        found = self._early.pop(rel, None)
+        return (found or self._read(rel)).links
+
+    def ids(self, rel: str) -> frozenset[str]:
+        if rel in self._ids:
+            return self._ids[rel]
+        found = self._read(rel)
+        if rel in self.to_check:
+            self._early[rel] = found
+        return found.ids
+
+    def done(self, rel: str) -> None:
+        """A page checked without reading its links (its outcome was kept)."""
+        self.to_check.discard(rel)
+        self._early.pop(rel, None)
 
 
 def checked_parts(html: str) -> str:
@@ -149,23 +174,33 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cach
     site_key = pagecache.ByBytes.digest(
         "\0".join([site_url, *sorted(listed), "", *sorted(folders)]).encode("utf-8", "surrogatepass")
     )
-    outcomes = pagecache.ByBytes(
-        pagecache.named_for_code(cache, "link-outcomes", __file__), others="link-outcomes-*.pickle"
-    )
-    for rel in sorted(html_of.names if only is None else html_of.names & only):
+    outcomes = _Outcomes(pagecache.named_for_code(cache, "link-outcomes", __file__))
+    try:
+        _check_pages(html_of, only, report, lambda rel: _outcome(rel, html_of, resolve, own_origin), outcomes, site_key)
+        if only is None:  # every page read (a preview's pass over a few keeps the last full set)
+            kept.keep()
+            outcomes.keep()
+    finally:
+        kept.close()
+        outcomes.close()
+    return report
+
+
+def _check_pages(html_of: _Pages, only: set[str] | None, report: LinkReport, outcome, outcomes, site_key) -> None:
+    html_of.to_check = set(html_of.names if only is None else html_of.names & only)
+    for rel in sorted(html_of.to_check):
         key = pagecache.ByBytes.digest(rel.encode("utf-8", "surrogatepass") + b"\0" + html_of.digest(rel) + site_key)
-        found = outcomes.known.get(key)
+        found = outcomes.get(key)
         if found is None or any(target not in html_of or html_of.digest(target) != d for target, d in found.deps):
-            found = _outcome(rel, html_of, resolve, own_origin)
-        outcomes.seen[key] = found
+            found = outcome(rel)
+            outcomes.put(key, found)
+        else:
+            outcomes.put(key, found)
+            html_of.done(rel)
         report.broken += [(rel, url, why) for url, why in found.broken]
         for url in found.external:
             report.external.setdefault(url, []).append(rel)
         report.without_noopener += [(rel, url) for url in found.without_noopener]
-    if only is None:  # every page read (a preview's pass over a few keeps the last full set)
-        kept.keep()
-        outcomes.keep()
-    return report
 
 
 def _outcome(rel: str, html_of: _Pages, resolve, own_origin) -> PageOutcome:
@@ -173,7 +208,7 @@ def _outcome(rel: str, html_of: _Pages, resolve, own_origin) -> PageOutcome:
     link's target file, or None and why)."""
     base_dir = posixpath.dirname(rel)
     broken, external, without_noopener, deps = [], [], [], {}
-    for tag, url, noopener in html_of[rel].links:
+    for tag, url, noopener in html_of.links(rel):
         if not url or url.startswith(_SKIP_SCHEMES):
             continue
         if own_origin and url.startswith(("http:", "https:", "HTTP:", "HTTPS:")):
@@ -196,9 +231,38 @@ def _outcome(rel: str, html_of: _Pages, resolve, own_origin) -> PageOutcome:
                 continue
         if fragment and tag == "a" and target in html_of:
             deps[target] = html_of.digest(target)
-            if fragment not in html_of[target].ids:
+            if fragment not in html_of.ids(target):
                 broken.append((url, f"no element with id '{fragment}'"))
     return PageOutcome(tuple(broken), tuple(external), tuple(without_noopener), tuple(deps.items()))
+
+
+class _Outcomes:
+    """Each page's outcome, kept between builds (a pagecache.Shelf, read one
+    at a time; its signature is the outcome's `deps`, so an outcome found
+    again for other fragment targets replaces the kept one)."""
+
+    def __init__(self, path: Path | None):
+        self.shelf = pagecache.Shelf(path, lambda found: found.deps, "link-outcomes-*.pickle") if path else None
+        self.seen: set[bytes] = set()
+
+    def get(self, key: bytes) -> PageOutcome | None:
+        found = self.shelf.get(key) if self.shelf is not None else None
+        return found if isinstance(found, PageOutcome) else None
+
+    def put(self, key: bytes, found: PageOutcome) -> None:
+        self.seen.add(key)
+        if self.shelf is not None:
+            self.shelf[key] = found
+
+    def keep(self) -> None:
+        if self.shelf is not None:
+            for gone in [key for key in self.shelf if key not in self.seen]:
+                del self.shelf[gone]
+            self.shelf.save()
+
+    def close(self) -> None:
+        if self.shelf is not None:
+            self.shelf.close()
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}

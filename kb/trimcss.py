@@ -217,11 +217,13 @@ def trim_css(css: str, used: Used, cache: Path | None = None) -> str:
     return "".join(trim_outline(outline_of(css, cache), used))
 
 
-def scan(site: Path, cache: Path | None = None) -> tuple[Used, list[str]]:
+def scan(site: Path, cache: Path | None = None, remember: bool = False) -> tuple[Used, list[str]]:
     """One pass over the built site: the names it uses, and the local
     stylesheets its pages link (site paths, sorted). `cache`: where each
     page's facts are kept by its bytes (a rebuild's pages are mostly the
-    same bytes as the last build's).
+    same bytes as the last build's); `remember`: keep them in this process
+    too, for the next build in it (`mkdocs serve`; a build's process ends,
+    and every page's facts would stay in memory to its end).
 
     The scripts read are those the pages load: every .js file whose name a
     page mentions (`<script src>`, Material's config naming its search
@@ -242,15 +244,21 @@ def scan(site: Path, cache: Path | None = None) -> tuple[Used, list[str]]:
     present = set(files)
     wanted: set[str] = set()
     kept = pagecache.ByBytes(pagecache.named_for_code(cache, "pages", __file__), others="pages-*.pickle")
-    for rel in pages:
-        facts = parsed_once(_FACTS, site / rel, lambda p: kept.of(p.read_bytes(), page_facts))
-        used.add_page(facts)
-        wanted.update(facts.script_names)
-        folder = posixpath.dirname(rel)
-        for href in facts.stylesheets:
-            target = _local_path(folder, href)
-            if target and target in present:
-                stylesheets.add(target)
+    remembered = _FACTS if remember else {}
+    try:
+        for rel in pages:
+            facts = parsed_once(remembered, site / rel, lambda p: kept.of(p.read_bytes(), page_facts))
+            used.add_page(facts)
+            wanted.update(facts.script_names)
+            folder = posixpath.dirname(rel)
+            for href in facts.stylesheets:
+                target = _local_path(folder, href)
+                if target and target in present:
+                    stylesheets.add(target)
+        if kept.files == len(pages):  # every page read in this pass (not only a preview's few)
+            kept.keep()
+    finally:
+        kept.close()
     done: set[str] = set()
     while todo := sorted((wanted & scripts.keys()) - done):
         for name in todo:
@@ -259,8 +267,6 @@ def scan(site: Path, cache: Path | None = None) -> tuple[Used, list[str]]:
                 data = path.read_bytes()
                 used.add_script(data)
                 wanted.update(_decode(found) for found in _SCRIPT_NAME.findall(data))
-    if kept.files == len(pages):  # every page read in this pass (not only a preview's few)
-        kept.keep()
     return used, sorted(stylesheets)
 
 
@@ -291,7 +297,8 @@ def page_facts(html: bytes) -> PageFacts:
     )
 
 
-# Each built page's facts, until the page changes (htmltext.parsed_once).
+# Each built page's facts, until the page changes (htmltext.parsed_once):
+# `mkdocs serve` only (`scan`'s `remember`).
 _FACTS: dict = {}
 
 
@@ -315,11 +322,14 @@ def source_of(site: Path, path: str, source_dirs: Sequence[Path]) -> Path:
     return site / path
 
 
-def trim_site(site: Path, source_dirs: Sequence[Path] = (), cache: Path | None = None) -> list[Trimmed]:
+def trim_site(
+    site: Path, source_dirs: Sequence[Path] = (), cache: Path | None = None, remember: bool = False
+) -> list[Trimmed]:
     """Trim every stylesheet the built pages link, in place. A stylesheet
     that does not parse cleanly is written back whole: where a parser and a
-    browser might recover differently, nothing is dropped."""
-    used, stylesheets = scan(site, cache)
+    browser might recover differently, nothing is dropped. `remember`: as
+    for `scan`."""
+    used, stylesheets = scan(site, cache, remember)
     results = []
     for path in stylesheets:
         original = source_of(site, path, source_dirs).read_text(encoding="utf-8")
@@ -333,13 +343,14 @@ def trim_site(site: Path, source_dirs: Sequence[Path] = (), cache: Path | None =
     return results
 
 
-def on_post_build(config) -> list[Trimmed]:
-    """Entry point for hooks/knowledge_base.py."""
+def on_post_build(config, serving: bool = False) -> list[Trimmed]:
+    """Entry point for hooks/knowledge_base.py; `serving`: `mkdocs serve`,
+    whose next build reads again only the pages that changed."""
     if not config.extra.get("kb_trim_css", True):
         return []
     source_dirs = [Path(config.docs_dir), *(Path(d) for d in config.theme.dirs)]
     cache = Path(config.config_file_path).parent / ".cache" / "kb-css"
-    results = trim_site(Path(config.site_dir), source_dirs, cache)
+    results = trim_site(Path(config.site_dir), source_dirs, cache, remember=serving)
     before, after = sum(r.before for r in results), sum(r.after for r in results)
     log.info(f"CSS trimmed to the rules the pages can use: {before // 1024} KB -> {after // 1024} KB")
     return results

@@ -20,7 +20,7 @@ import jsonschema
 import pytest
 import yaml
 
-from kb import assistants, mcp_server, pipeline
+from kb import assistants, mcp_server, pagecache, pipeline
 from kb.devtools import ROOT
 from kb.tools import search_eval
 
@@ -908,3 +908,32 @@ def test_an_index_of_the_wrong_shape_is_an_engine_error(index):
 
     with ThreadPoolExecutor(1) as pool, pytest.raises(engine.EngineError, match="did not load the index"):
         pool.submit(engine.Ranker, index).result()
+
+
+def test_a_build_reads_each_articles_kept_files_from_its_shelf_one_at_a_time(tmp_path, monkeypatch):
+    """What a build makes of each article is kept on disk (pagecache.Shelf)
+    for the next build, which makes nothing again when nothing changed and
+    writes the same files as a build without it."""
+    kb, _ = _site_with(ODD)
+    site = "https://kb.example/"
+    kept = tmp_path / "kb-twins.pickle"
+
+    def built(folder, memo=None):
+        assistants.write(folder, kb.index, site, None, memo)
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    fresh = built(tmp_path / "fresh")
+    shelf = pagecache.Shelf(kept, assistants.made_of)
+    assert built(tmp_path / "first", shelf) == fresh
+    shelf.save()
+    assert set(pagecache.Shelf(kept, assistants.made_of)) == set(kb.index.articles)
+
+    def not_again(*args):
+        raise AssertionError("made again")
+
+    monkeypatch.setattr(assistants.twin_mod, "body", not_again)
+    monkeypatch.setattr(assistants, "article_rows", not_again)
+    shelf = pagecache.Shelf(kept, assistants.made_of)
+    assert built(tmp_path / "second", shelf) == fresh
+    assert not shelf.changed()
+    shelf.close()

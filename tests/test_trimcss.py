@@ -260,3 +260,24 @@ def test_a_damaged_or_unwritable_outline_cache_only_costs_time(tmp_path, monkeyp
     blocked.write_text("", encoding="utf-8")
     monkeypatch.setattr(trimcss, "_OUTLINES", {})
     assert trimcss.trim_css(css, used, blocked / "kb-css") == expected
+
+
+def test_only_a_preview_keeps_each_pages_facts_in_the_process(tmp_path, monkeypatch):
+    """A build's process ends after its one pass: every page's facts kept
+    in memory to its end would only weigh (10,000 pages: 170 MB). `mkdocs
+    serve` keeps them (`remember`), and its next pass reads no unchanged page."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_bytes(b'<p class="one">a</p>')
+    trimcss._FACTS.clear()
+    trimcss.scan(site)
+    assert trimcss._FACTS == {}
+    used, _ = trimcss.scan(site, remember=True)
+    assert "one" in used.names and len(trimcss._FACTS) == 1
+
+    def not_again(html):
+        raise AssertionError(f"read again: {html[:40]!r}")
+
+    monkeypatch.setattr(trimcss, "page_facts", not_again)
+    assert "one" in trimcss.scan(site, remember=True)[0].names
+    trimcss._FACTS.clear()
