@@ -91,6 +91,7 @@ class Build:
     track: bool = False
     signatures: dict[str, str] = field(default_factory=dict)
     stale: set[str] = field(default_factory=set)
+    blocks: set[str] | None = None  # the signed pages with placeholders (`<!-- kb:`)
     # What each page reported of itself: reading and converting it
     # (`begin_page` to `end_page`), and rendering its blocks (`compose`). A
     # preview build reports it again for a page it takes from the build
@@ -315,7 +316,23 @@ class Build:
             self.twin_memo = twins if twins is not None else {}
             # (Not of the print pages: generated, so converted by every build.)
             signed = {src: html for src, html in contents.items() if src not in self.generated}
-            self.signatures, self._rendered = dependencies.signatures(self.index, templates, signed)
+            # The pages with blocks: those this build converted, looked at; the others as the last build found.
+            had = self.previous.blocks if self.previous is not None else None
+            self.blocks = {
+                src
+                for src, html in signed.items()
+                if (src in had if had is not None and src not in self.rebuilt else render.has_placeholder(html))
+            }
+            last = self.previous
+            self.signatures, self._rendered = dependencies.signatures_since(
+                last.index if last is not None and last.signatures else None,
+                last.signatures if last is not None else {},
+                self.index,
+                templates,
+                signed,
+                self.blocks,
+                same_definitions=last is not None and last.defined == self.defined,
+            )
             if unconverted and self.previous is not None:
                 self.stale = dependencies.stale(self.previous.signatures, self.signatures, unconverted)
         written = self.rebuilt | self.stale

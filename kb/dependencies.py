@@ -10,6 +10,14 @@ the other pages' titles; and a page's links point at passages that must
 still be there. A preview build computes each page's digest of all that
 (`signature`) and writes again every page whose digest differs from the
 last build's (`stale`): the rest of the site is right without converting it.
+
+Signing all 10,000 pages of a big site took most of a second of every save:
+a preview build signs again only the pages the edit can reach
+(`affected`: the edited pages, the pages with blocks, the pages that link to
+them, that they link to or that list them among related articles) and keeps
+the others' digests, unless the articles, a title, a URL or the definitions
+changed (then every page). tests/test_dependencies.py checks, edit by edit,
+that this gives the digests of signing every page.
 """
 
 from __future__ import annotations
@@ -96,6 +104,71 @@ def signatures(
     (`Signatures.rendered`)."""
     sign = Signatures(index, templates)
     return {src: sign.of(src, html) for src, html in contents.items()}, sign.rendered
+
+
+def signatures_since(
+    before: SiteIndex | None,
+    signed_before: Mapping[str, str],
+    index: SiteIndex,
+    templates: render.Templates,
+    contents: Mapping[str, str],
+    blocks: Iterable[str],
+    same_definitions: bool = True,
+) -> tuple[dict[str, str], dict[str, tuple[str, str, Problems]]]:
+    """As `signatures`, for a preview build after the build that collected
+    `before` and signed `signed_before`: only the pages `affected` by what
+    changed are signed again, the others keep their digest. `blocks`: the
+    pages with placeholders (their blocks read the whole index: always
+    signed again)."""
+    again = affected(before, index, blocks, same_definitions)
+    if again is None:
+        return signatures(index, templates, contents)
+    sign = Signatures(index, templates)
+    out = {}
+    for src, html in contents.items():
+        kept = signed_before.get(src)
+        out[src] = sign.of(src, html) if kept is None or src in again else kept
+    return out, sign.rendered
+
+
+def affected(
+    before: SiteIndex | None, now: SiteIndex, blocks: Iterable[str], same_definitions: bool = True
+) -> set[str] | None:
+    """The pages whose digest (`Signatures.of`) may differ from the build
+    that collected `before`, or None for every page: the articles or their
+    order, a page's title or URL, the definitions or the settings changed
+    (every menu, header or listing may show it). Otherwise a page's digest
+    depends on its own record and article, on the records of the pages
+    that link to it (its backlinks), on the records of the pages its
+    passages link to (their anchors), and on the articles its related list
+    shows (their titles, descriptions and ranking)."""
+    if (
+        before is None
+        or not same_definitions
+        or list(before.articles) != list(now.articles)
+        or before.urls != now.urls
+        or before.titles != now.titles
+        or dict(before.settings) != dict(now.settings)
+    ):
+        return None
+    changed = {
+        src
+        for src, record in now.records.items()
+        if record is not before.records.get(src) or now.articles.get(src) is not before.articles.get(src)
+    }
+    again = set(changed) | set(blocks)
+    if now.related is not before.related:
+        again |= {src for src in now.urls if now.related.get(src, ()) != before.related.get(src, ())}
+    for index in (before, now) if changed else ():  # the pages that list one among their related articles
+        again.update(src for src, related in index.related.items() if any(r.key in changed for r in related))
+    for src in changed:
+        for index in (before, now):
+            record = index.records.get(src)
+            if record is not None:  # the pages it links to show it among their backlinks
+                again.update(target for passage in record.passages for target, _ in passage.links)
+            # the pages that link to it check its anchors
+            again.update(link.source for link in index.backlinks.get(src, ()))
+    return again
 
 
 def stale(before: Mapping[str, str], now: Mapping[str, str], unconverted: Iterable[str]) -> set[str]:

@@ -284,3 +284,82 @@ def test_a_preview_does_not_sanitise_again_a_page_rendered_to_the_same_html(base
     monkeypatch.setattr(sanitise, "clean", real)
     _, full = pipeline.run_build(base_sources, config)
     assert all(pages[src] == full[src] for src in prints)
+
+
+# -- a preview build signs again only the pages an edit can reach ---------------------------
+
+
+def _many(base_sources) -> dict[str, str]:
+    """The real sources and 40 synthetic articles, each linking to a passage of the one before."""
+    from kb.passages import passage_id
+    from kb.tools import synthetic
+
+    plan = synthetic.plan(40)
+    first = {a.slug: passage_id(a.paragraphs[0]) for a in plan}
+    return {**base_sources, **{f"articles/{a.slug}.md": synthetic.markdown(a, first) for a in plan}}
+
+
+# Linked from synthetic-0005 (which it does not list among its related articles), links
+# to synthetic-0003, and listed among the related articles of 0003, 0012, 0016 and 0034.
+SYN = "articles/synthetic-0004.md"
+LINKS_TO_SYN = "articles/synthetic-0005.md"
+
+
+def _first_paragraph(text: str) -> str:
+    return next(line for line in text.split("\n")[6:] if line.strip())
+
+
+# Edits: sources -> the edited pages' new sources.
+EDITS = {
+    "a word added to a paragraph": lambda s: {SYN: s[SYN].replace(" ", " indeed ", 1)},
+    "the linking sentence edited": lambda s: {SYN: s[SYN].replace("[Previous synthetic", "[The previous synthetic", 1)},
+    "the passage that links to it edited": lambda s: {
+        LINKS_TO_SYN: s[LINKS_TO_SYN].replace(
+            _first_paragraph(s[LINKS_TO_SYN]), "Indeed, " + _first_paragraph(s[LINKS_TO_SYN]), 1
+        )
+    },
+    "the linked passage removed": lambda s: {SYN: s[SYN].replace(_first_paragraph(s[SYN]) + "\n", "", 1)},
+    "a new description": lambda s: {SYN: s[SYN].replace('description: "Generated', 'description: "Made', 1)},
+    "other themes": lambda s: {SYN: s[SYN].replace("themes: [", "themes: [omnichannel, ", 1)},
+    "a discipline mark changed": lambda s: {SYN: s[SYN].replace('disciplines="', 'disciplines="live ', 1)},
+    "a new link to another article": lambda s: {
+        "articles/synthetic-0020.md": s["articles/synthetic-0020.md"] + "\nSee [that one](synthetic-0030.md) too.\n"
+    },
+    "a linked passage of a real article edited": lambda s: {
+        TARGET: s[TARGET].replace(LINKED_PASSAGE, LINKED_PASSAGE + " indeed", 1)
+    },
+    "a new title": lambda s: {
+        SYN: s[SYN].replace("title: Synthetic article 0004", "title: Synthetic article 0004b", 1)
+    },
+    "a new article": lambda s: {"articles/zz-new.md": s["articles/synthetic-0005.md"].replace("0005", "9005")},
+    "a glossary definition": lambda s: {
+        "glossary.md": s["glossary.md"].replace("in short cycles", "in short, frequent cycles", 1)
+    },
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_a_preview_build_signs_and_writes_what_signing_every_page_gives(base_sources, config, edit):
+    """A preview build signs again only the pages the edit can reach
+    (dependencies.affected) and keeps the other digests: after each edit,
+    and after undoing it, its digests, the pages it writes again and their
+    HTML are those of signing every page, and of a full build."""
+    sources = _many(base_sources)
+    first, _ = pipeline.run_build(sources, config)
+    warm, _ = pipeline.run_build(sources, config, previous=first, convert=set())  # a preview before the edit
+    changes = EDITS[edit](sources)
+    assert all(sources.get(src) != text for src, text in changes.items()), "the edit changes its pages"
+    edited = {**sources, **changes}
+    before = warm
+    for after, convert in ((edited, set(changes)), (sources, set(changes))):
+        if "glossary.md" in changes:  # what converting depends on changed: every page is converted
+            convert = set(after)
+        preview, pages = pipeline.run_build(after, config, previous=before, convert=convert)
+        signed = {src: html for src, html in preview.index.contents.items() if src not in preview.generated}
+        every = dependencies.signatures(preview.index, config.templates, signed)[0]
+        assert preview.signatures == every
+        assert preview.stale == dependencies.stale(before.signatures, every, set(after) - convert)
+        _, full = pipeline.run_build(after, config)
+        assert set(pages) == preview.rebuilt | preview.stale
+        assert pages == {src: full[src] for src in pages}
+        before = preview
