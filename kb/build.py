@@ -107,6 +107,7 @@ class Build:
     defined: str = ""  # what converting any page depends on (code, settings, definitions)
     search_memo: search.Memo | None = None  # `mkdocs serve`: what the search index counted in each text
     twin_memo: dict | None = None  # `mkdocs serve`: each article's Markdown twin, by what it was made from
+    twin_seen: assistants.Seen | None = None  # `mkdocs serve`: what the twins were last made from, by object
     as_built: csp.AsBuilt | None = None  # the Content-Security-Policy, written with each page (not when serving)
 
     def __post_init__(self) -> None:
@@ -314,6 +315,8 @@ class Build:
             self.search_memo = before if before is not None else search.Memo()
             twins = self.previous.twin_memo if self.previous is not None else None
             self.twin_memo = twins if twins is not None else {}
+            seen = self.previous.twin_seen if self.previous is not None else None
+            self.twin_seen = seen if seen is not None else assistants.Seen()
             # (Not of the print pages: generated, so converted by every build.)
             signed = {src: html for src, html in contents.items() if src not in self.generated}
             # The pages with blocks: those this build converted, looked at; the others as the last build found.
@@ -512,7 +515,7 @@ class Build:
         made_from = assistants.made_from(memo) if kept is not None else None
         dates = {k: v for k, v in dates.items() if v}
         serving = self.twin_memo is not None
-        unplaced = assistants.write(site_dir, self.index, site_url or "/", dates, memo, serving)
+        unplaced = assistants.write(site_dir, self.index, site_url or "/", dates, memo, serving, self.twin_seen)
         if kept is not None and assistants.made_from(memo) != made_from:
             pagecache.save(kept, memo, others="kb-twins-*.pickle")  # a twin made again, or one gone
         return [
