@@ -92,6 +92,7 @@ class Build:
     signatures: dict[str, str] = field(default_factory=dict)
     stale: set[str] = field(default_factory=set)
     blocks: set[str] | None = None  # the signed pages with placeholders (`<!-- kb:`)
+    block_memo: render.Reuse | None = None  # `mkdocs serve`: the blocks rendered, for the next build
     # What each page reported of itself: reading and converting it
     # (`begin_page` to `end_page`), and rendering its blocks (`compose`). A
     # preview build reports it again for a page it takes from the build
@@ -330,14 +331,23 @@ class Build:
                 if (src in had if had is not None and src not in self.rebuilt else render.has_placeholder(html))
             }
             last = self.previous
+            same_definitions = last is not None and last.defined == self.defined
+            # The blocks the last build rendered, taken again while what they show is the same.
+            last_index = last.index if last is not None else None
+            self.block_memo = render.Reuse(
+                last_index,
+                dependencies.changed_since(last_index, self.index, same_definitions),
+                last.block_memo.now if last is not None and last.block_memo is not None else {},
+            )
             self.signatures, self._rendered = dependencies.signatures_since(
-                last.index if last is not None and last.signatures else None,
+                last_index if last is not None and last.signatures else None,
                 last.signatures if last is not None else {},
                 self.index,
                 templates,
                 signed,
                 self.blocks,
-                same_definitions=last is not None and last.defined == self.defined,
+                same_definitions,
+                self.block_memo,
             )
             if unconverted and self.previous is not None:
                 self.stale = dependencies.stale(self.previous.signatures, self.signatures, unconverted)
@@ -387,7 +397,7 @@ class Build:
             self.problems.report(rendered[2])
             page = rendered[1]
         else:
-            page = render.render_page(self.index, templates, self.problems, src_uri, html)
+            page = render.render_page(self.index, templates, self.problems, src_uri, html, self.block_memo)
         if not self.track or not render.has_placeholder(html):
             content = sanitise.clean(page)
         else:  # a page with blocks, in a preview

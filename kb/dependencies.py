@@ -34,9 +34,10 @@ from .problems import Problems
 class Signatures:
     """The digests of one build's pages, from its site index."""
 
-    def __init__(self, index: SiteIndex, templates: render.Templates):
+    def __init__(self, index: SiteIndex, templates: render.Templates, reuse: render.Reuse | None = None):
         self.index = index
         self.templates = templates
+        self.reuse = reuse
         self.order = list(index.articles)  # title order, as the menu and previous/next
         self.position = {src: i for i, src in enumerate(self.order)}
         self._anchors: dict[str, frozenset[str]] = {}
@@ -90,19 +91,19 @@ class Signatures:
         ]
         if render.has_placeholder(html):  # its blocks, as they render now (their problems are the build's)
             found = Problems()
-            rendered = render.render_page(self.index, self.templates, found, src_uri, html)
+            rendered = render.render_page(self.index, self.templates, found, src_uri, html, self.reuse)
             self.rendered[src_uri] = (html, rendered, found)
             parts.append(rendered)
         return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def signatures(
-    index: SiteIndex, templates: render.Templates, contents: Mapping[str, str]
+    index: SiteIndex, templates: render.Templates, contents: Mapping[str, str], reuse: render.Reuse | None = None
 ) -> tuple[dict[str, str], dict[str, tuple[str, str, Problems]]]:
     """src_uri -> its digest, for every page in `contents` (src_uri ->
     converted HTML); and the pages whose blocks were rendered to sign them
-    (`Signatures.rendered`)."""
-    sign = Signatures(index, templates)
+    (`Signatures.rendered`; `reuse`: render.Reuse)."""
+    sign = Signatures(index, templates, reuse)
     return {src: sign.of(src, html) for src, html in contents.items()}, sign.rendered
 
 
@@ -114,6 +115,7 @@ def signatures_since(
     contents: Mapping[str, str],
     blocks: Iterable[str],
     same_definitions: bool = True,
+    reuse: render.Reuse | None = None,
 ) -> tuple[dict[str, str], dict[str, tuple[str, str, Problems]]]:
     """As `signatures`, for a preview build after the build that collected
     `before` and signed `signed_before`: only the pages `affected` by what
@@ -122,13 +124,34 @@ def signatures_since(
     signed again)."""
     again = affected(before, index, blocks, same_definitions)
     if again is None:
-        return signatures(index, templates, contents)
-    sign = Signatures(index, templates)
+        return signatures(index, templates, contents, reuse)
+    sign = Signatures(index, templates, reuse)
     out = {}
     for src, html in contents.items():
         kept = signed_before.get(src)
         out[src] = sign.of(src, html) if kept is None or src in again else kept
     return out, sign.rendered
+
+
+def changed_since(before: SiteIndex | None, now: SiteIndex, same_definitions: bool = True) -> set[str] | None:
+    """The pages whose record or article is not the one the build that
+    collected `before` had (a preview build takes the others' objects from
+    it), or None when what every page may show changed: the articles or
+    their order, a page's title or URL, the definitions or the settings."""
+    if (
+        before is None
+        or not same_definitions
+        or list(before.articles) != list(now.articles)
+        or before.urls != now.urls
+        or before.titles != now.titles
+        or dict(before.settings) != dict(now.settings)
+    ):
+        return None
+    return {
+        src
+        for src, record in now.records.items()
+        if record is not before.records.get(src) or now.articles.get(src) is not before.articles.get(src)
+    }
 
 
 def affected(
@@ -142,20 +165,9 @@ def affected(
     that link to it (its backlinks), on the records of the pages its
     passages link to (their anchors), and on the articles its related list
     shows (their titles, descriptions and ranking)."""
-    if (
-        before is None
-        or not same_definitions
-        or list(before.articles) != list(now.articles)
-        or before.urls != now.urls
-        or before.titles != now.titles
-        or dict(before.settings) != dict(now.settings)
-    ):
+    changed = changed_since(before, now, same_definitions)
+    if before is None or changed is None:
         return None
-    changed = {
-        src
-        for src, record in now.records.items()
-        if record is not before.records.get(src) or now.articles.get(src) is not before.articles.get(src)
-    }
     again = set(changed) | set(blocks)
     if now.related is not before.related:
         again |= {src for src in now.urls if now.related.get(src, ()) != before.related.get(src, ())}

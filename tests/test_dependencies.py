@@ -277,9 +277,10 @@ def test_a_preview_does_not_sanitise_again_a_page_rendered_to_the_same_html(base
     real = sanitise.clean
     monkeypatch.setattr(sanitise, "clean", lambda html, *a, **k: cleaned.append(html) or real(html, *a, **k))
     third, pages = pipeline.run_build(base_sources, config, previous=second, convert=set())
-    assert cleaned, "the articles' bodies in the print views are still sanitised (kb/render.py theme_print)"
+    # Their blocks too are taken as the last build rendered them (render.Reuse):
+    # not even the articles' bodies in them are sanitised again.
+    assert cleaned == []
     for src in prints:
-        assert second.cleaned[src][0] not in cleaned, src
         assert pages[src] == second.cleaned[src][1] == third.cleaned[src][1]
     monkeypatch.setattr(sanitise, "clean", real)
     _, full = pipeline.run_build(base_sources, config)
@@ -328,6 +329,9 @@ EDITS = {
     "a linked passage of a real article edited": lambda s: {
         TARGET: s[TARGET].replace(LINKED_PASSAGE, LINKED_PASSAGE + " indeed", 1)
     },
+    "a word emphasised (the print views show the page, not only its passages' text)": lambda s: {
+        SYN: s[SYN].replace(" customer ", " *customer* ", 1)
+    },
     "a new title": lambda s: {
         SYN: s[SYN].replace("title: Synthetic article 0004", "title: Synthetic article 0004b", 1)
     },
@@ -359,7 +363,26 @@ def test_a_preview_build_signs_and_writes_what_signing_every_page_gives(base_sou
         every = dependencies.signatures(preview.index, config.templates, signed)[0]
         assert preview.signatures == every
         assert preview.stale == dependencies.stale(before.signatures, every, set(after) - convert)
-        _, full = pipeline.run_build(after, config)
+        whole, full = pipeline.run_build(after, config)
         assert set(pages) == preview.rebuilt | preview.stale
         assert pages == {src: full[src] for src in pages}
+        assert sorted(map(str, preview.problems)) == sorted(map(str, whole.problems))
         before = preview
+
+
+def test_a_block_the_last_build_rendered_reports_its_problem_where_the_page_has_it_now(base_sources, config):
+    """A preview build takes a block as the last one rendered it (render.Reuse),
+    but not on a page whose source changed: what the block reports names its line."""
+    bad = dict(base_sources)
+    bad["index.md"] = bad["index.md"].replace("<!-- kb:theme-list -->", "<!-- kb:theme-articles nosuch -->", 1)
+    assert bad["index.md"] != base_sources["index.md"]
+    first, _ = pipeline.run_build(bad, config)
+    warm, _ = pipeline.run_build(bad, config, previous=first, convert=set())
+    moved = dict(bad)
+    moved["index.md"] = moved["index.md"].replace("\n# ", "\nA line above.\n\n# ", 1)
+    assert moved["index.md"] != bad["index.md"]
+    preview, _ = pipeline.run_build(moved, config, previous=warm, convert={"index.md"})
+    whole, _ = pipeline.run_build(moved, config)
+    found = [str(p) for p in preview.problems if "nosuch" in p.what]
+    assert found == [str(p) for p in whole.problems if "nosuch" in p.what] and len(found) == 1
+    assert found != [str(p) for p in first.problems if "nosuch" in p.what], "the line moved"
