@@ -98,9 +98,9 @@ class Block:
     arg: str | None  # what ARG names, if the block takes one
     auto: bool  # inserted by the build itself, not written in pages
     function: Callable[[BlockContext], str | None]
-    # What the block shows of one article (index, src_uri) -> a value to
+    # What the block shows of one article (index, src_uri, ARG) -> a value to
     # compare; None: it reads more than articles (rendered on every build).
-    reads: Callable[[SiteIndex, str], object] | None = None
+    reads: Callable[[SiteIndex, str, str | None], object] | None = None
 
     @property
     def usage(self) -> str:
@@ -112,7 +112,7 @@ BLOCKS: dict[str, Block] = {}
 
 def block(name: str, about: str, arg: str | None = None, auto: bool = False, reads=None):
     """Register a block function under its placeholder NAME. `reads(index,
-    src_uri)`: everything the block shows of one article, as a value to
+    src_uri, ARG)`: everything the block shows of one article, as a value to
     compare (a preview build takes the block as the build before rendered
     it while that is the same for every article the edit changed: `Reuse`)."""
 
@@ -123,24 +123,43 @@ def block(name: str, about: str, arg: str | None = None, auto: bool = False, rea
     return register
 
 
-def _article(index: SiteIndex, src_uri: str):
+def _article(index: SiteIndex, src_uri: str, arg: str | None):
     """What a listing shows of an article: any of its front matter."""
     return index.articles.get(src_uri)
 
 
-def _article_and_passages(index: SiteIndex, src_uri: str):
+def _article_and_passages(index: SiteIndex, src_uri: str, arg: str | None):
     """Its front matter, and each passage's id, text, disciplines and terms."""
     record = index.records.get(src_uri)
     passages = [(p.id, p.text, p.disciplines, p.terms) for p in record.passages] if record else None
     return index.articles.get(src_uri), passages
 
 
-def _printed(index: SiteIndex, src_uri: str):
+def _article_and_disciplines(index: SiteIndex, src_uri: str, arg: str | None):
+    """Its front matter, and the disciplines of each passage."""
+    record = index.records.get(src_uri)
+    return index.articles.get(src_uri), [p.disciplines for p in record.passages] if record else None
+
+
+def _marked_with(index: SiteIndex, src_uri: str, arg: str | None):
+    """Its front matter, and the passages marked with the discipline `arg`."""
+    record = index.records.get(src_uri)
+    marked = [(p.id, p.text, p.disciplines) for p in record.passages if arg in p.disciplines] if record else None
+    return index.articles.get(src_uri), marked
+
+
+def _using(index: SiteIndex, src_uri: str, arg: str | None):
+    """Its front matter, and the passages that use the glossary term `arg`."""
+    record = index.records.get(src_uri)
+    return index.articles.get(src_uri), [(p.id, p.text) for p in record.passages if arg in p.terms] if record else None
+
+
+def _printed(index: SiteIndex, src_uri: str, arg: str | None):
     """Its front matter, passages and converted page (a print view shows it whole)."""
-    return _article_and_passages(index, src_uri), index.contents.get(src_uri)
+    return _article_and_passages(index, src_uri, arg), index.contents.get(src_uri)
 
 
-def _nothing(index: SiteIndex, src_uri: str):
+def _nothing(index: SiteIndex, src_uri: str, arg: str | None):
     return None
 
 
@@ -165,7 +184,8 @@ class Reuse:
         if kept is None:
             return None
         reads = found.reads
-        same = all(reads(self.last, src) == reads(ctx.index, src) for src in self.changed)
+        arg = ctx.arg
+        same = all(reads(self.last, src, arg) == reads(ctx.index, src, arg) for src in self.changed)
         return kept if same else None
 
 
@@ -302,7 +322,7 @@ def article_list(ctx: BlockContext) -> str:
 @block(
     "article-index",
     "every article, filterable by theme, discipline and author, with dates",
-    reads=_article_and_passages,
+    reads=_article_and_disciplines,
 )
 def article_index(ctx: BlockContext) -> str:
     index = ctx.index
@@ -404,7 +424,7 @@ def disciplines_diagram(ctx: BlockContext) -> str:
     return ctx.render("disciplines-diagram", cycle=disciplines_mod.cycle(ctx.index.disciplines))
 
 
-@block("discipline-matrix", "marked passages per discipline and article", reads=_article_and_passages)
+@block("discipline-matrix", "marked passages per discipline and article", reads=_article_and_disciplines)
 def discipline_matrix(ctx: BlockContext) -> str:
     everything = list(ctx.index.articles.values())
     articles = everything[:MATRIX_COLUMNS]
@@ -432,7 +452,7 @@ def discipline_matrix(ctx: BlockContext) -> str:
     "every passage marked with a discipline",
     arg="DISCIPLINE",
     auto=True,
-    reads=_article_and_passages,
+    reads=_marked_with,
 )
 def discipline_passages(ctx: BlockContext) -> str | None:
     discipline = next((d for d in ctx.index.disciplines if d.id == ctx.arg), None)
@@ -477,7 +497,7 @@ def glossary_letters(ctx: BlockContext) -> str:
     "the passages of each article that use a term",
     arg="TERM",
     auto=True,
-    reads=_article_and_passages,
+    reads=_using,
 )
 def glossary_appears(ctx: BlockContext) -> str:
     groups, more = [], 0
