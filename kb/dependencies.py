@@ -134,9 +134,9 @@ def signatures_since(
 
 
 def changed_since(before: SiteIndex | None, now: SiteIndex, same_definitions: bool = True) -> set[str] | None:
-    """The pages whose record or article is not the one the build that
-    collected `before` had (a preview build takes the others' objects from
-    it), or None when what every page may show changed: the articles or
+    """The pages whose record or article differs from the one the build
+    that collected `before` had (a preview build takes the others' objects
+    from it), or None when what every page may show changed: the articles or
     their order, a page's title or URL, the definitions or the settings."""
     if (
         before is None
@@ -150,8 +150,14 @@ def changed_since(before: SiteIndex | None, now: SiteIndex, same_definitions: bo
     return {
         src
         for src, record in now.records.items()
-        if record is not before.records.get(src) or now.articles.get(src) is not before.articles.get(src)
+        if not _same(record, before.records.get(src)) or not _same(now.articles.get(src), before.articles.get(src))
     }
+
+
+def _same(now, before) -> bool:
+    """The same object, or one equal to it (a page converted again to the
+    same record: the print views, converted by every build)."""
+    return now is before or now == before
 
 
 def affected(

@@ -155,7 +155,14 @@ def _using(index: SiteIndex, src_uri: str, arg: str | None):
 
 
 def _printed(index: SiteIndex, src_uri: str, arg: str | None):
-    """Its front matter, passages and converted page (a print view shows it whole)."""
+    """Its front matter; if the print view of the theme `arg` shows it
+    whole, its passages and converted page too."""
+    article = index.articles.get(src_uri)
+    if article is None or arg not in article.themes:
+        return article
+    shown = index.articles_with_theme(arg)[:PRINT_ARTICLES]
+    if not any(a.src_uri == src_uri for a in shown):
+        return article
     return _article_and_passages(index, src_uri, arg), index.contents.get(src_uri)
 
 

@@ -386,3 +386,52 @@ def test_a_block_the_last_build_rendered_reports_its_problem_where_the_page_has_
     found = [str(p) for p in preview.problems if "nosuch" in p.what]
     assert found == [str(p) for p in whole.problems if "nosuch" in p.what] and len(found) == 1
     assert found != [str(p) for p in first.problems if "nosuch" in p.what], "the line moved"
+
+
+def test_a_preview_renders_again_only_the_print_views_that_show_the_edited_article(base_sources, config, monkeypatch):
+    """The print views are converted by every build, to the same records: a
+    preview build takes each one's block as the last build rendered it
+    unless the view shows an edited article whole (render.Reuse); what it
+    writes is a full build's page."""
+    import dataclasses
+
+    from kb import render
+
+    monkeypatch.setattr(render, "PRINT_ARTICLES", 3)  # each view shows its first three articles whole
+    sources = _many(base_sources)
+    first, _ = pipeline.run_build(sources, config)
+    warm, _ = pipeline.run_build(sources, config, previous=first, convert=set())
+    themes = [t.id for t in warm.index.themes]
+    shown = {t: [a.src_uri for a in warm.index.articles_with_theme(t)[:3]] for t in themes}
+    calls: list[str] = []
+    real = render.BLOCKS["theme-print"]
+    counting = dataclasses.replace(real, function=lambda ctx: calls.append(ctx.arg) or real.function(ctx))
+    monkeypatch.setitem(render.BLOCKS, "theme-print", counting)
+    for edited in (SYN, shown["journey"][0]):
+        calls.clear()
+        head, body = sources[edited].split("\n---\n", 1)
+        after = {
+            **sources,
+            edited: head + "\n---\n" + body.replace(" customer ", " client ", 1),
+        }  # not its front matter
+        assert after[edited] != sources[edited]
+        preview, pages = pipeline.run_build(after, config, previous=warm, convert={edited})
+        assert sorted(calls) == sorted(t for t in themes if edited in shown[t])
+        _, full = pipeline.run_build(after, config)
+        assert pages == {src: full[src] for src in pages}
+    assert SYN not in {src for t in themes for src in shown[t]}, "an article no view shows whole"
+
+
+def test_a_page_converted_again_to_an_equal_record_has_not_changed(base_sources, config):
+    """`mkdocs serve` converts the print views on every build, to new but
+    equal records: they are no change (their blocks are taken again)."""
+    import copy
+    import dataclasses
+
+    kb, _ = pipeline.run_build(base_sources, config)
+    records = {src: copy.deepcopy(record) for src, record in kb.index.records.items()}
+    articles = {src: copy.deepcopy(article) for src, article in kb.index.articles.items()}
+    again = dataclasses.replace(kb.index, records=records, articles=articles)
+    assert dependencies.changed_since(kb.index, again) == set()
+    records[TARGET] = dataclasses.replace(records[TARGET], word_count=records[TARGET].word_count + 1)
+    assert dependencies.changed_since(kb.index, again) == {TARGET}
