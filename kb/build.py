@@ -110,6 +110,7 @@ class Build:
     twin_memo: dict | None = None  # `mkdocs serve`: each article's Markdown twin, by what it was made from
     twin_seen: assistants.Seen | None = None  # `mkdocs serve`: what the twins were last made from, by object
     loaded: dict | None = None  # `mkdocs serve`: the post-build passes' kept facts, read once (pagecache.ByBytes)
+    read: dict | None = None  # `mkdocs serve`: each source's text by its path, time and size (sources.read_all)
     as_built: csp.AsBuilt | None = None  # the Content-Security-Policy, written with each page (not when serving)
 
     def __post_init__(self) -> None:
@@ -136,6 +137,16 @@ class Build:
         self.defined = "\0".join((self.settings.get("code") or "", self.settings.get("markdown") or "", defined))
         if folder := self.settings.get("cache_dir"):
             self.store = pagecache.Store(Path(folder) / pagecache.FOLDER)
+
+    def read_memo(self) -> dict | None:
+        """`mkdocs serve`: the sources as the builds before read them, for
+        sources.read_all (None for a build that is not a preview's)."""
+        if not self.track:
+            return None
+        if self.read is None:
+            before = self.previous.read if self.previous is not None else None
+            self.read = before if before is not None else {}
+        return self.read
 
     def read_history(self, docs_dir: Path) -> str | None:
         """When each source last changed (one `git log`, kb/gitdates.py);
