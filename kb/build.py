@@ -324,44 +324,7 @@ class Build:
         checks.discipline_coverage(self.index, self.problems)
         checks.duplicate_titles(self.index, self.problems)
         if self.track:  # mkdocs serve: what each page shows of the others, for this build and the next
-            before = self.previous.search_memo if self.previous is not None else None
-            self.search_memo = before if before is not None else search.Memo()
-            twins = self.previous.twin_memo if self.previous is not None else None
-            self.twin_memo = twins if twins is not None else {}
-            seen = self.previous.twin_seen if self.previous is not None else None
-            self.twin_seen = seen if seen is not None else assistants.Seen()
-            loaded = self.previous.loaded if self.previous is not None else None
-            self.loaded = loaded if loaded is not None else {}
-            # (Not of the print pages: generated, so converted by every build.)
-            signed = {src: html for src, html in contents.items() if src not in self.generated}
-            # The pages with blocks: those this build converted, looked at; the others as the last build found.
-            had = self.previous.blocks if self.previous is not None else None
-            self.blocks = {
-                src
-                for src, html in signed.items()
-                if (src in had if had is not None and src not in self.rebuilt else render.has_placeholder(html))
-            }
-            last = self.previous
-            same_definitions = last is not None and last.defined == self.defined
-            # The blocks the last build rendered, taken again while what they show is the same.
-            last_index = last.index if last is not None else None
-            self.block_memo = render.Reuse(
-                last_index,
-                dependencies.changed_since(last_index, self.index, same_definitions),
-                last.block_memo.now if last is not None and last.block_memo is not None else {},
-            )
-            self.signatures, self._rendered = dependencies.signatures_since(
-                last_index if last is not None and last.signatures else None,
-                last.signatures if last is not None else {},
-                self.index,
-                templates,
-                signed,
-                self.blocks,
-                same_definitions,
-                self.block_memo,
-            )
-            if unconverted and self.previous is not None:
-                self.stale = dependencies.stale(self.previous.signatures, self.signatures, unconverted)
+            self._sign(contents, unconverted, templates)
         written = self.rebuilt | self.stale
         if self.track and self.previous is not None:
             self.cleaned = {src: kept for src, kept in self.previous.cleaned.items() if src in pages}
@@ -376,6 +339,49 @@ class Build:
         for src in self.fresh:  # kept for the next builds, now that they are composed
             self.store.put(self.conversions[src].key, self.conversions[src])
         return composed
+
+    def _sign(self, contents: Mapping[str, str], unconverted: set[str], templates: render.Templates) -> None:
+        """`mkdocs serve`: what the builds keep for the next one, and each
+        page's digest of what it shows of the others (kb/dependencies.py);
+        the pages not converted whose digest changed are `stale`."""
+        before = self.previous.search_memo if self.previous is not None else None
+        self.search_memo = before if before is not None else search.Memo()
+        twins = self.previous.twin_memo if self.previous is not None else None
+        self.twin_memo = twins if twins is not None else {}
+        seen = self.previous.twin_seen if self.previous is not None else None
+        self.twin_seen = seen if seen is not None else assistants.Seen()
+        loaded = self.previous.loaded if self.previous is not None else None
+        self.loaded = loaded if loaded is not None else {}
+        # (Not of the print pages: generated, so converted by every build.)
+        signed = {src: html for src, html in contents.items() if src not in self.generated}
+        # The pages with blocks: those this build converted, looked at; the others as the last build found.
+        had = self.previous.blocks if self.previous is not None else None
+        self.blocks = {
+            src
+            for src, html in signed.items()
+            if (src in had if had is not None and src not in self.rebuilt else render.has_placeholder(html))
+        }
+        last = self.previous
+        same_definitions = last is not None and last.defined == self.defined
+        # The blocks the last build rendered, taken again while what they show is the same.
+        last_index = last.index if last is not None else None
+        self.block_memo = render.Reuse(
+            last_index,
+            dependencies.changed_since(last_index, self.index, same_definitions),
+            last.block_memo.now if last is not None and last.block_memo is not None else {},
+        )
+        self.signatures, self._rendered = dependencies.signatures_since(
+            last_index if last is not None and last.signatures else None,
+            last.signatures if last is not None else {},
+            self.index,
+            templates,
+            signed,
+            self.blocks,
+            same_definitions,
+            self.block_memo,
+        )
+        if unconverted and self.previous is not None:
+            self.stale = dependencies.stale(self.previous.signatures, self.signatures, unconverted)
 
     def _kept_for_code(self, stem: str) -> Path | None:
         """`.cache/<stem>-<code>.pickle`: what this build keeps for the next, while the kb code is the same."""
