@@ -307,7 +307,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         csp.on_post_build(config, session.serving, kb.as_built)
     # Stylesheets cut to the rules the built pages and scripts can use (issue 16).
     with stage("stylesheets trimmed"):
-        trimcss.on_post_build(config, kb.loaded)
+        trimcss.on_post_build(config)
     # llms.txt, Markdown twins, passages.jsonl: the site for AI assistants
     # (issue 24); before the link check, which follows the pages' links to them.
     with stage("files for assistants"):

@@ -109,7 +109,6 @@ class Build:
     search_memo: search.Memo | None = None  # `mkdocs serve`: what the search index counted in each text
     twin_memo: dict | None = None  # `mkdocs serve`: each article's Markdown twin, by what it was made from
     twin_seen: assistants.Seen | None = None  # `mkdocs serve`: what the twins were last made from, by object
-    loaded: dict | None = None  # `mkdocs serve`: the post-build passes' kept facts, read once (pagecache.ByBytes)
     read: dict | None = None  # `mkdocs serve`: each source's text by its path, time and size (sources.read_all)
     as_built: csp.AsBuilt | None = None  # the Content-Security-Policy, written with each page (not when serving)
 
@@ -350,8 +349,6 @@ class Build:
         self.twin_memo = twins if twins is not None else {}
         seen = self.previous.twin_seen if self.previous is not None else None
         self.twin_seen = seen if seen is not None else assistants.Seen()
-        loaded = self.previous.loaded if self.previous is not None else None
-        self.loaded = loaded if loaded is not None else {}
         # (Not of the print pages: generated, so converted by every build.)
         signed = {src: html for src, html in contents.items() if src not in self.generated}
         # The pages with blocks: those this build converted, looked at; the others as the last build found.
@@ -510,9 +507,7 @@ class Build:
         published.offline_zip(site_dir, self.settings.get("offline_zip"))
         with stage("link check"):
             folder = self.settings.get("cache_dir")
-            report = site_links.check(
-                site_dir, site_url, only, Path(folder) / "kb-links" if folder else None, self.loaded
-            )
+            report = site_links.check(site_dir, site_url, only, Path(folder) / "kb-links" if folder else None)
         errors = []
         for page, url, why in report.broken:
             where, shown = self.source_of_link(page, url)

@@ -193,35 +193,13 @@ class ByBytes:
     `of(data, compute)` gives `compute(data)`, or what it gave last time for
     the same bytes. `keep()` saves what this pass used (only what it used:
     facts of pages that are gone are dropped), and only after a pass over
-    every file: a preview's pass over a few pages keeps the last full set.
+    every file: a preview's pass over a few pages keeps the last full set."""
 
-    `loaded` (`mkdocs serve`): what the builds before in this process read
-    from disk or kept, by file: read again only when the file changed (at
-    10,000 pages, unpickling it took 0.3 s of each pass of every save)."""
-
-    def __init__(self, path: Path | None, others: str = "", loaded: dict | None = None):
-        self.path, self.others, self.loaded = path, others, loaded
-        self.known: dict = self._load() if path is not None else {}
+    def __init__(self, path: Path | None, others: str = ""):
+        self.path, self.others = path, others
+        self.known: dict = (load(path) or {}) if path is not None else {}
         self.seen: dict = {}
         self.files = 0  # files looked up (two files may have the same bytes)
-
-    def _stat(self) -> tuple[int, int] | None:
-        try:
-            found = self.path.stat()
-        except OSError:
-            return None
-        return found.st_mtime_ns, found.st_size
-
-    def _load(self) -> dict:
-        if self.loaded is None:
-            return load(self.path) or {}
-        stat = self._stat()
-        before = self.loaded.get(str(self.path))
-        if stat is not None and before is not None and before[0] == stat:
-            return before[1]
-        known = load(self.path) or {}
-        self.loaded[str(self.path)] = (stat, known)
-        return known
 
     def of(self, data: bytes, compute):
         self.files += 1
@@ -235,5 +213,3 @@ class ByBytes:
     def keep(self) -> None:
         if self.path is not None and self.seen.keys() != self.known.keys():
             save(self.path, self.seen, others=self.others)
-            if self.loaded is not None:
-                self.loaded[str(self.path)] = (self._stat(), self.seen)

@@ -83,14 +83,12 @@ def checked_parts(html: str) -> str:
     return parts
 
 
-def check(
-    site_dir: Path, site_url: str = "", only: set[str] | None = None, cache: Path | None = None, loaded=None
-) -> LinkReport:
+def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cache: Path | None = None) -> LinkReport:
     """Check every page under `site_dir` (or the pages in `only`, paths like
     "articles/x/index.html", when a preview rebuilt just those). `site_url`
     is the published address: links to it (canonical URLs, root-absolute
     paths) are internal. `cache`: a folder where each page's links are kept
-    by its bytes, for the next build (`loaded`: pagecache.ByBytes)."""
+    by its bytes, for the next build."""
     site_dir = Path(site_dir)
     own = urlsplit(site_url)
     base_path = own.path or "/"
@@ -99,7 +97,7 @@ def check(
     # and asking the file system about each one is what made this slow.
     listed, folders = site_files(site_dir)
     files = set(listed)
-    kept = pagecache.ByBytes(pagecache.named_for_code(cache, "links", __file__), "links-*.pickle", loaded)
+    kept = pagecache.ByBytes(pagecache.named_for_code(cache, "links", __file__), others="links-*.pickle")
     html_of = _Pages(site_dir, {rel for rel in files if rel.endswith(".html")}, kept)
     report = LinkReport()
     # (folder of the linking page, path) -> (target file, or None, why): pages

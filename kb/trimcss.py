@@ -217,7 +217,7 @@ def trim_css(css: str, used: Used, cache: Path | None = None) -> str:
     return "".join(trim_outline(outline_of(css, cache), used))
 
 
-def scan(site: Path, cache: Path | None = None, loaded: dict | None = None) -> tuple[Used, list[str]]:
+def scan(site: Path, cache: Path | None = None) -> tuple[Used, list[str]]:
     """One pass over the built site: the names it uses, and the local
     stylesheets its pages link (site paths, sorted). `cache`: where each
     page's facts are kept by its bytes (a rebuild's pages are mostly the
@@ -241,7 +241,7 @@ def scan(site: Path, cache: Path | None = None, loaded: dict | None = None) -> t
             pages.append(rel)
     present = set(files)
     wanted: set[str] = set()
-    kept = pagecache.ByBytes(pagecache.named_for_code(cache, "pages", __file__), "pages-*.pickle", loaded)
+    kept = pagecache.ByBytes(pagecache.named_for_code(cache, "pages", __file__), others="pages-*.pickle")
     for rel in pages:
         facts = parsed_once(_FACTS, site / rel, lambda p: kept.of(p.read_bytes(), page_facts))
         used.add_page(facts)
@@ -315,13 +315,11 @@ def source_of(site: Path, path: str, source_dirs: Sequence[Path]) -> Path:
     return site / path
 
 
-def trim_site(
-    site: Path, source_dirs: Sequence[Path] = (), cache: Path | None = None, loaded: dict | None = None
-) -> list[Trimmed]:
+def trim_site(site: Path, source_dirs: Sequence[Path] = (), cache: Path | None = None) -> list[Trimmed]:
     """Trim every stylesheet the built pages link, in place. A stylesheet
     that does not parse cleanly is written back whole: where a parser and a
     browser might recover differently, nothing is dropped."""
-    used, stylesheets = scan(site, cache, loaded)
+    used, stylesheets = scan(site, cache)
     results = []
     for path in stylesheets:
         original = source_of(site, path, source_dirs).read_text(encoding="utf-8")
@@ -335,13 +333,13 @@ def trim_site(
     return results
 
 
-def on_post_build(config, loaded: dict | None = None) -> list[Trimmed]:
-    """Entry point for hooks/knowledge_base.py; `loaded`: pagecache.ByBytes."""
+def on_post_build(config) -> list[Trimmed]:
+    """Entry point for hooks/knowledge_base.py."""
     if not config.extra.get("kb_trim_css", True):
         return []
     source_dirs = [Path(config.docs_dir), *(Path(d) for d in config.theme.dirs)]
     cache = Path(config.config_file_path).parent / ".cache" / "kb-css"
-    results = trim_site(Path(config.site_dir), source_dirs, cache, loaded)
+    results = trim_site(Path(config.site_dir), source_dirs, cache)
     before, after = sum(r.before for r in results), sum(r.after for r in results)
     log.info(f"CSS trimmed to the rules the pages can use: {before // 1024} KB -> {after // 1024} KB")
     return results

@@ -95,31 +95,3 @@ def test_the_site_is_listed_in_one_walk_as_site_paths(tmp_path):
     files, folders = site_files(tmp_path)
     assert files == ["articles/x/index.html", "articles/x/index.md", "assets/a b.css", "index.html"]
     assert folders == {".", "articles", "articles/x", "assets", "empty"}
-
-
-def test_a_serve_process_reads_the_kept_links_once_while_the_file_is_the_same(tmp_path, monkeypatch):
-    """`mkdocs serve` passes the facts its builds read (`loaded`): the kept
-    file is read from disk again only when it changed (written by a full
-    pass, or damaged), and every check gives what one without it gives."""
-    from kb import pagecache
-
-    cache, site = tmp_path / "cache", tmp_path / "site"
-    _site(site, {"index.html": _page('<a href="x/#here">x</a>'), "x/index.html": _page('<h2 id="here">X</h2>')})
-    reads: list = []
-    real = pagecache.load
-    monkeypatch.setattr(pagecache, "load", lambda path, *a: reads.append(path) or real(path, *a))
-    loaded: dict = {}
-    assert site_links.check(site, cache=cache, loaded=loaded).broken == []
-    (kept,) = cache.glob("links-*.pickle")
-    reads.clear()
-    _site(site, {"x/index.html": _page('<h2 id="gone">X</h2>')})
-    for _ in range(2):  # previews: the linking page's links from what the first build kept, not read again
-        broken = site_links.check(site, only={"x/index.html", "index.html"}, cache=cache, loaded=loaded).broken
-        assert broken == [("index.html", "x/#here", "no element with id 'here'")]
-    assert reads == []
-    assert site_links.check(site, cache=cache, loaded=loaded).broken == broken  # a full pass: kept anew
-    assert reads == []
-    kept.write_bytes(b"damaged")
-    _site(site, {"index.html": _page('<a href="x/#gone">x</a>')})
-    assert site_links.check(site, only={"index.html"}, cache=cache, loaded=loaded).broken == []
-    assert reads == [kept]
