@@ -137,7 +137,7 @@ def _files(kb: build.Build, files: Files, config: MkDocsConfig) -> Files:
         if file.src_uri in away:
             files.remove(file)
     sources.check_names([f.src_uri for f in files], kb.problems)
-    readable = sources.read_all(files.documentation_pages(), kb.problems)
+    readable = sources.read_all(files.documentation_pages(), kb.problems, kb.read_memo())
     for file in files.documentation_pages():
         if file.src_uri not in readable:
             files.remove(file)  # unreadable: reported, and left out so the rest still builds

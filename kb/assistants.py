@@ -284,9 +284,11 @@ def glossary_rows(index: SiteIndex, site_url: str) -> list[dict]:
 # -- llms.txt ---------------------------------------------------------------------
 
 
-def llms_txt(index: SiteIndex, site_url: str) -> str:
+def llms_txt(index: SiteIndex, site_url: str, seen: Seen | None = None) -> str:
     """The llms.txt format (https://llmstxt.org/): H1, a summary in a
-    blockquote, notes, then H2 sections of links with one-line descriptions."""
+    blockquote, notes, then H2 sections of links with one-line descriptions.
+    `seen` (mkdocs serve): each article's line, kept while its article is
+    the same object."""
     name = index.settings.get("site_name") or "CX Knowledge Base"
     summary = index.settings.get("site_description") or ""
     lines = [f"# {markdown_text(name)}", "", f"> {markdown_text(summary)}", ""]
@@ -303,9 +305,15 @@ def llms_txt(index: SiteIndex, site_url: str) -> str:
             continue
         lines += [f"## Articles: {markdown_text(theme.title)}", ""]
         for article in articles:
-            url = site_url + markdown_twin_url(url_of_src(article.src_uri))
-            by = f" (by {markdown_text(article.author)})" if article.author else ""
-            lines.append(f"- [{markdown_text(article.title)}]({url}): {markdown_text(article.description)}{by}")
+            kept = seen.listed.get(article.src_uri) if seen is not None else None
+            if kept is None or kept[0] is not article:
+                url = site_url + markdown_twin_url(url_of_src(article.src_uri))
+                by = f" (by {markdown_text(article.author)})" if article.author else ""
+                line = f"- [{markdown_text(article.title)}]({url}): {markdown_text(article.description)}{by}"
+                kept = (article, line)
+                if seen is not None:
+                    seen.listed[article.src_uri] = kept
+            lines.append(kept[1])
         lines.append("")
     glossary_url = site_url + url_of_src(GLOSSARY_SRC)
     lines += ["## Glossary", ""]
@@ -336,7 +344,65 @@ def llms_full_title(index: SiteIndex) -> str:
     return f"# {markdown_text(name)}: every article in full\n"
 
 
+def llms_full_pieces(index: SiteIndex, twins: Mapping[str, twin_mod.Twin]) -> list[str]:
+    """llms-full.txt in pieces: its title, then each article's twin after a blank line."""
+    pieces = [llms_full_title(index)]
+    for src_uri in index.articles:
+        pieces += (LLMS_FULL_BETWEEN, twins[src_uri].markdown)
+    return pieces
+
+
 # -- writing ----------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Seen:
+    """`mkdocs serve`: the objects each article's kept files (`Kept`) were
+    last made from, so that a preview build takes them without digesting
+    the article again: a page the build did not convert keeps its record
+    and article objects. And each big file as it was written, piece by
+    piece, to write it again only from the first piece that changed."""
+
+    basis: tuple = ()  # the site's address and the names every record shows (_shared_rows_from)
+    made: dict = dataclasses.field(default_factory=dict)  # src_uri -> (record, article, updated)
+    listed: dict = dataclasses.field(default_factory=dict)  # src_uri -> (article, its llms.txt line)
+    files: dict = dataclasses.field(default_factory=dict)  # path -> [(piece, its length in bytes)]
+
+    def same(self, index: SiteIndex, src_uri: str, updated: dt.date | None) -> bool:
+        made = self.made.get(src_uri)
+        return (
+            made is not None
+            and made[0] is index.records[src_uri]
+            and made[1] is index.articles[src_uri]
+            and made[2] == updated
+        )
+
+
+def _write_pieces(path: Path, pieces: list[str], seen: Seen | None) -> None:
+    """`path` holds the pieces joined. With `seen` (mkdocs serve): what it
+    held after the last build is known by piece, and the file is written
+    again only from the first piece that differs (it stays as it was if
+    none does); a file of another size than was written is written whole."""
+    before = seen.files.get(str(path)) if seen is not None else None
+    start = offset = 0
+    if before is not None and path.is_file() and path.stat().st_size == sum(size for _, size in before):
+        while start < min(len(before), len(pieces)) and before[start][0] == pieces[start]:
+            offset += before[start][1]
+            start += 1
+        if start == len(before) == len(pieces):
+            return
+    else:
+        before = []
+    written = before[:start]
+    with path.open("r+b" if start else "wb") as out:
+        out.seek(offset)
+        out.truncate()
+        for piece in pieces[start:]:
+            data = piece.encode("utf-8")
+            out.write(data)
+            written.append((piece, len(data)))
+    if seen is not None:
+        seen.files[str(path)] = written
 
 
 def _json_line(row: dict) -> str:
@@ -346,31 +412,47 @@ def _json_line(row: dict) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
 
 
-def write(
-    site_dir: Path,
-    index: SiteIndex,
-    site_url: str,
-    dates: Mapping[str, dt.date] | None = None,
-    memo: dict | None = None,
-    serving: bool = False,
-) -> list[tuple[str, str]]:
-    """Write every file above into the built site (each twin where this
-    edition keeps its page: beside index.html, or as x.md beside x.html
-    offline). Returns (src_uri, passage id) of each passage listed at the end
-    of its twin rather than beside its text. `memo`: what the last build made
-    of each article (src_uri -> Kept), kept up to date; `serving`: the memo is
-    the one `mkdocs serve` keeps, so a twin it kept is on disk already."""
-    site_url = site_url if site_url.endswith("/") else site_url + "/"
-    dates = dates or {}
+def _write_served(site_dir: Path, index: SiteIndex, site_url: str, dates, memo, serving: bool, seen: Seen, shared):
+    """`write` for `mkdocs serve`: an article made from the same objects as
+    in the last build is taken whole (`seen`), and llms-full.txt and
+    passages.jsonl are written again only from the first article that
+    changed."""
+    if memo is None or seen.basis != shared:
+        seen.basis, seen.made, seen.listed = shared, {}, {}
+    before = {src: kept.twin for src, kept in (memo or {}).items()}
+    same = {src for src in index.articles if src in before and seen.same(index, src, dates.get(src))}
+    twins = {
+        src: before[src] if src in same else markdown_twin(src, index, site_url, dates.get(src), memo)
+        for src in index.articles
+    }
+    for gone in set(memo or ()) - set(twins):
+        del memo[gone]
+    for src_uri, twin in twins.items():
+        target = site_dir / markdown_twin_url(index.urls[src_uri])
+        if serving and before.get(src_uri) is twin and target.exists():  # written by the last build
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(twin.markdown, encoding="utf-8")
+    (site_dir / LLMS).write_text(llms_txt(index, site_url, seen), encoding="utf-8")
+    _write_pieces(site_dir / LLMS_FULL, llms_full_pieces(index, twins), seen)
+    lines = [
+        memo[src].lines if src in same else _article_lines(index, src, site_url, dates.get(src), memo, shared)
+        for src in index.articles
+    ]
+    _write_pieces(site_dir / PASSAGES, lines, seen)  # article by article: not one big copy
+    seen.made = {src: (index.records[src], index.articles[src], dates.get(src)) for src in index.articles}
+    seen.listed = {src: kept for src, kept in seen.listed.items() if src in index.articles}
+    return [(src, pid) for src, twin in twins.items() for pid in twin.unplaced]
+
+
+def _write_streamed(site_dir: Path, index: SiteIndex, site_url: str, dates, memo, serving: bool, shared):
+    """`write` for a build: article by article, each of its files written
+    as it is made, not every twin and record held at once (the memo may be
+    read from disk one article at a time, pagecache.Shelf)."""
     before = {src: kept.twin for src, kept in memo.items()} if serving and memo is not None else {}
     for gone in set(memo or ()) - set(index.articles):
         del memo[gone]
-    shared = _shared_rows_from(index, site_url)
     unplaced = []
-    site_dir.mkdir(parents=True, exist_ok=True)
-    # Article by article, each of its files written as it is made: not
-    # every twin and record held at once (the memo may be read from disk
-    # one article at a time, pagecache.Shelf).
     with (
         (site_dir / LLMS_FULL).open("w", encoding="utf-8") as full,
         (site_dir / PASSAGES).open("w", encoding="utf-8") as rows,
@@ -387,6 +469,33 @@ def write(
             rows.write(_article_lines(index, src_uri, site_url, dates.get(src_uri), memo, shared))
             unplaced += [(src_uri, pid) for pid in twin.unplaced]
     (site_dir / LLMS).write_text(llms_txt(index, site_url), encoding="utf-8")
+    return unplaced
+
+
+def write(
+    site_dir: Path,
+    index: SiteIndex,
+    site_url: str,
+    dates: Mapping[str, dt.date] | None = None,
+    memo: dict | None = None,
+    serving: bool = False,
+    seen: Seen | None = None,
+) -> list[tuple[str, str]]:
+    """Write every file above into the built site (each twin where this
+    edition keeps its page: beside index.html, or as x.md beside x.html
+    offline). Returns (src_uri, passage id) of each passage listed at the end
+    of its twin rather than beside its text. `memo`: what the last build made
+    of each article (src_uri -> Kept), kept up to date; `serving`: the memo is
+    the one `mkdocs serve` keeps, so a twin it kept is on disk already;
+    `seen`: what serve's last build made them from (Seen), with `memo`."""
+    site_url = site_url if site_url.endswith("/") else site_url + "/"
+    dates = dates or {}
+    shared = _shared_rows_from(index, site_url)
+    site_dir.mkdir(parents=True, exist_ok=True)
+    if seen is not None:
+        unplaced = _write_served(site_dir, index, site_url, dates, memo, serving, seen, shared)
+    else:
+        unplaced = _write_streamed(site_dir, index, site_url, dates, memo, serving, shared)
     passages = sum(len(index.records[src].passages) for src in index.articles)
     shutil.copyfile(SCHEMA_SOURCE, site_dir / SCHEMA)
     (site_dir / GLOSSARY).write_text(

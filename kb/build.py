@@ -93,6 +93,8 @@ class Build:
     track: bool = False
     signatures: dict[str, str] = field(default_factory=dict)
     stale: set[str] = field(default_factory=set)
+    blocks: set[str] | None = None  # the signed pages with placeholders (`<!-- kb:`)
+    block_memo: render.Reuse | None = None  # `mkdocs serve`: the blocks rendered, for the next build
     # What each page reported of itself: reading and converting it
     # (`begin_page` to `end_page`), and rendering its blocks (`compose`). A
     # preview build reports it again for a page it takes from the build
@@ -108,6 +110,8 @@ class Build:
     defined: str = ""  # what converting any page depends on (code, settings, definitions)
     search_memo: search.Memo | None = None  # `mkdocs serve`: what the search index counted in each text
     twin_memo: dict | None = None  # `mkdocs serve`: each article's Markdown twin, by what it was made from
+    twin_seen: assistants.Seen | None = None  # `mkdocs serve`: what the twins were last made from, by object
+    read: dict | None = None  # `mkdocs serve`: each source's text by its path, time and size (sources.read_all)
     as_built: csp.AsBuilt | None = None  # the Content-Security-Policy, written with each page (not when serving)
 
     def __post_init__(self) -> None:
@@ -136,6 +140,16 @@ class Build:
         self.defined = "\0".join((self.settings.get("code") or "", self.settings.get("markdown") or "", defined))
         if folder := self.settings.get("cache_dir"):
             self.store = pagecache.Store(Path(folder) / pagecache.FOLDER)
+
+    def read_memo(self) -> dict | None:
+        """`mkdocs serve`: the sources as the builds before read them, for
+        sources.read_all (None for a build that is not a preview's)."""
+        if not self.track:
+            return None
+        if self.read is None:
+            before = self.previous.read if self.previous is not None else None
+            self.read = before if before is not None else {}
+        return self.read
 
     def read_history(self, docs_dir: Path) -> str | None:
         """When each source last changed (one `git log`, kb/gitdates.py);
@@ -337,15 +351,7 @@ class Build:
         checks.discipline_coverage(self.index, self.problems)
         checks.duplicate_titles(self.index, self.problems)
         if self.track:  # mkdocs serve: what each page shows of the others, for this build and the next
-            before = self.previous.search_memo if self.previous is not None else None
-            self.search_memo = before if before is not None else search.Memo()
-            twins = self.previous.twin_memo if self.previous is not None else None
-            self.twin_memo = twins if twins is not None else {}
-            # (Not of the print pages: generated, so converted by every build.)
-            signed = {src: html for src, html in contents.items() if src not in self.generated}
-            self.signatures, self._rendered = dependencies.signatures(self.index, templates, signed)
-            if unconverted and self.previous is not None:
-                self.stale = dependencies.stale(self.previous.signatures, self.signatures, unconverted)
+            self._sign(contents, unconverted, templates)
         written = self.rebuilt | self.stale
         if self.track and self.previous is not None:
             self.cleaned = {src: kept for src, kept in self.previous.cleaned.items() if src in pages}
@@ -378,6 +384,47 @@ class Build:
         kept = {src: html for src, html in index.contents.items() if src not in index.articles}
         self.index = replace(index, contents=MappingProxyType(kept))
 
+    def _sign(self, contents: Mapping[str, str], unconverted: set[str], templates: render.Templates) -> None:
+        """`mkdocs serve`: what the builds keep for the next one, and each
+        page's digest of what it shows of the others (kb/dependencies.py);
+        the pages not converted whose digest changed are `stale`."""
+        before = self.previous.search_memo if self.previous is not None else None
+        self.search_memo = before if before is not None else search.Memo()
+        twins = self.previous.twin_memo if self.previous is not None else None
+        self.twin_memo = twins if twins is not None else {}
+        seen = self.previous.twin_seen if self.previous is not None else None
+        self.twin_seen = seen if seen is not None else assistants.Seen()
+        # (Not of the print pages: generated, so converted by every build.)
+        signed = {src: html for src, html in contents.items() if src not in self.generated}
+        # The pages with blocks: those this build converted, looked at; the others as the last build found.
+        had = self.previous.blocks if self.previous is not None else None
+        self.blocks = {
+            src
+            for src, html in signed.items()
+            if (src in had if had is not None and src not in self.rebuilt else render.has_placeholder(html))
+        }
+        last = self.previous
+        same_definitions = last is not None and last.defined == self.defined
+        # The blocks the last build rendered, taken again while what they show is the same.
+        last_index = last.index if last is not None else None
+        self.block_memo = render.Reuse(
+            last_index,
+            dependencies.changed_since(last_index, self.index, same_definitions),
+            last.block_memo.now if last is not None and last.block_memo is not None else {},
+        )
+        self.signatures, self._rendered = dependencies.signatures_since(
+            last_index if last is not None and last.signatures else None,
+            last.signatures if last is not None else {},
+            self.index,
+            templates,
+            signed,
+            self.blocks,
+            same_definitions,
+            self.block_memo,
+        )
+        if unconverted and self.previous is not None:
+            self.stale = dependencies.stale(self.previous.signatures, self.signatures, unconverted)
+
     def _kept_for_code(self, stem: str) -> Path | None:
         """`.cache/<stem>-<code>.pickle`: what this build keeps for the next, while the kb code is the same."""
         folder = self.settings.get("cache_dir")
@@ -409,7 +456,7 @@ class Build:
             self.problems.report(rendered[2])
             page = rendered[1]
         else:
-            page = render.render_page(self.index, templates, self.problems, src_uri, html)
+            page = render.render_page(self.index, templates, self.problems, src_uri, html, self.block_memo)
         if not render.has_placeholder(html):
             content = sanitise.clean(page)
         elif self._sanitised is not None:  # a page with blocks, in a build
@@ -545,7 +592,7 @@ class Build:
         dates = {k: v for k, v in dates.items() if v}
         serving = self.twin_memo is not None
         try:
-            unplaced = assistants.write(site_dir, self.index, site_url or "/", dates, memo, serving)
+            unplaced = assistants.write(site_dir, self.index, site_url or "/", dates, memo, serving, self.twin_seen)
             if shelf is not None:
                 shelf.save()
         finally:

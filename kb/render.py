@@ -19,7 +19,7 @@ import math
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -98,6 +98,9 @@ class Block:
     arg: str | None  # what ARG names, if the block takes one
     auto: bool  # inserted by the build itself, not written in pages
     function: Callable[[BlockContext], str | None]
+    # What the block shows of one article (index, src_uri, ARG) -> a value to
+    # compare; None: it reads more than articles (rendered on every build).
+    reads: Callable[[SiteIndex, str, str | None], object] | None = None
 
     @property
     def usage(self) -> str:
@@ -107,14 +110,90 @@ class Block:
 BLOCKS: dict[str, Block] = {}
 
 
-def block(name: str, about: str, arg: str | None = None, auto: bool = False):
-    """Register a block function under its placeholder NAME."""
+def block(name: str, about: str, arg: str | None = None, auto: bool = False, reads=None):
+    """Register a block function under its placeholder NAME. `reads(index,
+    src_uri, ARG)`: everything the block shows of one article, as a value to
+    compare (a preview build takes the block as the build before rendered
+    it while that is the same for every article the edit changed: `Reuse`)."""
 
     def register(function: Callable[[BlockContext], str | None]):
-        BLOCKS[name] = Block(name, about, arg, auto, function)
+        BLOCKS[name] = Block(name, about, arg, auto, function, reads)
         return function
 
     return register
+
+
+def _article(index: SiteIndex, src_uri: str, arg: str | None):
+    """What a listing shows of an article: any of its front matter."""
+    return index.articles.get(src_uri)
+
+
+def _article_and_passages(index: SiteIndex, src_uri: str, arg: str | None):
+    """Its front matter, and each passage's id, text, disciplines and terms."""
+    record = index.records.get(src_uri)
+    passages = [(p.id, p.text, p.disciplines, p.terms) for p in record.passages] if record else None
+    return index.articles.get(src_uri), passages
+
+
+def _article_and_disciplines(index: SiteIndex, src_uri: str, arg: str | None):
+    """Its front matter, and the disciplines of each passage."""
+    record = index.records.get(src_uri)
+    return index.articles.get(src_uri), [p.disciplines for p in record.passages] if record else None
+
+
+def _marked_with(index: SiteIndex, src_uri: str, arg: str | None):
+    """Its front matter, and the passages marked with the discipline `arg`."""
+    record = index.records.get(src_uri)
+    marked = [(p.id, p.text, p.disciplines) for p in record.passages if arg in p.disciplines] if record else None
+    return index.articles.get(src_uri), marked
+
+
+def _using(index: SiteIndex, src_uri: str, arg: str | None):
+    """Its front matter, and the passages that use the glossary term `arg`."""
+    record = index.records.get(src_uri)
+    return index.articles.get(src_uri), [(p.id, p.text) for p in record.passages if arg in p.terms] if record else None
+
+
+def _printed(index: SiteIndex, src_uri: str, arg: str | None):
+    """Its front matter; if the print view of the theme `arg` shows it
+    whole, its passages and converted page too."""
+    article = index.articles.get(src_uri)
+    if article is None or arg not in article.themes:
+        return article
+    shown = index.articles_with_theme(arg)[:PRINT_ARTICLES]
+    if not any(a.src_uri == src_uri for a in shown):
+        return article
+    return _article_and_passages(index, src_uri, arg), index.contents.get(src_uri)
+
+
+def _nothing(index: SiteIndex, src_uri: str, arg: str | None):
+    return None
+
+
+@dataclass
+class Reuse:
+    """A preview build's blocks: `before`, as the last build rendered them
+    (by page, NAME and ARG: the output and what rendering reported), taken
+    again while what the block `reads` of each `changed` article (its record
+    or article object is not the last build's) is the same in `last` (the
+    last build's index) as now. `changed` None: everything may have changed
+    (dependencies.changed). `now` collects this build's, for the next."""
+
+    last: SiteIndex | None
+    changed: set[str] | None
+    before: dict = field(default_factory=dict)
+    now: dict = field(default_factory=dict)
+
+    def kept(self, found: Block, ctx: BlockContext) -> tuple[str | None, tuple] | None:
+        if self.changed is None or self.last is None or found.reads is None or ctx.src_uri in self.changed:
+            return None
+        kept = self.before.get((ctx.src_uri, found.name, ctx.arg))
+        if kept is None:
+            return None
+        reads = found.reads
+        arg = ctx.arg
+        same = all(reads(self.last, src, arg) == reads(ctx.index, src, arg) for src in self.changed)
+        return kept if same else None
 
 
 def has_placeholder(html: str) -> bool:
@@ -122,16 +201,29 @@ def has_placeholder(html: str) -> bool:
     return "<!-- kb:" in html
 
 
-def render_page(index: SiteIndex, templates: Templates, problems: Problems, src_uri: str, html: str) -> str:
+def render_page(
+    index: SiteIndex, templates: Templates, problems: Problems, src_uri: str, html: str, reuse: Reuse | None = None
+) -> str:
     """`html` with every placeholder replaced by its rendered block (an
-    unknown one was reported by `check_placeholders` and is left out)."""
+    unknown one was reported by `check_placeholders` and is left out);
+    `reuse` (a preview build): blocks the last build rendered (`Reuse`)."""
 
     def replace(match: re.Match[str]) -> str:
         name, arg = match["name"], match["arg"]
         found = BLOCKS.get(name)
         if found is None:
             return match.group(0)
-        rendered = found.function(BlockContext(index, templates, problems, src_uri, arg, name))
+        ctx = BlockContext(index, templates, problems, src_uri, arg, name)
+        if reuse is None:
+            rendered = found.function(ctx)
+        else:
+            kept = reuse.kept(found, ctx)
+            if kept is None:
+                ctx.problems = Problems()  # what this block reports, kept with it
+                kept = (found.function(ctx), tuple(ctx.problems))
+            reuse.now[(src_uri, name, arg)] = kept
+            rendered = kept[0]
+            problems.report(kept[1])
         return match.group(0) if rendered is None else rendered
 
     return PLACEHOLDER.sub(replace, html) if "<!-- kb:" in html else html
@@ -229,12 +321,16 @@ def _article_items(ctx: BlockContext, articles) -> list[dict]:
     ]
 
 
-@block("article-list", "every article, by title, with author and summary")
+@block("article-list", "every article, by title, with author and summary", reads=_article)
 def article_list(ctx: BlockContext) -> str:
     return ctx.render("article-list", articles=_article_items(ctx, ctx.index.articles.values()))
 
 
-@block("article-index", "every article, filterable by theme, discipline and author, with dates")
+@block(
+    "article-index",
+    "every article, filterable by theme, discipline and author, with dates",
+    reads=_article_and_disciplines,
+)
 def article_index(ctx: BlockContext) -> str:
     index = ctx.index
     marked: dict[str, set[str]] = {}
@@ -266,7 +362,7 @@ def article_index(ctx: BlockContext) -> str:
     )
 
 
-@block("recent-articles", "the six most recently published articles, and a link to all of them")
+@block("recent-articles", "the six most recently published articles, and a link to all of them", reads=_article)
 def recent_articles(ctx: BlockContext) -> str:
     dated = sorted(
         ctx.index.articles.values(),
@@ -281,7 +377,7 @@ def recent_articles(ctx: BlockContext) -> str:
     )
 
 
-@block("theme-articles", "the articles that carry a theme (on a theme page: its own)", arg="THEME")
+@block("theme-articles", "the articles that carry a theme (on a theme page: its own)", arg="THEME", reads=_article)
 def theme_articles(ctx: BlockContext) -> str | None:
     theme = ctx.index.theme(ctx.arg or themes_mod.theme_of(ctx.src_uri))
     if theme is None:
@@ -293,7 +389,7 @@ def theme_articles(ctx: BlockContext) -> str | None:
     return ctx.render("article-list", articles=_article_items(ctx, ctx.index.articles_with_theme(theme.id)))
 
 
-@block("theme-list", "every theme, with its number of articles")
+@block("theme-list", "every theme, with its number of articles", reads=_article)
 def theme_list(ctx: BlockContext) -> str:
     themes = [
         {
@@ -306,7 +402,11 @@ def theme_list(ctx: BlockContext) -> str:
     return ctx.render("theme-list", themes=themes)
 
 
-@block("theme-matrix", "themes by article: which article carries which theme, and how strongly")
+@block(
+    "theme-matrix",
+    "themes by article: which article carries which theme, and how strongly",
+    reads=_article_and_passages,
+)
 def theme_matrix(ctx: BlockContext) -> str:
     everything = list(ctx.index.articles.values())
     articles = everything[:MATRIX_COLUMNS]
@@ -326,12 +426,12 @@ def theme_matrix(ctx: BlockContext) -> str:
 # -- disciplines ----------------------------------------------------------
 
 
-@block("disciplines-diagram", "the disciplines as a cycle, each node linking to its section")
+@block("disciplines-diagram", "the disciplines as a cycle, each node linking to its section", reads=_nothing)
 def disciplines_diagram(ctx: BlockContext) -> str:
     return ctx.render("disciplines-diagram", cycle=disciplines_mod.cycle(ctx.index.disciplines))
 
 
-@block("discipline-matrix", "marked passages per discipline and article")
+@block("discipline-matrix", "marked passages per discipline and article", reads=_article_and_disciplines)
 def discipline_matrix(ctx: BlockContext) -> str:
     everything = list(ctx.index.articles.values())
     articles = everything[:MATRIX_COLUMNS]
@@ -354,7 +454,13 @@ def discipline_matrix(ctx: BlockContext) -> str:
     )
 
 
-@block("discipline-passages", "every passage marked with a discipline", arg="DISCIPLINE", auto=True)
+@block(
+    "discipline-passages",
+    "every passage marked with a discipline",
+    arg="DISCIPLINE",
+    auto=True,
+    reads=_marked_with,
+)
 def discipline_passages(ctx: BlockContext) -> str | None:
     discipline = next((d for d in ctx.index.disciplines if d.id == ctx.arg), None)
     if discipline is None:
@@ -385,7 +491,7 @@ def discipline_passages(ctx: BlockContext) -> str | None:
 # -- glossary -------------------------------------------------------------
 
 
-@block("glossary-letters", "A to Z, each letter linking to its first term", auto=True)
+@block("glossary-letters", "A to Z, each letter linking to its first term", auto=True, reads=_nothing)
 def glossary_letters(ctx: BlockContext) -> str:
     first_of: dict[str, str] = {}
     for term in ctx.index.glossary.terms:
@@ -393,7 +499,13 @@ def glossary_letters(ctx: BlockContext) -> str:
     return ctx.render("glossary-letters", letters=[(c, first_of.get(c)) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"])
 
 
-@block("glossary-appears", "the passages of each article that use a term", arg="TERM", auto=True)
+@block(
+    "glossary-appears",
+    "the passages of each article that use a term",
+    arg="TERM",
+    auto=True,
+    reads=_using,
+)
 def glossary_appears(ctx: BlockContext) -> str:
     groups, more = [], 0
     for key, passages in ctx.index.term_uses.get(ctx.arg, ()):
@@ -415,7 +527,7 @@ def glossary_appears(ctx: BlockContext) -> str:
 # -- print views and the offline edition ----------------------------------
 
 
-@block("theme-print", "every article of a theme on one page, for printing", arg="THEME", auto=True)
+@block("theme-print", "every article of a theme on one page, for printing", arg="THEME", auto=True, reads=_printed)
 def theme_print(ctx: BlockContext) -> str | None:
     theme = ctx.index.theme(ctx.arg)
     if theme is None:

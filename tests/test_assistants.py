@@ -276,6 +276,57 @@ def test_a_preview_rebuild_keeps_each_articles_files_only_while_what_they_are_ma
     assert "An explicit id still wins." in written(edited.index).joinpath("passages.jsonl").read_text(encoding="utf-8")
 
 
+def test_a_preview_writes_the_files_for_assistants_as_a_full_build_does_and_only_what_changed(tmp_path):
+    """`mkdocs serve` (a memo and a Seen): preview builds that convert only
+    the edited article take every other article's twin and records by the
+    objects they were made from, and write llms-full.txt and passages.jsonl
+    again from the first article that changed; after each edit every file
+    is the bytes a build without memo writes, and a file nothing changed in
+    is not written at all."""
+    sources = pipeline.read_sources(ROOT / "docs")
+    site = "https://kb.example/"
+    memo: dict = {}
+    seen = assistants.Seen()
+    folder = tmp_path / "preview"
+    kb, _ = pipeline.run_build(sources)
+
+    def written(kb, dates=None, site=site):
+        assistants.write(folder, kb.index, site, dates, memo, True, seen)
+        fresh = tmp_path / "fresh"
+        assistants.write(fresh, kb.index, site, dates)
+        files = {p.relative_to(fresh).as_posix(): p.read_bytes() for p in fresh.rglob("*") if p.is_file()}
+        assert {name: (folder / name).read_bytes() for name in files} == files
+        return files
+
+    written(kb)
+    full, lines = folder / assistants.LLMS_FULL, folder / assistants.PASSAGES
+    stamps = full.stat().st_mtime_ns, lines.stat().st_mtime_ns
+    kb = pipeline.run_build(sources, previous=kb, convert=set())[0]
+    written(kb)
+    assert (full.stat().st_mtime_ns, lines.stat().st_mtime_ns) == stamps, "nothing changed: not written"
+    last = list(kb.index.articles)[-1]  # the last in title order: only its pieces are written again
+    edits = [
+        (last, lambda text: text.replace("customer", "client", 1)),
+        (TARGET := list(kb.index.articles)[1], lambda text: text.replace("customer", "Customer", 1)),
+        ("articles/odd.md", lambda text: ODD),  # a new article
+        ("articles/odd.md", lambda text: text.replace("First paragraph", "The first paragraph", 1)),
+    ]
+    for src, edit in edits:
+        changed = edit(sources.get(src, ""))
+        assert changed != sources.get(src)
+        sources[src] = changed
+        kb = pipeline.run_build(sources, previous=kb, convert={src})[0]
+        written(kb)
+    del sources["articles/odd.md"]  # an article removed: both files end sooner
+    kb = pipeline.run_build(sources, previous=kb, convert=set())[0]
+    written(kb)
+    written(kb, {TARGET: dt.date(2026, 1, 2)})  # a new date: its records and twin change
+    written(kb, site="https://other.example/")  # another address: every piece
+    full.write_bytes(full.read_bytes()[:-10])  # cut short by someone: written whole again
+    lines.write_bytes(b"")
+    written(kb)
+
+
 def test_hostile_front_matter_stays_data_in_the_twin():
     kb, _ = _site_with(ODD)
     twin = assistants.markdown_twin("articles/odd.md", kb.index, "https://kb.example/")

@@ -277,10 +277,161 @@ def test_a_preview_does_not_sanitise_again_a_page_rendered_to_the_same_html(base
     real = sanitise.clean
     monkeypatch.setattr(sanitise, "clean", lambda html, *a, **k: cleaned.append(html) or real(html, *a, **k))
     third, pages = pipeline.run_build(base_sources, config, previous=second, convert=set())
-    assert cleaned, "the articles' bodies in the print views are still sanitised (kb/render.py theme_print)"
+    # Their blocks too are taken as the last build rendered them (render.Reuse):
+    # not even the articles' bodies in them are sanitised again.
+    assert cleaned == []
     for src in prints:
-        assert second.cleaned[src][0] not in cleaned, src
         assert pages[src] == second.cleaned[src][1] == third.cleaned[src][1]
     monkeypatch.setattr(sanitise, "clean", real)
     _, full = pipeline.run_build(base_sources, config)
     assert all(pages[src] == full[src] for src in prints)
+
+
+# -- a preview build signs again only the pages an edit can reach ---------------------------
+
+
+def _many(base_sources) -> dict[str, str]:
+    """The real sources and 40 synthetic articles, each linking to a passage of the one before."""
+    from kb.passages import passage_id
+    from kb.tools import synthetic
+
+    plan = synthetic.plan(40)
+    first = {a.slug: passage_id(a.paragraphs[0]) for a in plan}
+    return {**base_sources, **{f"articles/{a.slug}.md": synthetic.markdown(a, first) for a in plan}}
+
+
+# Linked from synthetic-0005 (which it does not list among its related articles), links
+# to synthetic-0003, and listed among the related articles of 0003, 0012, 0016 and 0034.
+SYN = "articles/synthetic-0004.md"
+LINKS_TO_SYN = "articles/synthetic-0005.md"
+
+
+def _first_paragraph(text: str) -> str:
+    return next(line for line in text.split("\n")[6:] if line.strip())
+
+
+# Edits: sources -> the edited pages' new sources.
+EDITS = {
+    "a word added to a paragraph": lambda s: {SYN: s[SYN].replace(" ", " indeed ", 1)},
+    "the linking sentence edited": lambda s: {SYN: s[SYN].replace("[Previous synthetic", "[The previous synthetic", 1)},
+    "the passage that links to it edited": lambda s: {
+        LINKS_TO_SYN: s[LINKS_TO_SYN].replace(
+            _first_paragraph(s[LINKS_TO_SYN]), "Indeed, " + _first_paragraph(s[LINKS_TO_SYN]), 1
+        )
+    },
+    "the linked passage removed": lambda s: {SYN: s[SYN].replace(_first_paragraph(s[SYN]) + "\n", "", 1)},
+    "a new description": lambda s: {SYN: s[SYN].replace('description: "Generated', 'description: "Made', 1)},
+    "other themes": lambda s: {SYN: s[SYN].replace("themes: [", "themes: [omnichannel, ", 1)},
+    "a discipline mark changed": lambda s: {SYN: s[SYN].replace('disciplines="', 'disciplines="live ', 1)},
+    "a new link to another article": lambda s: {
+        "articles/synthetic-0020.md": s["articles/synthetic-0020.md"] + "\nSee [that one](synthetic-0030.md) too.\n"
+    },
+    "a linked passage of a real article edited": lambda s: {
+        TARGET: s[TARGET].replace(LINKED_PASSAGE, LINKED_PASSAGE + " indeed", 1)
+    },
+    "a word emphasised (the print views show the page, not only its passages' text)": lambda s: {
+        SYN: s[SYN].replace(" customer ", " *customer* ", 1)
+    },
+    "a new title": lambda s: {
+        SYN: s[SYN].replace("title: Synthetic article 0004", "title: Synthetic article 0004b", 1)
+    },
+    "a new article": lambda s: {"articles/zz-new.md": s["articles/synthetic-0005.md"].replace("0005", "9005")},
+    "a glossary definition": lambda s: {
+        "glossary.md": s["glossary.md"].replace("in short cycles", "in short, frequent cycles", 1)
+    },
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_a_preview_build_signs_and_writes_what_signing_every_page_gives(base_sources, config, edit):
+    """A preview build signs again only the pages the edit can reach
+    (dependencies.affected) and keeps the other digests: after each edit,
+    and after undoing it, its digests, the pages it writes again and their
+    HTML are those of signing every page, and of a full build."""
+    sources = _many(base_sources)
+    first, _ = pipeline.run_build(sources, config)
+    warm, _ = pipeline.run_build(sources, config, previous=first, convert=set())  # a preview before the edit
+    changes = EDITS[edit](sources)
+    assert all(sources.get(src) != text for src, text in changes.items()), "the edit changes its pages"
+    edited = {**sources, **changes}
+    before = warm
+    for after, convert in ((edited, set(changes)), (sources, set(changes))):
+        if "glossary.md" in changes:  # what converting depends on changed: every page is converted
+            convert = set(after)
+        preview, pages = pipeline.run_build(after, config, previous=before, convert=convert)
+        signed = {src: html for src, html in preview.index.contents.items() if src not in preview.generated}
+        every = dependencies.signatures(preview.index, config.templates, signed)[0]
+        assert preview.signatures == every
+        assert preview.stale == dependencies.stale(before.signatures, every, set(after) - convert)
+        whole, full = pipeline.run_build(after, config)
+        assert set(pages) == preview.rebuilt | preview.stale
+        assert pages == {src: full[src] for src in pages}
+        assert sorted(map(str, preview.problems)) == sorted(map(str, whole.problems))
+        before = preview
+
+
+def test_a_block_the_last_build_rendered_reports_its_problem_where_the_page_has_it_now(base_sources, config):
+    """A preview build takes a block as the last one rendered it (render.Reuse),
+    but not on a page whose source changed: what the block reports names its line."""
+    bad = dict(base_sources)
+    bad["index.md"] = bad["index.md"].replace("<!-- kb:theme-list -->", "<!-- kb:theme-articles nosuch -->", 1)
+    assert bad["index.md"] != base_sources["index.md"]
+    first, _ = pipeline.run_build(bad, config)
+    warm, _ = pipeline.run_build(bad, config, previous=first, convert=set())
+    moved = dict(bad)
+    moved["index.md"] = moved["index.md"].replace("\n# ", "\nA line above.\n\n# ", 1)
+    assert moved["index.md"] != bad["index.md"]
+    preview, _ = pipeline.run_build(moved, config, previous=warm, convert={"index.md"})
+    whole, _ = pipeline.run_build(moved, config)
+    found = [str(p) for p in preview.problems if "nosuch" in p.what]
+    assert found == [str(p) for p in whole.problems if "nosuch" in p.what] and len(found) == 1
+    assert found != [str(p) for p in first.problems if "nosuch" in p.what], "the line moved"
+
+
+def test_a_preview_renders_again_only_the_print_views_that_show_the_edited_article(base_sources, config, monkeypatch):
+    """The print views are converted by every build, to the same records: a
+    preview build takes each one's block as the last build rendered it
+    unless the view shows an edited article whole (render.Reuse); what it
+    writes is a full build's page."""
+    import dataclasses
+
+    from kb import render
+
+    monkeypatch.setattr(render, "PRINT_ARTICLES", 3)  # each view shows its first three articles whole
+    sources = _many(base_sources)
+    first, _ = pipeline.run_build(sources, config)
+    warm, _ = pipeline.run_build(sources, config, previous=first, convert=set())
+    themes = [t.id for t in warm.index.themes]
+    shown = {t: [a.src_uri for a in warm.index.articles_with_theme(t)[:3]] for t in themes}
+    calls: list[str] = []
+    real = render.BLOCKS["theme-print"]
+    counting = dataclasses.replace(real, function=lambda ctx: calls.append(ctx.arg) or real.function(ctx))
+    monkeypatch.setitem(render.BLOCKS, "theme-print", counting)
+    for edited in (SYN, shown["journey"][0]):
+        calls.clear()
+        head, body = sources[edited].split("\n---\n", 1)
+        after = {
+            **sources,
+            edited: head + "\n---\n" + body.replace(" customer ", " client ", 1),
+        }  # not its front matter
+        assert after[edited] != sources[edited]
+        preview, pages = pipeline.run_build(after, config, previous=warm, convert={edited})
+        assert sorted(calls) == sorted(t for t in themes if edited in shown[t])
+        _, full = pipeline.run_build(after, config)
+        assert pages == {src: full[src] for src in pages}
+    assert SYN not in {src for t in themes for src in shown[t]}, "an article no view shows whole"
+
+
+def test_a_page_converted_again_to_an_equal_record_has_not_changed(base_sources, config):
+    """`mkdocs serve` converts the print views on every build, to new but
+    equal records: they are no change (their blocks are taken again)."""
+    import copy
+    import dataclasses
+
+    kb, _ = pipeline.run_build(base_sources, config)
+    records = {src: copy.deepcopy(record) for src, record in kb.index.records.items()}
+    articles = {src: copy.deepcopy(article) for src, article in kb.index.articles.items()}
+    again = dataclasses.replace(kb.index, records=records, articles=articles)
+    assert dependencies.changed_since(kb.index, again) == set()
+    records[TARGET] = dataclasses.replace(records[TARGET], word_count=records[TARGET].word_count + 1)
+    assert dependencies.changed_since(kb.index, again) == {TARGET}

@@ -298,3 +298,38 @@ def test_the_real_build_reports_each_case_at_its_source_and_never_crashes(hostil
     assert "%E0%A4" not in err, err[-3000:]
     # Passages added at the end of a section leave its heading's anchor where it was.
     assert "#cx-disciplines-to-get-cx-right' now points at a different passage" not in err
+
+
+def test_a_preview_reads_again_only_the_sources_whose_time_or_size_changed(tmp_path):
+    """`mkdocs serve` keeps each source's text by its path (`kept`): the
+    next build reads a file again only if its modification time or size
+    changed, and gets the text a build without it reads."""
+
+    class Counted:
+        reads: list[str] = []
+
+        def __init__(self, src_uri: str):
+            self.src_uri, self.abs_src_path, self.generated_by = src_uri, str(tmp_path / src_uri), None
+
+        @property
+        def content_bytes(self) -> bytes:
+            Counted.reads.append(self.src_uri)
+            return (tmp_path / self.src_uri).read_bytes()
+
+    for name, text in (("a.md", "alpha"), ("b.md", "beta"), ("c.md", "gamma")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    files = [Counted(name) for name in ("a.md", "b.md", "c.md")]
+    kept: dict = {}
+    assert sources.read_all(files, Problems(), kept) == {"a.md": "alpha", "b.md": "beta", "c.md": "gamma"}
+    assert Counted.reads == ["a.md", "b.md", "c.md"]
+    Counted.reads.clear()
+    assert sources.read_all(files, Problems(), kept) == {"a.md": "alpha", "b.md": "beta", "c.md": "gamma"}
+    assert Counted.reads == []
+    (tmp_path / "a.md").write_text("ALPHA", encoding="utf-8")  # the same size: a new time
+    stamp = os.stat(tmp_path / "a.md")
+    os.utime(tmp_path / "a.md", ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000))
+    (tmp_path / "b.md").write_text("beta, longer", encoding="utf-8")
+    texts = sources.read_all(files[:2], Problems(), kept)  # c.md gone
+    assert texts == {"a.md": "ALPHA", "b.md": "beta, longer"} == sources.read_all(files[:2], Problems())
+    assert Counted.reads[:2] == ["a.md", "b.md"]
+    assert set(kept) == {files[0].abs_src_path, files[1].abs_src_path}
