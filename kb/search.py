@@ -45,6 +45,7 @@ import pickle
 import re
 import shutil
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -514,7 +515,56 @@ CACHE_FOLDER = "kb-search"
 CACHE_KEEP = 2  # indexes kept on disk (the last builds')
 
 
-def files_of_build(site_index, cache: Path | None = None, memo: Memo | None = None) -> dict[str, bytes]:
+class _KeptFiles(Mapping):
+    """A kept index's files, read one at a time from its pagecache.Shelf
+    (at 10,000 articles the index is some 50 MB: loaded whole, it was the
+    warm rebuild's peak of memory). Each file's bytes are checked by their
+    digest when read; a kept index with any file missing or damaged is no
+    cache (`open` reads each once to make sure, keeping none)."""
+
+    _NAMES = ("names",)  # the key of the list of file names (never a file name: a tuple)
+
+    def __init__(self, shelf: pagecache.Shelf, names: list[str]):
+        self.shelf, self.names = shelf, names
+
+    @classmethod
+    def open(cls, path: Path) -> _KeptFiles | None:
+        shelf = pagecache.Shelf(path, _unsigned)
+        names = shelf.get(cls._NAMES)
+        if isinstance(names, list) and all(isinstance(shelf.get(name), bytes) for name in names):
+            return cls(shelf, names)
+        shelf.close()
+        return None
+
+    @classmethod
+    def save(cls, path: Path, files: Mapping[str, bytes]) -> None:
+        shelf = pagecache.Shelf(path, _unsigned)
+        for name, data in files.items():
+            shelf[name] = data
+        shelf[cls._NAMES] = list(files)
+        shelf.save()
+
+    def __getitem__(self, name: str) -> bytes:
+        data = self.shelf.get(name) if name in self.names else None
+        if not isinstance(data, bytes):
+            raise KeyError(name)
+        return data
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def close(self) -> None:
+        self.shelf.close()
+
+
+def _unsigned(value) -> tuple:
+    return ()  # a kept index's files are what its key says: never another value
+
+
+def files_of_build(site_index, cache: Path | None = None, memo: Memo | None = None) -> Mapping[str, bytes]:
     """The index's files, taken from `cache` (`.cache/kb-search/`) when an
     earlier build made them from the same pages, glossary and code; with a
     `memo` (`mkdocs serve`), counted at the first build and then updated for
@@ -531,14 +581,14 @@ def files_of_build(site_index, cache: Path | None = None, memo: Memo | None = No
     for page in pages:  # page by page: not every passage's text in one pickle
         digest.update(pickle.dumps({**vars(page), "termless": sorted(page.termless)}, protocol=pickle.HIGHEST_PROTOCOL))
     kept = cache / CACHE_FOLDER / f"{digest.hexdigest()}.pickle" if cache else None
-    found = pagecache.load(kept, kind=dict)  # None when absent or damaged (a digest leads the pickle)
+    found = _KeptFiles.open(kept) if kept is not None else None  # None when absent or damaged
     if found is not None:
         with contextlib.suppress(OSError):
             os.utime(kept)  # the most recently used are kept
         return found
     files = index_files(index_of_build(site_index, pages, memo))
     if kept is not None:
-        pagecache.save(kept, files)
+        _KeptFiles.save(kept, files)
         try:
             for old in sorted(kept.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime)[:-CACHE_KEEP]:
                 old.unlink(missing_ok=True)
@@ -560,7 +610,11 @@ def on_post_build(config, site_index, cache: Path | None = None, memo: Memo | No
     inline = bool(offline and offline.config.enabled) or not config.use_directory_urls
     start = time.perf_counter()
     index = index_of_build(site_index, memo=memo) if inline else files_of_build(site_index, cache, memo)
-    written = write(Path(config.site_dir), index, inline, memo)
+    try:
+        written = write(Path(config.site_dir), index, inline, memo)
+    finally:
+        if isinstance(index, _KeptFiles):
+            index.close()
     written["seconds"] = time.perf_counter() - start
     if stats := os.environ.get("KB_SEARCH_STATS"):  # python -m kb benchmark: the index's own build time
         Path(stats).write_text(json.dumps(written), encoding="utf-8")

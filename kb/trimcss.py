@@ -244,10 +244,12 @@ def scan(site: Path, cache: Path | None = None, remember: bool = False) -> tuple
     present = set(files)
     wanted: set[str] = set()
     kept = pagecache.ByBytes(pagecache.named_for_code(cache, "pages", __file__), others="pages-*.pickle")
-    remembered = _FACTS if remember else {}
     try:
         for rel in pages:
-            facts = parsed_once(remembered, site / rel, lambda p: kept.of(p.read_bytes(), page_facts))
+            if remember:
+                facts = parsed_once(_FACTS, site / rel, lambda p: kept.of(p.read_bytes(), page_facts))
+            else:  # held only while this page is looked at
+                facts = kept.of((site / rel).read_bytes(), page_facts)
             used.add_page(facts)
             wanted.update(facts.script_names)
             folder = posixpath.dirname(rel)
