@@ -244,6 +244,10 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
             clean,
         )
     kb.end_page()
+    if not session.serving:
+        # A build: MkDocs has converted the page and reads its Markdown no more (its
+        # title came from front matter or the render); the build keeps the sources.
+        page.markdown = ""
     return html
 
 
