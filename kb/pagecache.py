@@ -198,11 +198,13 @@ class ByBytes:
     the same bytes. `keep()` saves what this pass used (only what it used:
     facts of pages that are gone are dropped), and only after a pass over
     every file: a preview's pass over a few pages keeps the last full set.
-    `close()` in any case."""
+    `close()` in any case. `get` and `put` keep a value by any digest;
+    `signature`: what a value was made from beside its key (the Shelf's), for
+    values a key does not settle alone."""
 
-    def __init__(self, path: Path | None, others: str = ""):
-        # Facts are what the code (in the name) computes from the bytes (the key): never another value.
-        self.shelf = Shelf(path, _no_signature, others) if path is not None else None
+    def __init__(self, path: Path | None, others: str = "", signature: Callable | None = None):
+        # By default facts are what the code (in the name) computes from the bytes (the key): never another value.
+        self.shelf = Shelf(path, signature or _no_signature, others) if path is not None else None
         self.seen: set[bytes] = set()
         self.files = 0  # files looked up (two files may have the same bytes)
 
@@ -216,13 +218,22 @@ class ByBytes:
     def of_digest(self, digest: bytes, data: bytes, compute):
         """`of`, for a caller that has the bytes' digest (`digest(data)`)."""
         self.files += 1
-        self.seen.add(digest)
-        facts = self.shelf.get(digest) if self.shelf is not None else None
+        facts = self.get(digest)
         if facts is None:
-            facts = compute(data)
-            if self.shelf is not None:
-                self.shelf[digest] = facts
+            self.put(digest, facts := compute(data))
+        else:
+            self.mark(digest)
         return facts
+
+    def get(self, key: bytes):
+        """What was kept by `key`, or None."""
+        return self.shelf.get(key) if self.shelf is not None else None
+
+    def put(self, key: bytes, value) -> None:
+        """Keep `value` by `key` (its signature decides whether it is written again)."""
+        self.seen.add(key)
+        if self.shelf is not None:
+            self.shelf[key] = value
 
     def mark(self, digest: bytes) -> None:
         """What was computed of these bytes stays kept, though not looked up."""

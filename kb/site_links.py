@@ -174,7 +174,10 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cach
     site_key = pagecache.ByBytes.digest(
         "\0".join([site_url, *sorted(listed), "", *sorted(folders)]).encode("utf-8", "surrogatepass")
     )
-    outcomes = _Outcomes(pagecache.named_for_code(cache, "link-outcomes", __file__))
+    # Signed by its fragment targets: an outcome found again for others replaces the kept one.
+    outcomes = pagecache.ByBytes(
+        pagecache.named_for_code(cache, "link-outcomes", __file__), "link-outcomes-*.pickle", lambda found: found.deps
+    )
     try:
         _check_pages(html_of, only, report, lambda rel: _outcome(rel, html_of, resolve, own_origin), outcomes, site_key)
         if only is None:  # every page read (a preview's pass over a few keeps the last full set)
@@ -191,12 +194,13 @@ def _check_pages(html_of: _Pages, only: set[str] | None, report: LinkReport, out
     for rel in sorted(html_of.to_check):
         key = pagecache.ByBytes.digest(rel.encode("utf-8", "surrogatepass") + b"\0" + html_of.digest(rel) + site_key)
         found = outcomes.get(key)
-        if found is None or any(target not in html_of or html_of.digest(target) != d for target, d in found.deps):
+        if not isinstance(found, PageOutcome) or any(
+            target not in html_of or html_of.digest(target) != d for target, d in found.deps
+        ):
             found = outcome(rel)
-            outcomes.put(key, found)
         else:
-            outcomes.put(key, found)
             html_of.done(rel)
+        outcomes.put(key, found)
         report.broken += [(rel, url, why) for url, why in found.broken]
         for url in found.external:
             report.external.setdefault(url, []).append(rel)
@@ -234,35 +238,6 @@ def _outcome(rel: str, html_of: _Pages, resolve, own_origin) -> PageOutcome:
             if fragment not in html_of.ids(target):
                 broken.append((url, f"no element with id '{fragment}'"))
     return PageOutcome(tuple(broken), tuple(external), tuple(without_noopener), tuple(deps.items()))
-
-
-class _Outcomes:
-    """Each page's outcome, kept between builds (a pagecache.Shelf, read one
-    at a time; its signature is the outcome's `deps`, so an outcome found
-    again for other fragment targets replaces the kept one)."""
-
-    def __init__(self, path: Path | None):
-        self.shelf = pagecache.Shelf(path, lambda found: found.deps, "link-outcomes-*.pickle") if path else None
-        self.seen: set[bytes] = set()
-
-    def get(self, key: bytes) -> PageOutcome | None:
-        found = self.shelf.get(key) if self.shelf is not None else None
-        return found if isinstance(found, PageOutcome) else None
-
-    def put(self, key: bytes, found: PageOutcome) -> None:
-        self.seen.add(key)
-        if self.shelf is not None:
-            self.shelf[key] = found
-
-    def keep(self) -> None:
-        if self.shelf is not None:
-            for gone in [key for key in self.shelf if key not in self.seen]:
-                del self.shelf[gone]
-            self.shelf.save()
-
-    def close(self) -> None:
-        if self.shelf is not None:
-            self.shelf.close()
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
