@@ -570,11 +570,12 @@ class Build:
             errors.append(
                 f"{where}: the external link '{url}' {shown}has no rel=\"noopener\". Fix: add it in the template."
             )
+        external = site_links.external_report(site_dir / EXTERNAL_LINKS_REPORT, report, only)
         (site_dir / EXTERNAL_LINKS_REPORT).write_text(
-            json.dumps({"external_links": report.external}, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+            json.dumps({"external_links": external}, indent=1, sort_keys=True) + "\n", encoding="utf-8"
         )
         published.robots(site_dir, site_url, PRINT_DIR)
-        return errors, f"{len(report.external)} external link(s), listed in {EXTERNAL_LINKS_REPORT}"
+        return errors, f"{len(external)} external link(s), listed in {EXTERNAL_LINKS_REPORT}"
 
     def write_for_assistants(self, site_dir: Path, site_url: str) -> list[str]:
         """llms.txt, llms-full.txt, each article's Markdown twin and the

@@ -13,6 +13,7 @@ site has a million of them and checking each would dominate the build.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -187,6 +188,26 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cach
         kept.close()
         outcomes.close()
     return report
+
+
+def external_report(report_file: Path, report: LinkReport, only: set[str] | None) -> dict[str, list[str]]:
+    """The external-link report to write: a full check's own list or, after a
+    preview's check of a few pages (`only`), the last report's list with those
+    pages' links replaced and those of pages no longer on the site dropped."""
+    if only is None:
+        return report.external
+    try:
+        last = json.loads(report_file.read_text(encoding="utf-8")).get("external_links")
+    except (OSError, ValueError, AttributeError):
+        last = None
+    merged: dict[str, set[str]] = {}
+    for url, pages in last.items() if isinstance(last, dict) else ():
+        for page in pages if isinstance(pages, list) else ():
+            if isinstance(page, str) and page not in only and (report_file.parent / page).is_file():
+                merged.setdefault(url, set()).add(page)
+    for url, pages in report.external.items():
+        merged.setdefault(url, set()).update(pages)
+    return {url: sorted(pages) for url, pages in merged.items()}
 
 
 def _check_pages(html_of: _Pages, only: set[str] | None, report: LinkReport, outcome, outcomes, site_key) -> None:

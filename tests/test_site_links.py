@@ -3,6 +3,7 @@ links kept by its bytes between builds (pagecache.ByBytes)."""
 
 from __future__ import annotations
 
+import json
 import pickle
 
 from kb import site_links
@@ -121,3 +122,32 @@ def test_the_site_is_listed_in_one_walk_as_site_paths(tmp_path):
     files, folders = site_files(tmp_path)
     assert files == ["articles/x/index.html", "articles/x/index.md", "assets/a b.css", "index.html"]
     assert folders == {".", "articles", "articles/x", "assets", "empty"}
+
+
+def test_a_preview_keeps_the_external_links_of_the_pages_it_did_not_check(tmp_path):
+    site = tmp_path / "site"
+    ext = '<a href="https://{}.example/" rel="noopener">x</a>'
+    _site(
+        site,
+        {
+            "a/index.html": _page(ext.format("a")),
+            "b/index.html": _page(ext.format("b") + ext.format("shared")),
+            "c/index.html": _page(ext.format("shared")),
+        },
+    )
+    report_file = site / "external-links.json"
+    full = site_links.check(site)
+    report_file.write_text(json.dumps({"external_links": site_links.external_report(report_file, full, None)}))
+    # The preview rewrites b (one link gone, one new) and c was removed from the site.
+    _site(site, {"b/index.html": _page(ext.format("new"))})
+    (site / "c/index.html").unlink()
+    partial = site_links.check(site, only={"b/index.html"})
+    assert site_links.external_report(report_file, partial, {"b/index.html"}) == {
+        "https://a.example/": ["a/index.html"],
+        "https://new.example/": ["b/index.html"],
+    }
+    # A damaged last report is no report: only what was checked.
+    report_file.write_text("[")
+    assert site_links.external_report(report_file, partial, {"b/index.html"}) == {
+        "https://new.example/": ["b/index.html"]
+    }
