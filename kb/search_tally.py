@@ -45,6 +45,14 @@ FORMS = 4
 # A glossary term's own token in the index: the passages the build's glossary
 # matcher finds it in, under any spelling, as a phrase (kb/glossary.py).
 TERM_PREFIX = "#"
+# A stem's postings are one array of floats, five to a posting: page,
+# passage, term frequency, the stem's words the passage has (bits), its
+# length. A tuple each was some 130 bytes a posting and the first build's
+# peak of memory (4.8 million postings at 10,000 articles); this is 40. The
+# words' bits are exact in a float below 2**53; above (a stem with more than
+# 53 words), the array holds -1 and the tally the bits.
+FIELDS = 5
+_EXACT = 2.0**53
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 
 
@@ -58,6 +66,20 @@ def varints(values) -> str:
             v >>= 5
         out.append(_ALPHABET[v])
     return "".join(out)
+
+
+def _find(listed: array, p: int, n: int) -> int:
+    """Where in a stem's postings (in order of page and passage) the posting
+    of passage `n` of page `p` is, or would go."""
+    low, high = 0, len(listed) // FIELDS
+    while low < high:
+        middle = (low + high) // 2
+        at = middle * FIELDS
+        if listed[at] < p or (listed[at] == p and listed[at + 1] < n):
+            low = middle + 1
+        else:
+            high = middle
+    return low * FIELDS
 
 
 def glossary_key(glossary) -> tuple:
@@ -110,7 +132,8 @@ class Tally:
     def _clear(self) -> None:
         """Nothing counted (what each text holds is kept: the same glossary's)."""
         self.pages: list = []
-        self.postings: dict[str, list[tuple]] = defaultdict(list)  # (page, n, tf, words' bits, length)
+        self.postings: dict[str, array] = {}  # FIELDS floats a posting: page, n, tf, words' bits, length
+        self._bits: dict[tuple[str, int, int], int] = {}  # (stem, page, n) -> words' bits too big for a float
         self.page_postings: dict[str, list[tuple]] = defaultdict(list)  # (page, weight*10, title stems, in title)
         self.forms: dict[str, dict[str, int]] = {}  # stem -> word -> its number (never reused)
         self.word_stem: dict[str, tuple[str, int]] = {}  # word -> (its stem, its number)
@@ -221,12 +244,18 @@ class Tally:
         self.total_length += doc.length
         self.docs += 1
         self._count_words(doc.words, +1)
+        postings, length = self.postings, doc.length
         for s, value in doc.tf.items():
-            posting = (p, n, value, doc.has.get(s, 0), doc.length)
+            has = doc.has.get(s, 0)
+            if has >= _EXACT:
+                self._bits[(s, p, n)], has = has, -1
+            if (listed := postings.get(s)) is None:
+                listed = postings[s] = array("d")
             if touched is None:  # counting every page, in order
-                self.postings[s].append(posting)
+                listed.extend((p, n, value, has, length))
             else:
-                bisect.insort(self.postings[s], posting)
+                at = _find(listed, p, n)
+                listed[at:at] = array("d", (p, n, value, has, length))
                 touched.add(s)
         return doc
 
@@ -237,7 +266,10 @@ class Tally:
         self._count_words(doc.words, -1)
         for s in doc.tf:
             listed = self.postings[s]
-            del listed[bisect.bisect_left(listed, (p, n))]
+            at = _find(listed, p, n)
+            if listed[at + 3] < 0:
+                del self._bits[(s, p, n)]
+            del listed[at : at + FIELDS]
             if not listed:
                 del self.postings[s]
             touched.add(s)
@@ -329,6 +361,8 @@ class Tally:
         self.entries, self.sizes = {}, {}
         for s in sorted(set(self.postings) | set(self.page_postings)):
             self._encode(s)
+            if not self.remember:  # a one-off build: what is encoded is not counted again
+                self.postings.pop(s, None)
 
     def order(self, s: str) -> list[str]:
         """The stem's words, in the documents of most first."""
@@ -349,15 +383,19 @@ class Tally:
         avglen, levels, impacts = self.avglen or 1.0, IMPACT_LEVELS, self._impacts
         shortest = SHORT * avglen
         docs = []
-        for p, n, tf, has, length in postings:
+        fields = iter(postings)
+        for p, n, tf, has, length in zip(fields, fields, fields, fields, fields, strict=True):
             if (level := impacts.get((tf, length))) is None:
                 norm = tf / (tf + K1 * (1 - B + B * (length if length > shortest else shortest) / avglen))
                 level = impacts[(tf, length)] = max(1, min(levels, round(levels * norm)))
             if (mark := marks.get(has)) is None:
-                mark = marks[has] = sum(1 << i for bit, i in first if has >> bit & 1)
+                bits = self._bits[(s, int(p), int(n))] if has < 0 else int(has)
+                mark = sum(1 << i for bit, i in first if bits >> bit & 1)
+                if has >= 0:
+                    marks[has] = mark
             # The impact (5 bits) and which first forms the passage has (the
             # bits above, flipped so the usual "the first form only" costs nothing).
-            docs.append((p, n, level + (levels + 1) * (mark ^ 1)))
+            docs.append((int(p), int(n), level + (levels + 1) * (mark ^ 1)))
         df = len(docs)
         if df > self.max_postings:  # the strongest postings; df stays exact for the ranking
             docs = sorted(sorted(docs, key=lambda d: -(d[2] % (levels + 1)))[: self.max_postings])

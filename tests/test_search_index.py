@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb import glossary, pipeline, search
+from kb import glossary, pipeline, search, search_tally
 from kb.devtools import ROOT
 from kb.problems import Problems
 from kb.search_text import stem, words
@@ -282,6 +282,23 @@ def test_a_preview_rebuild_updates_the_counts_of_the_edited_passage_only():
     fewer._matcher = None
     assert _files(edited, fewer, memo) == _files(edited, fewer)  # another glossary: counted again
     assert memo.tally is not tally
+
+
+def test_words_bits_too_big_for_a_float_are_kept_beside_the_postings(monkeypatch):
+    """A stem's postings are an array of floats (kb/search_tally.py); the
+    bits of a stem's words past the 53rd cannot be one, and are kept beside
+    it. With every posting's bits made "too big", the files are the same."""
+    glossary = fixture_glossary()
+    edited = _edited(FIXTURE_PAGES, 0, 3, "Colour and colours, coloured: behaviour on record.")
+    plain, plain_edited = _files(FIXTURE_PAGES, glossary), _files(edited, glossary)
+    monkeypatch.setattr(search_tally, "_EXACT", 2.0)  # a posting with any word but a stem's first is "too big"
+    memo = search.Memo()
+    assert _files(FIXTURE_PAGES, glossary, memo) == plain
+    assert ("on", 0, 3) in memo.tally._bits  # the edited passage's, taken out by the edit
+    assert _files(edited, glossary, memo) == plain_edited
+    assert any(key[1:] == (0, 3) for key in memo.tally._bits)  # the new passage's, put in
+    assert _files(FIXTURE_PAGES, glossary, memo) == plain  # and back
+    assert _files(edited, glossary) == plain_edited  # a one-off build
 
 
 _WORDS = ["customer", "customers", "Customer's", "customer’s", "journey", "journeys", "net promoter score", "NPS",
