@@ -83,3 +83,30 @@ def test_a_damaged_or_missing_shelf_is_no_cache(tmp_path):
     for damaged in (data[:-1], data[:-30] + b"\xff" + data[-29:], b"", b"\x00" * 40):
         path.write_bytes(damaged)
         assert set(pagecache.Shelf(path, signature)) == set()
+
+
+def test_keeping_a_record_adds_no_copy_of_its_text_to_the_live_one(tmp_path):
+    """Pickling a str makes CPython keep a UTF-8 copy of it inside the str for
+    as long as it lives; a build's records live on after they are kept, so
+    their long texts are pickled as bytes (kb/passages.py)."""
+    import gc
+    import tracemalloc
+
+    from kb.passages import PageRecord, Passage
+
+    prose = "A customer’s journey — not ASCII. " * 20_000  # 1.4 MB as a str
+    record = PageRecord("a.md", prose + "!", True, [Passage("p1", "p", prose + "?", None, None)])
+    odd = PageRecord("b.md", "a lone \ud800", True, [Passage("p1", "p", "\udc80", None, None)])
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        pagecache.save(tmp_path / "kept.pickle", record)
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 100_000, f"{grown} bytes more held after keeping the record"
+    assert pagecache.load(tmp_path / "kept.pickle", PageRecord) == record
+    pagecache.save(tmp_path / "odd.pickle", odd)
+    assert pagecache.load(tmp_path / "odd.pickle", PageRecord) == odd
