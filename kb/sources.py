@@ -89,8 +89,12 @@ def outside(files: Iterable[tuple[str, str]], docs_dir: str | Path, problems: Pr
     (a link to ~/.ssh or /etc would put that file on the web)."""
     root = os.path.realpath(docs_dir)
     found = set()
+    folders: dict[str, str] = {}  # each folder resolved once, not once per file in it
     for src_uri, path in files:
-        real = os.path.realpath(path)
+        folder, name = os.path.split(path)
+        if (real_folder := folders.get(folder)) is None:
+            real_folder = folders[folder] = os.path.realpath(folder)
+        real = os.path.realpath(path) if os.path.islink(path) else os.path.join(real_folder, name)
         if os.path.commonpath([root, real]) != root:
             found.add(src_uri)
             problems.add(

@@ -40,6 +40,28 @@ def test_a_link_to_a_file_outside_docs_is_refused(tmp_path):
     assert str(problem).startswith(f"docs/articles/leak.md: the file is a link to '{secret}', outside docs/")
 
 
+def test_a_file_in_a_linked_folder_outside_docs_is_refused(tmp_path):
+    """Each folder is resolved once for all its files (kb/sources.py): a
+    folder that is a link, and a link in a linked folder, are still seen."""
+    docs, away = tmp_path / "docs", tmp_path / "away"
+    (docs / "articles").mkdir(parents=True)
+    away.mkdir()
+    (away / "private.md").write_text("not for the web")
+    (docs / "articles" / "fine.md").write_text("fine")
+    (docs / "articles" / "more").symlink_to(away, target_is_directory=True)
+    (docs / "back").symlink_to(docs / "articles", target_is_directory=True)  # a folder that stays inside
+    (away / "in.md").symlink_to(docs / "articles" / "fine.md")  # in a folder outside, to a file inside
+    problems = Problems()
+    files = [
+        ("articles/fine.md", str(docs / "articles" / "fine.md")),
+        ("articles/more/private.md", str(docs / "articles" / "more" / "private.md")),
+        ("articles/more/in.md", str(docs / "articles" / "more" / "in.md")),
+        ("back/fine.md", str(docs / "back" / "fine.md")),
+    ]
+    assert sources.outside(files, docs, problems) == {"articles/more/private.md"}
+    assert str(next(iter(problems))).startswith(f"docs/articles/more/private.md: the file is a link to '{away}/")
+
+
 @pytest.mark.parametrize(
     "first, second",
     [
