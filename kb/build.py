@@ -528,9 +528,10 @@ class Build:
         checks.registry(self.index, anchors.load(registry_file, self.problems), redirect_maps, self.problems)
 
     # -- after writing the site -----------------------------------------------------
-    def finish(self, site_dir: Path, site_url: str) -> tuple[list[str], str]:
+    def finish(self, site_dir: Path, site_url: str, give_back=lambda: None) -> tuple[list[str], str]:
         """Write the anchors manifest and the external-link report; return
-        the problems of the published HTML (broken links) and a summary."""
+        the problems of the published HTML (broken links) and a summary.
+        `give_back`: called before the link check (kb/memory.py)."""
         stage = self.stages
         if self.index is not None:
             with stage("anchors manifest"):
@@ -554,6 +555,7 @@ class Build:
         if self.index is not None and self.rebuilt | self.stale != set(self.index.urls):
             only = {_html_path(self.index.urls[src]) for src in self.rebuilt | self.stale}
         published.offline_zip(site_dir, self.settings.get("offline_zip"))
+        give_back()
         with stage("link check"):
             folder = self.settings.get("cache_dir")
             report = site_links.check(site_dir, site_url, only, Path(folder) / "kb-links" if folder else None)
