@@ -128,6 +128,10 @@ def checked_parts(html: str) -> str:
     return parts
 
 
+_MEANINGS: dict[tuple, dict] = {}  # a preview's kept meanings of links (`check`), by the site's files
+_MEANINGS_HELD = 200_000
+
+
 def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cache: Path | None = None) -> LinkReport:
     """Check every page under `site_dir` (or the pages in `only`, paths like
     "articles/x/index.html", when a preview rebuilt just those). `site_url`
@@ -179,8 +183,18 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cach
     outcomes = pagecache.ByBytes(
         pagecache.named_for_code(cache, "link-outcomes", __file__), "link-outcomes-*.pickle", lambda found: found.deps
     )
+    # A preview checks a few pages, mostly the same ones at every save: what their
+    # links mean is kept while the site's files are the same (one set, in this process).
+    if only is None:
+        meanings = None
+    else:
+        meanings = _MEANINGS.get((site_key, own_origin, base_path))
+        if meanings is None or len(meanings) > _MEANINGS_HELD:
+            _MEANINGS.clear()
+            meanings = _MEANINGS[(site_key, own_origin, base_path)] = {}
     try:
-        _check_pages(html_of, only, report, lambda rel: _outcome(rel, html_of, resolve, own_origin), outcomes, site_key)
+        outcome = lambda rel: _outcome(rel, html_of, resolve, own_origin, meanings)  # noqa: E731
+        _check_pages(html_of, only, report, outcome, outcomes, site_key)
         if only is None:  # every page read (a preview's pass over a few keeps the last full set)
             kept.keep()
             outcomes.keep()
@@ -228,37 +242,57 @@ def _check_pages(html_of: _Pages, only: set[str] | None, report: LinkReport, out
         report.without_noopener += [(rel, url) for url in found.without_noopener]
 
 
-def _outcome(rel: str, html_of: _Pages, resolve, own_origin) -> PageOutcome:
+def _outcome(rel: str, html_of: _Pages, resolve, own_origin, meanings: dict | None = None) -> PageOutcome:
     """What the check finds on the page at `rel` (`resolve(folder, path)`: a
-    link's target file, or None and why)."""
+    link's target file, or None and why). `meanings`: what each link of a
+    folder's pages means, kept between a preview's checks of the same site's
+    files (a theme page has thousands of links, the same at every save)."""
     base_dir = posixpath.dirname(rel)
     broken, external, without_noopener, deps = [], [], [], {}
+    if meanings is None:
+        meanings = {}
     for tag, url, noopener in html_of.links(rel):
-        if not url or url.startswith(_SKIP_SCHEMES):
+        if (meaning := meanings.get((base_dir, tag, url))) is None:
+            meaning = meanings[(base_dir, tag, url)] = _meaning(base_dir, tag, url, resolve, own_origin)
+        kind, url, target, fragment = meaning
+        if kind == "external":
+            external.append(url)
+            if not noopener:
+                without_noopener.append(url)
             continue
-        if own_origin and url.startswith(("http:", "https:", "HTTP:", "HTTPS:")):
-            url = _on_site(url, own_origin)
-        parts = urlsplit(url)
-        if parts.scheme or url.startswith("//"):
-            if tag == "a" and parts.scheme in ("http", "https", ""):
-                external.append(url)
-                if not noopener:
-                    without_noopener.append(url)
+        if kind != "internal":  # skipped ("") or broken (why)
+            if kind:
+                broken.append((url, kind))
             continue
-        fragment = unquote(parts.fragment)
-        path = unquote(parts.path)
-        if not path:
-            target = rel
-        else:
-            target, why = resolve(base_dir, path)
-            if target is None:
-                broken.append((url, why))
-                continue
+        target = target or rel
         if fragment and tag == "a" and target in html_of:
             deps[target] = html_of.digest(target)
             if fragment not in html_of.ids(target):
                 broken.append((url, f"no element with id '{fragment}'"))
     return PageOutcome(tuple(broken), tuple(external), tuple(without_noopener), tuple(deps.items()))
+
+
+def _meaning(base_dir: str, tag: str, url: str, resolve, own_origin) -> tuple[str, str, str, str]:
+    """What a link means, whatever page of the folder has it: (kind, URL as
+    reported, target file, #fragment). Kind: "external", "internal" (target
+    "" for the page itself), "" for a link not checked, else why it is broken."""
+    if not url or url.startswith(_SKIP_SCHEMES):
+        return "", url, "", ""
+    if own_origin and url.startswith(("http:", "https:", "HTTP:", "HTTPS:")):
+        url = _on_site(url, own_origin)
+    parts = urlsplit(url)
+    if parts.scheme or url.startswith("//"):
+        if tag == "a" and parts.scheme in ("http", "https", ""):
+            return "external", url, "", ""
+        return "", url, "", ""
+    fragment = unquote(parts.fragment)
+    path = unquote(parts.path)
+    if not path:
+        return "internal", url, "", fragment
+    target, why = resolve(base_dir, path)
+    if target is None:
+        return why, url, "", ""
+    return "internal", url, target, fragment
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}

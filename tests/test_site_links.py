@@ -151,3 +151,29 @@ def test_a_preview_keeps_the_external_links_of_the_pages_it_did_not_check(tmp_pa
     assert site_links.external_report(report_file, partial, {"b/index.html"}) == {
         "https://new.example/": ["b/index.html"]
     }
+
+
+def test_a_previews_check_keeps_what_links_mean_while_the_sites_files_are_the_same(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    links = '<a href="../y/#top">y</a> <a href="https://example.org/" rel="noopener">e</a> <a href="../z/">z</a>'
+    _site(site, {"x/index.html": _page(links), "y/index.html": _page('<h2 id="top">Y</h2>'), "z/index.html": ""})
+    only = {"x/index.html"}
+    assert site_links.check(site, only=only).broken == []
+    looked = []
+    real = site_links.urlsplit
+    monkeypatch.setattr(site_links, "urlsplit", lambda url: looked.append(url) or real(url))
+    # The page changes around the same links (a preview's save): no link is read again.
+    _site(site, {"x/index.html": _page("Edited. " + links)})
+    again = site_links.check(site, only=only)
+    assert (again.broken, again.external) == ([], {"https://example.org/": ["x/index.html"]})
+    assert looked == [""], "only the site's own address"
+    # What the fragment points into is still looked at every time.
+    _site(site, {"y/index.html": _page('<h2 id="gone">Y</h2>')})
+    assert site_links.check(site, only=only).broken == [("x/index.html", "../y/#top", "no element with id 'top'")]
+    # Another set of files: the links mean something else now.
+    (site / "z/index.html").unlink()
+    (site / "z").rmdir()
+    assert site_links.check(site, only=only).broken == [
+        ("x/index.html", "../y/#top", "no element with id 'top'"),
+        ("x/index.html", "../z/", "no such file"),
+    ]
