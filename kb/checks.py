@@ -64,12 +64,21 @@ def discipline_coverage(index: SiteIndex, problems: Problems) -> None:
 
 def published_anchors(index: SiteIndex) -> anchors_mod.Registry:
     """Site URL -> every anchor the page serves (headings, passages, aliases),
-    each with the fingerprint of the passage it points at."""
-    return {
+    each with the fingerprint of the passage it points at. Made once per
+    build (the registry check and the manifest both read it; not changed)."""
+    # (By the index's records and URLs: a build lets go of the converted pages by a copy of the index.)
+    if _PUBLISHED and _PUBLISHED[0] is index.records and _PUBLISHED[1] is index.urls:
+        return _PUBLISHED[2]
+    published = {
         index.urls[src]: {a: record.fingerprints.get(a, "") for a in sorted(set(record.anchors))}
         for src, record in index.records.items()
         if src in index.urls
     }
+    _PUBLISHED[:] = [index.records, index.urls, published]
+    return published
+
+
+_PUBLISHED: list = []  # [records, URLs, their published anchors]: the last build's
 
 
 def registry(

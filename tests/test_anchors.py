@@ -191,3 +191,20 @@ def test_the_registry_file_is_what_json_writes_indented(pages):
     }
     assert anchors.dumps(pages) == json.dumps(expected, indent=1, ensure_ascii=False) + "\n"
     assert json.loads(anchors.dumps(pages))["pages"] == pages
+
+
+def test_published_anchors_are_made_once_per_build_and_again_for_the_next():
+    from types import SimpleNamespace
+
+    from kb import checks
+    from kb.passages import PageRecord, Passage
+
+    record = PageRecord("a.md", "", True, [Passage("p-one", "p", "One.", None, None)], headings=[("h", "H")])
+    record.fingerprints["p-one"] = "f1"
+    index = SimpleNamespace(records={"a.md": record}, urls={"a.md": "a/"})
+    first = checks.published_anchors(index)
+    assert first == {"a/": {"h": "", "p-one": "f1"}}
+    assert checks.published_anchors(SimpleNamespace(records=index.records, urls=index.urls)) is first
+    # The next build: its own records.
+    again = PageRecord("a.md", "", True, [Passage("p-two", "p", "Two.", None, None)])
+    assert checks.published_anchors(SimpleNamespace(records={"a.md": again}, urls=index.urls)) == {"a/": {"p-two": ""}}
