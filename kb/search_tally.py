@@ -146,6 +146,9 @@ class Tally:
         self.sizes: dict[str, int] = {}  # stem -> its entry's bytes in a shard (kb/search.py splits by them)
         self.avglen = 0.0
         self._impacts: dict[tuple[float, int], int] = {}
+        self._recounted: Counter | None = None  # (during an update: see `update`)
+        self._moved: dict[str, dict[tuple[int, int], list]] | None = None
+        self._retitled: set[str] | None = None
 
     def fits(self, glossary, max_postings: int) -> bool:
         return glossary_key(glossary) == self.glossary_key and max_postings == self.max_postings
@@ -160,17 +163,37 @@ class Tally:
             self._count_all(pages)
             return None
         touched: set[str] = set()
-        for p, (old, new) in enumerate(zip(self.pages, pages, strict=True)):
-            if old != new:
-                self._update_page(p, old, new, touched)
-        self.pages = list(pages)
-        before = self.avglen
-        if self._average() != before:
-            self._encode_all()
-            return None
-        for s in touched:
-            self._encode(s)
-        return touched
+        # What the edit changed, to tell which touched stems' entries are the same.
+        self._recounted, self._moved, self._retitled = Counter(), defaultdict(dict), set()
+        try:
+            for p, (old, new) in enumerate(zip(self.pages, pages, strict=True)):
+                if old != new:
+                    self._update_page(p, old, new, touched)
+            self.pages = list(pages)
+            before = self.avglen
+            if self._average() != before:
+                self._encode_all()
+                return None
+            changed = {s for s in touched if self._changes_entry(s)}
+            for s in changed:
+                self._encode(s)
+            return changed
+        finally:
+            self._recounted = self._moved = self._retitled = None
+
+    def _changes_entry(self, s: str) -> bool:
+        """Whether what the edit did to the stem's postings changes its entry.
+        A one-word edit changes the length of its passage, so the posting of
+        every stem in it; most keep their strength (one of IMPACT_LEVELS), and
+        their entries stay as they are (a common stem's is encoded from
+        thousands of postings)."""
+        moved = self._moved.get(s, {})
+        if s in self._retitled or any(before is None or after is None for before, after in moved.values()):
+            return True  # a page posting changed, or a passage gained or lost the stem
+        if any(self._recounted.get(w) for w in self.forms.get(s, ())):
+            return True  # a word's count changed: their order may have
+        first = self._first(s)
+        return any(self._strength(first, *before) != self._strength(first, *after) for before, after in moved.values())
 
     def _count_all(self, pages: list) -> None:
         self._clear()
@@ -238,6 +261,7 @@ class Tally:
                     del self.page_postings[s]
             if touched is not None:
                 touched.add(s)
+                self._retitled.add(s)
 
     def _add(self, p: int, n: int, page, touched: set[str] | None) -> _Doc:
         doc = self._doc(page, n)
@@ -257,6 +281,7 @@ class Tally:
                 at = _find(listed, p, n)
                 listed[at:at] = array("d", (p, n, value, has, length))
                 touched.add(s)
+                self._moved[s].setdefault((p, n), [None, None])[1] = (value, doc.has.get(s, 0), length)
         return doc
 
     def _remove(self, p: int, n: int, page, touched: set[str]) -> None:
@@ -264,7 +289,8 @@ class Tally:
         self.total_length -= doc.length
         self.docs -= 1
         self._count_words(doc.words, -1)
-        for s in doc.tf:
+        for s, value in doc.tf.items():
+            self._moved[s].setdefault((p, n), [None, None])[0] = (value, doc.has.get(s, 0), doc.length)
             listed = self.postings[s]
             at = _find(listed, p, n)
             if listed[at + 3] < 0:
@@ -276,6 +302,9 @@ class Tally:
 
     def _count_words(self, found, sign: int) -> None:
         word_docs = self.word_docs
+        if self._recounted is not None:  # (an update: the net change of each word's count)
+            for w in found:
+                self._recounted[w] += sign
         for w in found:
             word_docs[w] += sign
             if word_docs[w] <= 0:
@@ -369,6 +398,20 @@ class Tally:
         counts = self.word_docs
         return sorted((w for w in self.forms.get(s, ()) if w in counts), key=lambda w: (-counts[w], w))
 
+    def _first(self, s: str, order: list[str] | None = None) -> list[tuple[int, int]]:
+        """(word's number, place) of the stem's first FORMS words in `order`."""
+        number = self.forms.get(s, {})
+        return [(number[w], i) for i, w in enumerate((self.order(s) if order is None else order)[:FORMS])]
+
+    def _strength(self, first: list[tuple[int, int]], tf: float, has: int, length: int) -> int:
+        """A posting as `_encode` writes it but its place: impact and forms."""
+        avglen, levels = self.avglen or 1.0, IMPACT_LEVELS
+        shortest = SHORT * avglen
+        norm = tf / (tf + K1 * (1 - B + B * (length if length > shortest else shortest) / avglen))
+        level = max(1, min(levels, round(levels * norm)))
+        mark = sum(1 << i for bit, i in first if has >> bit & 1)
+        return level + (levels + 1) * (mark ^ 1)
+
     def _encode(self, s: str) -> None:
         """The stem's entry: [stem, df, pf, words, postings, page postings]."""
         postings, page_postings = self.postings.get(s, ()), self.page_postings.get(s, ())
@@ -377,8 +420,7 @@ class Tally:
             self.sizes.pop(s, None)
             return
         order = self.order(s)
-        number = self.forms.get(s, {})
-        first = [(number[w], i) for i, w in enumerate(order[:FORMS])]
+        first = self._first(s, order)
         marks: dict[int, int] = {}
         avglen, levels, impacts = self.avglen or 1.0, IMPACT_LEVELS, self._impacts
         shortest = SHORT * avglen

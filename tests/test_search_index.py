@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from kb import glossary, pipeline, search, search_tally
 from kb.devtools import ROOT
 from kb.problems import Problems
+from kb.search_tally import FORMS
 from kb.search_text import stem, words
 
 FIXTURE = ROOT / "tests" / "js" / "search" / "fixture"
@@ -258,7 +259,7 @@ def _edited(pages, p, n, text):
 def test_a_preview_rebuild_updates_the_counts_of_the_edited_passage_only():
     """`mkdocs serve` keeps the counted pages (search.Memo, kb/search_tally.py):
     an edit takes out what the old passage counted and puts in the new one's,
-    and only the stems whose postings changed are encoded again; the files
+    and only the stems whose entries changed are encoded again; the files
     are exactly what counting every page afresh gives, and old texts' words
     are not kept for ever."""
     glossary = fixture_glossary()
@@ -269,7 +270,8 @@ def test_a_preview_rebuild_updates_the_counts_of_the_edited_passage_only():
     assert old == "Colour and behaviour: British spellings meet American ones."
     edited = _edited(FIXTURE_PAGES, 0, 3, "Colour and behaviour: British spellings meet Canadian ones.")
     touched = tally.update(edited)
-    assert touched == {stem("american"), stem("canadian")} | {stem(w) for w, _ in words(old)}
+    # A word for a word: the passage's length and its other stems' postings are the same.
+    assert touched == {stem("american"), stem("canadian")}
     assert _files(edited, glossary, memo) == _files(edited, glossary)
     assert memo.tally is tally
     for n in range(40):  # the old texts' words are forgotten, not kept edit after edit
@@ -390,6 +392,108 @@ def test_any_run_of_edits_gives_the_index_a_fresh_count_gives(edits, max_posting
     for edit in edits:
         pages, glossary_now = _apply_to_site(pages, glossary_now, edit)
         assert files(pages, memo) == files(pages), edit
+
+
+def _long_pages(count: int = 30) -> list:
+    """Articles of long passages: a one-word edit seldom moves the average
+    length (the tally then encodes only the stems whose entries change)."""
+    import random
+
+    vocabulary = [w for w in _WORDS if " " not in w] + ["service", "services", "loyal", "loyalty", "churn", "survey",
+                                                        "surveys", "agent", "agents", "channel", "channels"]  # fmt: skip
+    pages = []
+    for i in range(count):
+        rng = random.Random(i)
+        docs = [[f"p-{j}", f"Part {j}", " ".join(rng.choices(vocabulary, k=rng.randint(30, 80))), ""] for j in range(4)]
+        pages.append(search.Page(f"articles/long-{i:02d}/", f"Long {i}", "article", "Ann", "", [], docs))
+    return FIXTURE_PAGES + pages
+
+
+def _one_word(pages, p, n, op, word):
+    page = pages[p]
+    docs = [list(d) for d in page.docs]
+    said = docs[n % len(docs)][2].split(" ")
+    at = len(said) // 2
+    if op == "insert":
+        said.insert(at, word)
+    elif op == "delete" and len(said) > 1:
+        del said[at]
+    else:
+        said[at] = word
+    docs[n % len(docs)][2] = " ".join(said)
+    return [*pages[:p], dataclasses.replace(page, docs=docs), *pages[p + 1 :]]
+
+
+def test_a_one_word_edit_encodes_only_the_stems_whose_entries_change():
+    glossary = fixture_glossary()
+    pages = _long_pages()
+    memo = search.Memo()
+    _files(pages, glossary, memo)
+    p = len(FIXTURE_PAGES) + 3
+    edited = _one_word(pages, p, 1, "insert", "Pw1234")
+    average = memo.tally.avglen
+    touched = memo.tally.update(edited)
+    assert memo.tally.avglen == average
+    _, head, text, _ = edited[p].docs[1]
+    in_passage = {stem(w) for w, _ in words(f"{head} {text}")} | {s for s in touched if s.startswith("#")}
+    assert stem("pw1234") in touched and touched < in_passage, "the stems whose strength held are not encoded"
+    assert _files(edited, glossary, memo) == _files(edited, glossary)
+
+
+def test_an_edit_that_reorders_a_stems_later_words_encodes_it_again():
+    """A stem's words are written in order of how many passages have them;
+    past the first FORMS, a word swapped for another of the same stem
+    changes no posting's strength, but the order: the entry is encoded again."""
+    glossary = fixture_glossary()
+    pages = _long_pages()
+    first = "connect connected connecting"
+    said = [f"{first} connection connects"] * 2 + [f"{first} connection connections"] * 2 + [f"{first} connections"]
+    filler = pages[-1].docs[0][2]
+    docs = [[f"p-{j}", "", f"{text} {filler}", ""] for j, text in enumerate(said)]
+    pages = [*pages, search.Page("articles/forms/", "Forms", "article", "Ann", "", [], docs)]
+    memo = search.Memo()
+    _files(pages, glossary, memo)
+    assert memo.tally.order(stem("connect"))[FORMS:] == ["connections", "connects"]  # in 3 passages, in 2
+    # The last passage says "connects" instead: 2 and 3, the other way round.
+    edited = [*pages[:-1], dataclasses.replace(pages[-1], docs=[list(d) for d in docs])]
+    edited[-1].docs[4][2] = edited[-1].docs[4][2].replace("connections", "connects", 1)
+    touched = memo.tally.update(edited)
+    assert memo.tally.order(stem("connect"))[FORMS:] == ["connects", "connections"]
+    assert stem("connect") in touched
+    assert _files(edited, glossary, memo) == _files(edited, glossary)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 29),
+            st.integers(0, 3),
+            st.sampled_from(["insert", "delete", "replace"]),
+            st.sampled_from(_WORDS),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from([3, 100]),
+)
+def test_any_run_of_one_word_edits_gives_the_index_a_fresh_count_gives(edits, max_postings):
+    """Property: one-word edits to long passages (the average length mostly
+    holds, so only some touched stems are encoded again) give the index
+    counted from scratch."""
+    glossary_now = fixture_glossary()
+    memo = search.Memo()
+    pages = _long_pages()
+
+    def files(pages, memo=None):
+        args = (pages, glossary_now, FIXTURE_THEMES, FIXTURE_DISCIPLINES)
+        index = search.build_index(*args, shard_bytes=400, max_postings=max_postings, memo=memo)
+        return search.index_files(index, memo)
+
+    files(pages, memo)
+    for p, n, op, word in edits:
+        pages = _one_word(pages, len(FIXTURE_PAGES) + p, n, op, word)
+        assert files(pages, memo) == files(pages), (p, n, op, word)
 
 
 def test_a_rebuild_into_the_same_site_rewrites_only_the_parts_that_changed(tmp_path):
