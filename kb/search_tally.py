@@ -45,14 +45,18 @@ FORMS = 4
 # A glossary term's own token in the index: the passages the build's glossary
 # matcher finds it in, under any spelling, as a phrase (kb/glossary.py).
 TERM_PREFIX = "#"
-# A stem's postings are one array of floats, five to a posting: page,
-# passage, term frequency, the stem's words the passage has (bits), its
-# length. A tuple each was some 130 bytes a posting and the first build's
-# peak of memory (4.8 million postings at 10,000 articles); this is 40. The
-# words' bits are exact in a float below 2**53; above (a stem with more than
-# 53 words), the array holds -1 and the tally the bits.
+# A stem's postings are one array of 32-bit numbers, five to a posting:
+# page, passage, twice the term frequency, the stem's words the passage has
+# (bits), its length. A tuple each was some 130 bytes a posting and the
+# first build's peak of memory (4.8 million postings at 10,000 articles);
+# this is 20. Bits past the 31st (a stem with more than 31 words) do not
+# fit: the array holds _BIG and the tally the bits.
 FIELDS = 5
-_EXACT = 2.0**53
+_BIG = 2**32 - 1
+# A term frequency is a sum of the text's and headings' weights (and the
+# glossary's matches, by the same weights): in halves, so twice it is whole.
+if not all((WEIGHT[part] * 2).is_integer() for part in ("text", "head")):
+    raise ValueError("kb/search_tally.py: the text and heading weights must be whole or halves (tf is kept * 2)")
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 
 
@@ -145,7 +149,7 @@ class Tally:
         self.entries: dict[str, list] = {}  # stem -> [stem, df, pf, words, postings, page postings]
         self.sizes: dict[str, int] = {}  # stem -> its entry's bytes in a shard (kb/search.py splits by them)
         self.avglen = 0.0
-        self._impacts: dict[tuple[float, int], int] = {}
+        self._impacts: dict[tuple[int, int], int] = {}  # (twice the tf, length) -> impact level
         self._recounted: Counter | None = None  # (during an update: see `update`)
         self._moved: dict[str, dict[tuple[int, int], list]] | None = None
         self._retitled: set[str] | None = None
@@ -271,15 +275,15 @@ class Tally:
         postings, length = self.postings, doc.length
         for s, value in doc.tf.items():
             has = doc.has.get(s, 0)
-            if has >= _EXACT:
-                self._bits[(s, p, n)], has = has, -1
+            if has >= _BIG:
+                self._bits[(s, p, n)], has = has, _BIG
             if (listed := postings.get(s)) is None:
-                listed = postings[s] = array("d")
+                listed = postings[s] = array("I")
             if touched is None:  # counting every page, in order
-                listed.extend((p, n, value, has, length))
+                listed.extend((p, n, int(value * 2), has, length))
             else:
                 at = _find(listed, p, n)
-                listed[at:at] = array("d", (p, n, value, has, length))
+                listed[at:at] = array("I", (p, n, int(value * 2), has, length))
                 touched.add(s)
                 self._moved[s].setdefault((p, n), [None, None])[1] = (value, doc.has.get(s, 0), length)
         return doc
@@ -293,7 +297,7 @@ class Tally:
             self._moved[s].setdefault((p, n), [None, None])[0] = (value, doc.has.get(s, 0), doc.length)
             listed = self.postings[s]
             at = _find(listed, p, n)
-            if listed[at + 3] < 0:
+            if listed[at + 3] == _BIG:
                 del self._bits[(s, p, n)]
             del listed[at : at + FIELDS]
             if not listed:
@@ -426,18 +430,19 @@ class Tally:
         shortest = SHORT * avglen
         docs = []
         fields = iter(postings)
-        for p, n, tf, has, length in zip(fields, fields, fields, fields, fields, strict=True):
-            if (level := impacts.get((tf, length))) is None:
+        for p, n, twice, has, length in zip(fields, fields, fields, fields, fields, strict=True):
+            if (level := impacts.get((twice, length))) is None:
+                tf = twice / 2
                 norm = tf / (tf + K1 * (1 - B + B * (length if length > shortest else shortest) / avglen))
-                level = impacts[(tf, length)] = max(1, min(levels, round(levels * norm)))
+                level = impacts[(twice, length)] = max(1, min(levels, round(levels * norm)))
             if (mark := marks.get(has)) is None:
-                bits = self._bits[(s, int(p), int(n))] if has < 0 else int(has)
+                bits = self._bits[(s, p, n)] if has == _BIG else has
                 mark = sum(1 << i for bit, i in first if bits >> bit & 1)
-                if has >= 0:
+                if has != _BIG:
                     marks[has] = mark
             # The impact (5 bits) and which first forms the passage has (the
             # bits above, flipped so the usual "the first form only" costs nothing).
-            docs.append((int(p), int(n), level + (levels + 1) * (mark ^ 1)))
+            docs.append((p, n, level + (levels + 1) * (mark ^ 1)))
         df = len(docs)
         if df > self.max_postings:  # the strongest postings; df stays exact for the ranking
             docs = sorted(sorted(docs, key=lambda d: -(d[2] % (levels + 1)))[: self.max_postings])

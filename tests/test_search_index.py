@@ -286,14 +286,14 @@ def test_a_preview_rebuild_updates_the_counts_of_the_edited_passage_only():
     assert memo.tally is not tally
 
 
-def test_words_bits_too_big_for_a_float_are_kept_beside_the_postings(monkeypatch):
-    """A stem's postings are an array of floats (kb/search_tally.py); the
-    bits of a stem's words past the 53rd cannot be one, and are kept beside
+def test_words_bits_too_big_for_the_array_are_kept_beside_the_postings(monkeypatch):
+    """A stem's postings are an array of 32-bit numbers (kb/search_tally.py);
+    the bits of a stem's words past the 31st do not fit, and are kept beside
     it. With every posting's bits made "too big", the files are the same."""
     glossary = fixture_glossary()
     edited = _edited(FIXTURE_PAGES, 0, 3, "Colour and colours, coloured: behaviour on record.")
     plain, plain_edited = _files(FIXTURE_PAGES, glossary), _files(edited, glossary)
-    monkeypatch.setattr(search_tally, "_EXACT", 2.0)  # a posting with any word but a stem's first is "too big"
+    monkeypatch.setattr(search_tally, "_BIG", 2)  # a posting with any word but a stem's first is "too big"
     memo = search.Memo()
     assert _files(FIXTURE_PAGES, glossary, memo) == plain
     assert ("on", 0, 3) in memo.tally._bits  # the edited passage's, taken out by the edit
