@@ -14,6 +14,7 @@ site has a million of them and checking each would dominate the build.
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -75,24 +76,45 @@ class _Pages:
     links to it: not every page's links until the end. `digest(rel)`: the
     page's bytes' digest, without looking up what was read of them."""
 
-    def __init__(self, site_dir: Path, names: set[str], kept: pagecache.ByBytes):
+    def __init__(self, site_dir: Path, names: set[str], kept: pagecache.ByBytes, stamped: dict | None = None):
         self.site_dir, self.names, self.kept, self._ids = site_dir, names, kept, {}
         self.digests: dict[str, bytes] = {}
         self.to_check: set[str] = set()
         self._early: dict[str, PageLinks] = {}  # read for their ids, to be checked later
+        # A preview's: each page's digest and ids by its file's time and size (rel -> (stamp, digest,
+        # ids)), kept between its checks; the pages a save did not write are not read again.
+        self.stamped = stamped
 
     def __contains__(self, rel: str) -> bool:
         return rel in self.names
 
+    def _stamp(self, rel: str) -> tuple[int, int]:
+        found = os.stat(self.site_dir / rel)
+        return found.st_mtime_ns, found.st_size
+
     def _read(self, rel: str) -> PageLinks:
+        stamp = self._stamp(rel) if self.stamped is not None else None  # (before reading: a later write shows)
         data = (self.site_dir / rel).read_bytes()
         self.digests[rel] = digest = self.kept.digest(data)
         found = self.kept.of_digest(digest, data, page_links)
         self._ids[rel] = found.ids
+        if stamp is not None:
+            self.stamped[rel] = (stamp, digest, found.ids)
         return found
 
+    def _as_stamped(self, rel: str) -> bool:
+        """The page's digest and ids as a preview's last check read them, if
+        its file is the same (time and size)."""
+        held = self.stamped.get(rel) if self.stamped is not None else None
+        if held is None or held[0] != self._stamp(rel):
+            return False
+        self.digests[rel] = held[1]
+        self._ids[rel] = held[2]
+        self.kept.mark(held[1])
+        return True
+
     def digest(self, rel: str) -> bytes:
-        if rel not in self.digests:
+        if rel not in self.digests and not self._as_stamped(rel):
             self.digests[rel] = digest = self.kept.digest((self.site_dir / rel).read_bytes())
             self.kept.mark(digest)  # what was read of it stays kept, unread
         return self.digests[rel]
@@ -103,7 +125,7 @@ class _Pages:
         return (found or self._read(rel)).links
 
     def ids(self, rel: str) -> frozenset[str]:
-        if rel in self._ids:
+        if rel in self._ids or (rel not in self.digests and self._as_stamped(rel)):
             return self._ids[rel]
         found = self._read(rel)
         if rel in self.to_check:
@@ -130,6 +152,7 @@ def checked_parts(html: str) -> str:
 
 _MEANINGS: dict[tuple, dict] = {}  # a preview's kept meanings of links (`check`), by the site's files
 _MEANINGS_HELD = 200_000
+_STAMPED: dict[str, dict] = {}  # a preview's pages' digests and ids by their files' time and size (`_Pages`)
 
 
 def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cache: Path | None = None) -> LinkReport:
@@ -148,7 +171,13 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cach
     listed, folders = site_files(site_dir)
     files = set(listed)
     kept = pagecache.ByBytes(pagecache.named_for_code(cache, "links", __file__), others="links-*.pickle")
-    html_of = _Pages(site_dir, {rel for rel in files if rel.endswith(".html")}, kept)
+    stamped = None
+    if only is not None:  # a preview: the pages' digests and ids kept in this process, for this site
+        stamped = _STAMPED.get(str(site_dir.resolve()))
+        if stamped is None:
+            _STAMPED.clear()
+            stamped = _STAMPED[str(site_dir.resolve())] = {}
+    html_of = _Pages(site_dir, {rel for rel in files if rel.endswith(".html")}, kept, stamped)
     report = LinkReport()
     # (folder of the linking page, path) -> (target file, or None, why): pages
     # at the same depth share their navigation links.

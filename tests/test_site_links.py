@@ -167,7 +167,15 @@ def test_a_previews_check_keeps_what_links_mean_while_the_sites_files_are_the_sa
     again = site_links.check(site, only=only)
     assert (again.broken, again.external) == ([], {"https://example.org/": ["x/index.html"]})
     assert looked == [""], "only the site's own address"
-    # What the fragment points into is still looked at every time.
+    # The page a #fragment points into is read again only when its file changed.
+    read = []
+    real_links = site_links.page_links
+    monkeypatch.setattr(site_links, "page_links", lambda data: read.append(data) or real_links(data))
+    _site(site, {"x/index.html": _page("Edited again. " + links)})
+    assert site_links.check(site, only=only).broken == []
+    assert read == [(site / "x/index.html").read_bytes()], "y/ is the same file: its ids as read before"
+    _site(site, {"y/index.html": _page('<h2 id="pot">Y</h2>')})  # the same size, written again
+    assert site_links.check(site, only=only).broken == [("x/index.html", "../y/#top", "no element with id 'top'")]
     _site(site, {"y/index.html": _page('<h2 id="gone">Y</h2>')})
     assert site_links.check(site, only=only).broken == [("x/index.html", "../y/#top", "no element with id 'top'")]
     # Another set of files: the links mean something else now.
