@@ -150,7 +150,7 @@ def checked_parts(html: str) -> str:
     return parts
 
 
-_MEANINGS: dict[tuple, dict] = {}  # a preview's kept meanings of links (`check`), by the site's files
+_MEANINGS: dict[str, dict] = {}  # a preview's kept meanings of links (`check`), by the site's address
 _MEANINGS_HELD = 200_000
 _STAMPED: dict[str, dict] = {}  # a preview's pages' digests and ids by their files' time and size (`_Pages`)
 
@@ -181,27 +181,39 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cach
     report = LinkReport()
     # (folder of the linking page, path) -> (target file, or None, why): pages
     # at the same depth share their navigation links.
-    resolved: dict[tuple[str, str], tuple[str | None, str]] = {}
+    # What a result read of the files ("looked"): (the path named, whether a folder, the file, whether there).
+    resolved: dict[tuple[str, str], tuple[str | None, str, tuple | None]] = {}
 
-    def resolve(base_dir: str, path: str) -> tuple[str | None, str]:
+    def resolve(base_dir: str, path: str) -> tuple[str | None, str, tuple | None]:
         key = (base_dir, path)
         if key in resolved:
             return resolved[key]
         if path.startswith("/"):
             if not path.startswith(base_path):
-                resolved[key] = (None, f"outside the site's base path {base_path}")
+                resolved[key] = (None, f"outside the site's base path {base_path}", None)
                 return resolved[key]
             target = posixpath.normpath(path[len(base_path) :] or ".")
         else:
             target = posixpath.normpath(posixpath.join(base_dir, path))
         if target.startswith(".."):
-            result = (None, "points outside the site")
+            result = (None, "points outside the site", None)
         else:
-            if target in folders or path.endswith("/"):
+            named, folder = target, target in folders
+            if folder or path.endswith("/"):
                 target = posixpath.normpath(posixpath.join(target, "index.html"))
-            result = (target, "") if target in files else (None, "no such file")
+            there = target in files
+            result = (
+                (target, "", (named, folder, target, there))
+                if there
+                else (None, "no such file", (named, folder, target, there))
+            )
         resolved[key] = result
         return result
+
+    def still(looked: tuple) -> bool:
+        """Whether the files say what they said when a kept meaning was found."""
+        named, folder, target, there = looked
+        return (named in folders) == folder and (target in files) == there
 
     # A page's outcome is kept by its path, its bytes and the site's list of
     # files, and holds while the pages its #fragments point into are the same.
@@ -213,16 +225,16 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cach
         pagecache.named_for_code(cache, "link-outcomes", __file__), "link-outcomes-*.pickle", lambda found: found.deps
     )
     # A preview checks a few pages, mostly the same ones at every save: what their
-    # links mean is kept while the site's files are the same (one set, in this process).
+    # links mean is kept (in this process, for this address), each checked against the files.
     if only is None:
         meanings = None
     else:
-        meanings = _MEANINGS.get((site_key, own_origin, base_path))
+        meanings = _MEANINGS.get(site_url)
         if meanings is None or len(meanings) > _MEANINGS_HELD:
             _MEANINGS.clear()
-            meanings = _MEANINGS[(site_key, own_origin, base_path)] = {}
+            meanings = _MEANINGS[site_url] = {}
     try:
-        outcome = lambda rel: _outcome(rel, html_of, resolve, own_origin, meanings)  # noqa: E731
+        outcome = lambda rel: _outcome(rel, html_of, resolve, own_origin, meanings, still)  # noqa: E731
         _check_pages(html_of, only, report, outcome, outcomes, site_key)
         if only is None:  # every page read (a preview's pass over a few keeps the last full set)
             kept.keep()
@@ -271,19 +283,21 @@ def _check_pages(html_of: _Pages, only: set[str] | None, report: LinkReport, out
         report.without_noopener += [(rel, url) for url in found.without_noopener]
 
 
-def _outcome(rel: str, html_of: _Pages, resolve, own_origin, meanings: dict | None = None) -> PageOutcome:
+def _outcome(rel: str, html_of: _Pages, resolve, own_origin, meanings: dict | None = None, still=None) -> PageOutcome:
     """What the check finds on the page at `rel` (`resolve(folder, path)`: a
     link's target file, or None and why). `meanings`: what each link of a
-    folder's pages means, kept between a preview's checks of the same site's
-    files (a theme page has thousands of links, the same at every save)."""
+    folder's pages means, kept between a preview's checks (a theme page has
+    thousands of links, the same at every save), each used while `still`
+    finds the files as they were."""
     base_dir = posixpath.dirname(rel)
     broken, external, without_noopener, deps = [], [], [], {}
     if meanings is None:
         meanings = {}
     for tag, url, noopener in html_of.links(rel):
-        if (meaning := meanings.get((base_dir, tag, url))) is None:
+        meaning = meanings.get((base_dir, tag, url))
+        if meaning is None or (meaning[4] is not None and not still(meaning[4])):
             meaning = meanings[(base_dir, tag, url)] = _meaning(base_dir, tag, url, resolve, own_origin)
-        kind, url, target, fragment = meaning
+        kind, url, target, fragment, _looked = meaning
         if kind == "external":
             external.append(url)
             if not noopener:
@@ -301,27 +315,28 @@ def _outcome(rel: str, html_of: _Pages, resolve, own_origin, meanings: dict | No
     return PageOutcome(tuple(broken), tuple(external), tuple(without_noopener), tuple(deps.items()))
 
 
-def _meaning(base_dir: str, tag: str, url: str, resolve, own_origin) -> tuple[str, str, str, str]:
+def _meaning(base_dir: str, tag: str, url: str, resolve, own_origin) -> tuple:
     """What a link means, whatever page of the folder has it: (kind, URL as
-    reported, target file, #fragment). Kind: "external", "internal" (target
-    "" for the page itself), "" for a link not checked, else why it is broken."""
+    reported, target file, #fragment, what was read of the files or None).
+    Kind: "external", "internal" (target "" for the page itself), "" for a
+    link not checked, else why it is broken."""
     if not url or url.startswith(_SKIP_SCHEMES):
-        return "", url, "", ""
+        return "", url, "", "", None
     if own_origin and url.startswith(("http:", "https:", "HTTP:", "HTTPS:")):
         url = _on_site(url, own_origin)
     parts = urlsplit(url)
     if parts.scheme or url.startswith("//"):
         if tag == "a" and parts.scheme in ("http", "https", ""):
-            return "external", url, "", ""
-        return "", url, "", ""
+            return "external", url, "", "", None
+        return "", url, "", "", None
     fragment = unquote(parts.fragment)
     path = unquote(parts.path)
     if not path:
-        return "internal", url, "", fragment
-    target, why = resolve(base_dir, path)
+        return "internal", url, "", fragment, None
+    target, why, looked = resolve(base_dir, path)
     if target is None:
-        return why, url, "", ""
-    return "internal", url, target, fragment
+        return why, url, "", "", looked
+    return "internal", url, target, fragment, looked
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -153,7 +153,7 @@ def test_a_preview_keeps_the_external_links_of_the_pages_it_did_not_check(tmp_pa
     }
 
 
-def test_a_previews_check_keeps_what_links_mean_while_the_sites_files_are_the_same(tmp_path, monkeypatch):
+def test_a_previews_check_keeps_what_links_mean_while_the_files_they_name_are_the_same(tmp_path, monkeypatch):
     site = tmp_path / "site"
     links = '<a href="../y/#top">y</a> <a href="https://example.org/" rel="noopener">e</a> <a href="../z/">z</a>'
     _site(site, {"x/index.html": _page(links), "y/index.html": _page('<h2 id="top">Y</h2>'), "z/index.html": ""})
@@ -162,8 +162,9 @@ def test_a_previews_check_keeps_what_links_mean_while_the_sites_files_are_the_sa
     looked = []
     real = site_links.urlsplit
     monkeypatch.setattr(site_links, "urlsplit", lambda url: looked.append(url) or real(url))
-    # The page changes around the same links (a preview's save): no link is read again.
-    _site(site, {"x/index.html": _page("Edited. " + links)})
+    # The page changes around the same links (a preview's save, which also gives
+    # the search index a new folder): no link is read again.
+    _site(site, {"x/index.html": _page("Edited. " + links), "search/1a2b/meta.json": "{}"})
     again = site_links.check(site, only=only)
     assert (again.broken, again.external) == ([], {"https://example.org/": ["x/index.html"]})
     assert looked == [""], "only the site's own address"
