@@ -25,6 +25,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
 import pickle
 import re
 import shutil
@@ -397,12 +398,24 @@ def _write_pieces(path: Path, pieces: list[str], seen: Seen | None) -> None:
     with path.open("r+b" if start else "wb") as out:
         out.seek(offset)
         out.truncate()
-        for piece in pieces[start:]:
-            data = piece.encode("utf-8")
-            out.write(data)
-            written.append((piece, len(data)))
+        run: list[str] = []  # written some hundred pieces at a time
+        for n in range(start, len(pieces)):
+            piece = pieces[n]
+            if n < len(before) and before[n][0] is piece:  # the same piece as the last build's: its size known
+                size = before[n][1]
+            else:
+                size = len(piece.encode("utf-8"))
+            written.append((piece, size))
+            run.append(piece)
+            if len(run) >= _RUN:
+                out.write("".join(run).encode("utf-8"))
+                run = []
+        out.write("".join(run).encode("utf-8"))
     if seen is not None:
         seen.files[str(path)] = written
+
+
+_RUN = 256
 
 
 def _json_line(row: dict) -> str:
@@ -427,12 +440,13 @@ def _write_served(site_dir: Path, index: SiteIndex, site_url: str, dates, memo, 
     }
     for gone in set(memo or ()) - set(twins):
         del memo[gone]
+    root = os.fspath(site_dir)
     for src_uri, twin in twins.items():
-        target = site_dir / markdown_twin_url(index.urls[src_uri])
-        if serving and before.get(src_uri) is twin and target.exists():  # written by the last build
+        target = os.path.join(root, markdown_twin_url(index.urls[src_uri]))
+        if serving and before.get(src_uri) is twin and os.path.exists(target):  # written by the last build
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(twin.markdown, encoding="utf-8")
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        Path(target).write_text(twin.markdown, encoding="utf-8")
     (site_dir / LLMS).write_text(llms_txt(index, site_url, seen), encoding="utf-8")
     _write_pieces(site_dir / LLMS_FULL, llms_full_pieces(index, twins), seen)
     lines = [
