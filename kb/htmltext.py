@@ -61,21 +61,62 @@ def visible_text(html: str, root_tag: str | None = "article", skip_classes=froze
     return " ".join("".join(parser.parts).split())
 
 
-def site_files(site: Path) -> tuple[list[str], set[str]]:
+def site_files(site: Path, remember: bool = False) -> tuple[list[str], set[str]]:
     """Every file of a built site as a site path ("articles/x/index.html"),
     sorted, and every folder ("." and "articles/x"): one walk of plain
     strings (a site of 10,000 articles has 50,000 entries, and a Path and a
-    stat each cost seconds there)."""
+    stat each cost seconds there). `remember` (`mkdocs serve`): each
+    folder's entries are kept in this process and listed again only when
+    its time changed (a folder's time changes when an entry is added,
+    removed or renamed); a save rewrites a few pages of 10,000 folders."""
     root = os.fspath(site)
     files: list[str] = []
     folders = {"."}
-    for folder, subfolders, names in os.walk(root):
+    for folder, subfolders, names in _walk_kept(root) if remember else os.walk(root):
         rel = os.path.relpath(folder, root).replace(os.sep, "/")
         prefix = "" if rel == "." else rel + "/"
         folders.update(prefix + name for name in subfolders)
         files.extend(prefix + name for name in names)
     files.sort()
     return files, folders
+
+
+# Each folder's entries, for site_files(remember=True): path -> (time, subfolders, followed, files).
+_LISTED: dict[str, tuple[int, list[str], list[str], list[str]]] = {}
+_LISTED_HELD = 500_000
+
+
+def _walk_kept(root: str):
+    """os.walk(root) (top down, links to folders listed, not followed), each
+    folder read again only when its time changed."""
+    if len(_LISTED) > _LISTED_HELD:
+        _LISTED.clear()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            time = os.stat(folder).st_mtime_ns  # (before listing it: a later change shows next time)
+            held = _LISTED.get(folder)
+            if held is None or held[0] != time:
+                subfolders, followed, names = [], [], []
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        try:
+                            is_folder = entry.is_dir()
+                        except OSError:
+                            is_folder = False
+                        if is_folder:
+                            subfolders.append(entry.name)
+                            if not entry.is_symlink():
+                                followed.append(entry.name)
+                        else:
+                            names.append(entry.name)
+                held = _LISTED[folder] = (time, subfolders, followed, names)
+        except OSError:
+            _LISTED.pop(folder, None)
+            continue  # (os.walk skips a folder it cannot list)
+        yield folder, held[1], held[3]
+        stack.extend(os.path.join(folder, name) for name in reversed(held[2]))
 
 
 def built_pages(site: Path) -> list[Path]:

@@ -168,7 +168,7 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cach
     own_origin = _origin(own) if own.netloc else None
     # Every file and folder, listed once: a big site has a million nav links,
     # and asking the file system about each one is what made this slow.
-    listed, folders = site_files(site_dir)
+    listed, folders = site_files(site_dir, remember=only is not None)  # (a preview: kept folder by folder)
     files = set(listed)
     kept = pagecache.ByBytes(pagecache.named_for_code(cache, "links", __file__), others="links-*.pickle")
     stamped = None

@@ -234,7 +234,7 @@ def scan(site: Path, cache: Path | None = None, remember: bool = False) -> tuple
     stylesheets: set[str] = set()
     scripts: dict[str, list[Path]] = {}
     pages = []
-    files, _folders = site_files(site)
+    files, _folders = site_files(site, remember)
     for rel in files:
         suffix = posixpath.splitext(rel)[1].lower()
         if suffix in (".js", ".mjs"):
@@ -246,17 +246,15 @@ def scan(site: Path, cache: Path | None = None, remember: bool = False) -> tuple
     kept = pagecache.ByBytes(pagecache.named_for_code(cache, "pages", __file__), others="pages-*.pickle")
     try:
         for rel in pages:
-            if remember:
-                facts = parsed_once(_FACTS, site / rel, lambda p: kept.of(p.read_bytes(), page_facts))
+            if remember:  # with the site paths of its stylesheets, found once
+                facts, targets = parsed_once(
+                    _FACTS, site / rel, lambda p, rel=rel: _with_targets(rel, kept.of(p.read_bytes(), page_facts))
+                )
             else:  # held only while this page is looked at
-                facts = kept.of((site / rel).read_bytes(), page_facts)
+                facts, targets = _with_targets(rel, kept.of((site / rel).read_bytes(), page_facts))
             used.add_page(facts)
             wanted.update(facts.script_names)
-            folder = posixpath.dirname(rel)
-            for href in facts.stylesheets:
-                target = _local_path(folder, href)
-                if target and target in present:
-                    stylesheets.add(target)
+            stylesheets.update(target for target in targets if target in present)
         if kept.files == len(pages):  # every page read in this pass (not only a preview's few)
             kept.keep()
     finally:
@@ -302,6 +300,12 @@ def page_facts(html: bytes) -> PageFacts:
 # Each built page's facts, until the page changes (htmltext.parsed_once):
 # `mkdocs serve` only (`scan`'s `remember`).
 _FACTS: dict = {}
+
+
+def _with_targets(rel: str, facts: PageFacts) -> tuple[PageFacts, tuple[str, ...]]:
+    """The page's facts, and the site paths of the stylesheets it links."""
+    folder = posixpath.dirname(rel)
+    return facts, tuple(target for href in facts.stylesheets if (target := _local_path(folder, href)))
 
 
 def _local_path(folder: str, href: str) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from pathlib import Path
 
 from kb import site_links
 
@@ -122,6 +123,42 @@ def test_the_site_is_listed_in_one_walk_as_site_paths(tmp_path):
     files, folders = site_files(tmp_path)
     assert files == ["articles/x/index.html", "articles/x/index.md", "assets/a b.css", "index.html"]
     assert folders == {".", "articles", "articles/x", "assets", "empty"}
+
+
+def test_a_previews_listing_kept_folder_by_folder_is_the_walks(tmp_path, monkeypatch):
+    """site_files(remember=True) (mkdocs serve): each folder is listed again
+    only when its time changed, and the listing is always os.walk's: files
+    added, removed, a folder gone, one added, a link to a folder (listed,
+    not followed)."""
+    from kb import htmltext
+
+    site = tmp_path / "site"
+    for rel in ("index.html", "a/x/index.html", "a/y/index.html", "b/c.css"):
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text("", encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "secret.txt").write_text("", encoding="utf-8")
+    (site / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+
+    def both():
+        kept = htmltext.site_files(site, remember=True)
+        assert kept == htmltext.site_files(site)
+        return kept
+
+    files, folders = both()
+    assert "linked" in folders and not any(f.startswith("linked/") for f in files)
+    listed = []
+    real = htmltext.os.scandir
+    monkeypatch.setattr(htmltext.os, "scandir", lambda path: listed.append(path) or real(path))
+    (site / "a/x/index.html").write_text("rewritten", encoding="utf-8")  # a page written again: no folder changed
+    assert htmltext.site_files(site, remember=True) == (files, folders) and listed == []
+    (site / "a/x/index.md").write_text("", encoding="utf-8")
+    (site / "a/y/index.html").unlink()
+    (site / "a/y").rmdir()
+    (site / "d/e").mkdir(parents=True)
+    kept = htmltext.site_files(site, remember=True)
+    assert sorted(Path(p).relative_to(site).as_posix() for p in listed) == [".", "a", "a/x", "d", "d/e"]
+    assert kept == htmltext.site_files(site)
 
 
 def test_a_preview_keeps_the_external_links_of_the_pages_it_did_not_check(tmp_path):

@@ -280,6 +280,16 @@ def test_only_a_preview_keeps_each_pages_facts_in_the_process(tmp_path, monkeypa
 
     monkeypatch.setattr(trimcss, "page_facts", not_again)
     assert "one" in trimcss.scan(site, remember=True)[0].names
+    monkeypatch.undo()
+    # A page's stylesheets are found once with its facts; each is listed while its file is there.
+    (site / "a").mkdir()
+    (site / "a" / "index.html").write_bytes(b'<link rel="stylesheet" href="../s.css"><p class="two">b</p>')
+    (site / "s.css").write_text(".two{}", encoding="utf-8")
+    assert trimcss.scan(site, remember=True)[1] == ["s.css"]
+    monkeypatch.setattr(trimcss, "page_facts", not_again)
+    assert trimcss.scan(site, remember=True)[1] == ["s.css"]
+    (site / "s.css").unlink()
+    assert trimcss.scan(site, remember=True)[1] == []
     trimcss._FACTS.clear()
 
 
