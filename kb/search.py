@@ -401,11 +401,14 @@ def write(site: Path, index: Index | dict[str, bytes], inline: bool, memo: Memo 
         root = folder / name
         earlier = _reuse_earlier(folder, root)
         known = memo.on_disk if memo is not None and earlier and earlier == memo.folder else {}
+        # A folder named by this index's hash was written with these very bytes
+        # (a warm rebuild takes it back, kb/setaside.py): a part of the right size is it.
+        held = _same_size if earlier == name else _holds
         for folder_name in {relative.rpartition("/")[0] for relative in files}:
             (root / folder_name).mkdir(parents=True, exist_ok=True)
         for relative, data in files.items():
             target = root / relative
-            if known.get(relative) is not data and not _holds(target, data):
+            if known.get(relative) is not data and not held(target, data):
                 target.write_bytes(data)
             written["index_bytes"] += len(data)
             written["index_files"] += 1
@@ -451,14 +454,24 @@ def _holds(path: Path, data: bytes) -> bool:
         return False
 
 
-def _remove_others(root: Path, files: dict[str, bytes]) -> None:
-    """Parts of the earlier index that this one has not."""
-    wanted = {root / relative for relative in files}
-    for path in sorted(root.rglob("*"), reverse=True):
-        if path.is_file() and path not in wanted:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+def _same_size(path: Path, data: bytes) -> bool:
+    try:
+        return os.stat(path).st_size == len(data)
+    except OSError:
+        return False
+
+
+def _remove_others(root: Path, files: Mapping[str, bytes]) -> None:
+    """Parts of the earlier index that this one has not, and folders left empty."""
+    top, wanted = os.fspath(root), set(files)  # (the names: a kept index's `in` would read the part)
+    for folder, _subfolders, names in os.walk(top, topdown=False):
+        relative = os.path.relpath(folder, top).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        for name in names:
+            if prefix + name not in wanted:
+                os.unlink(os.path.join(folder, name))
+        if folder != top and not os.listdir(folder):
+            os.rmdir(folder)
 
 
 def worker_code() -> dict[str, str]:
@@ -525,7 +538,7 @@ class _KeptFiles(Mapping):
     _NAMES = ("names",)  # the key of the list of file names (never a file name: a tuple)
 
     def __init__(self, shelf: pagecache.Shelf, names: list[str]):
-        self.shelf, self.names = shelf, names
+        self.shelf, self.names, self._named = shelf, names, set(names)  # (a list's `in` read 13,841 names a file)
 
     @classmethod
     def open(cls, path: Path) -> _KeptFiles | None:
@@ -545,7 +558,7 @@ class _KeptFiles(Mapping):
         shelf.save()
 
     def __getitem__(self, name: str) -> bytes:
-        data = self.shelf.get(name) if name in self.names else None
+        data = self.shelf.get(name) if name in self._named else None
         if not isinstance(data, bytes):
             raise KeyError(name)
         return data
