@@ -282,7 +282,8 @@ def _env(kb: build.Build, env: Environment, config: MkDocsConfig, files: Files) 
         page.meta["glightbox"] = adapter.needs_lightbox(page.content)
     if not session.serving:  # no next build in this process starts from this one
         kb.let_go_of_conversions()
-        memory.give_back()
+        if kb.gives_back_memory():
+            memory.give_back()
     for page in pages:  # the sitemap's <lastmod>: the source's last commit, not the build's date
         page.kb_updated = (kb.updated(page.file.src_uri) or {}).get("iso")
         page.update_date = page.kb_updated or page.update_date  # MkDocs wants a date for sitemap.xml.gz
@@ -361,8 +362,8 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def _post_build(kb: build.Build, config: MkDocsConfig, site_dir: Path) -> None:
     stage = kb.stages
-    # A build gives back what each big stage freed (kb/memory.py): the pages rendered, the index counted.
-    give_back = memory.give_back if not session.serving else lambda: None
+    # A first build gives back what each big stage freed (kb/memory.py): the pages rendered, the index counted.
+    give_back = memory.give_back if not session.serving and kb.gives_back_memory() else lambda: None
     give_back()
     # Search by passage: kb/search.py writes the index in parts from the
     # build's passage records and installs its own worker (issues 15, 28).
