@@ -155,33 +155,23 @@ _MEANINGS_HELD = 200_000
 _STAMPED: dict[str, dict] = {}  # a preview's pages' digests and ids by their files' time and size (`_Pages`)
 
 
-def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cache: Path | None = None) -> LinkReport:
-    """Check every page under `site_dir` (or the pages in `only`, paths like
-    "articles/x/index.html", when a preview rebuilt just those). `site_url`
-    is the published address: links to it (canonical URLs, root-absolute
-    paths) are internal. `cache`: a folder where each page's links are kept
-    by its bytes, and what the check found on it by its bytes and the site's
-    files, for the next build."""
-    site_dir = Path(site_dir)
-    own = urlsplit(site_url)
-    base_path = own.path or "/"
-    own_origin = _origin(own) if own.netloc else None
-    # Every file and folder, listed once: a big site has a million nav links,
-    # and asking the file system about each one is what made this slow.
-    listed, folders = site_files(site_dir, remember=only is not None)  # (a preview: kept folder by folder)
-    files = set(listed)
-    kept = pagecache.ByBytes(pagecache.named_for_code(cache, "links", __file__), others="links-*.pickle")
-    stamped = None
-    if only is not None:  # a preview: the pages' digests and ids kept in this process, for this site
-        stamped = _STAMPED.get(str(site_dir.resolve()))
-        if stamped is None:
-            _STAMPED.clear()
-            stamped = _STAMPED[str(site_dir.resolve())] = {}
-    html_of = _Pages(site_dir, {rel for rel in files if rel.endswith(".html")}, kept, stamped)
-    report = LinkReport()
-    # (folder of the linking page, path) -> (target file, or None, why): pages
-    # at the same depth share their navigation links.
-    # What a result read of the files ("looked"): (the path named, whether a folder, the file, whether there).
+def _one_kept(kept: dict[str, dict], key: str, held: int | None = None) -> dict:
+    """The dict kept in `kept` under `key` (one key at a time: another, or
+    more than `held` entries, starts afresh)."""
+    found = kept.get(key)
+    if found is None or (held is not None and len(found) > held):
+        kept.clear()
+        found = kept[key] = {}
+    return found
+
+
+def _resolver(files: set[str], folders: set[str], base_path: str):
+    """`resolve(folder, path)`: a link's target file (or None) and why, and
+    what it read of the files; `still(looked)`: whether the files say what
+    they said then (a kept meaning holds)."""
+    # (folder of the linking page, path) -> (target file, or None, why, looked): pages
+    # at the same depth share their navigation links. What a result read of the
+    # files ("looked"): (the path named, whether a folder, the file, whether there).
     resolved: dict[tuple[str, str], tuple[str | None, str, tuple | None]] = {}
 
     def resolve(base_dir: str, path: str) -> tuple[str | None, str, tuple | None]:
@@ -202,18 +192,39 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cach
             if folder or path.endswith("/"):
                 target = posixpath.normpath(posixpath.join(target, "index.html"))
             there = target in files
-            result = (
-                (target, "", (named, folder, target, there))
-                if there
-                else (None, "no such file", (named, folder, target, there))
-            )
+            looked = (named, folder, target, there)
+            result = (target, "", looked) if there else (None, "no such file", looked)
         resolved[key] = result
         return result
 
     def still(looked: tuple) -> bool:
-        """Whether the files say what they said when a kept meaning was found."""
         named, folder, target, there = looked
         return (named in folders) == folder and (target in files) == there
+
+    return resolve, still
+
+
+def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cache: Path | None = None) -> LinkReport:
+    """Check every page under `site_dir` (or the pages in `only`, paths like
+    "articles/x/index.html", when a preview rebuilt just those). `site_url`
+    is the published address: links to it (canonical URLs, root-absolute
+    paths) are internal. `cache`: a folder where each page's links are kept
+    by its bytes, and what the check found on it by its bytes and the site's
+    files, for the next build."""
+    site_dir = Path(site_dir)
+    own = urlsplit(site_url)
+    base_path = own.path or "/"
+    own_origin = _origin(own) if own.netloc else None
+    # Every file and folder, listed once: a big site has a million nav links,
+    # and asking the file system about each one is what made this slow.
+    listed, folders = site_files(site_dir, remember=only is not None)  # (a preview: kept folder by folder)
+    files = set(listed)
+    kept = pagecache.ByBytes(pagecache.named_for_code(cache, "links", __file__), others="links-*.pickle")
+    # A preview: the pages' digests and ids kept in this process, for this site.
+    stamped = _one_kept(_STAMPED, str(site_dir.resolve())) if only is not None else None
+    html_of = _Pages(site_dir, {rel for rel in files if rel.endswith(".html")}, kept, stamped)
+    report = LinkReport()
+    resolve, still = _resolver(files, folders, base_path)
 
     # A page's outcome is kept by its path, its bytes and the site's list of
     # files, and holds while the pages its #fragments point into are the same.
@@ -226,13 +237,7 @@ def check(site_dir: Path, site_url: str = "", only: set[str] | None = None, cach
     )
     # A preview checks a few pages, mostly the same ones at every save: what their
     # links mean is kept (in this process, for this address), each checked against the files.
-    if only is None:
-        meanings = None
-    else:
-        meanings = _MEANINGS.get(site_url)
-        if meanings is None or len(meanings) > _MEANINGS_HELD:
-            _MEANINGS.clear()
-            meanings = _MEANINGS[site_url] = {}
+    meanings = _one_kept(_MEANINGS, site_url, _MEANINGS_HELD) if only is not None else None
     try:
         outcome = lambda rel: _outcome(rel, html_of, resolve, own_origin, meanings, still)  # noqa: E731
         _check_pages(html_of, only, report, outcome, outcomes, site_key)
