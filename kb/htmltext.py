@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time as _clock
 from collections.abc import Callable, Hashable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -86,6 +87,15 @@ _LISTED: dict[str, tuple[int, list[str], list[str], list[str]]] = {}
 _LISTED_HELD = 500_000
 
 
+# A file system may keep times to the second or two (FAT, some network
+# mounts): a time this recent may not tell one change from the next.
+SETTLED_NS = 2_000_000_000
+
+
+def _settled(time_ns: int) -> bool:
+    return _clock.time_ns() - time_ns > SETTLED_NS
+
+
 def _walk_kept(root: str):
     """os.walk(root) (top down, links to folders listed, not followed), each
     folder read again only when its time changed."""
@@ -111,7 +121,9 @@ def _walk_kept(root: str):
                                 followed.append(entry.name)
                         else:
                             names.append(entry.name)
-                held = _LISTED[folder] = (time, subfolders, followed, names)
+                held = (time, subfolders, followed, names)
+                if _settled(time):  # (a folder changed this very moment may change again within its time's tick)
+                    _LISTED[folder] = held
         except OSError:
             _LISTED.pop(folder, None)
             continue  # (os.walk skips a folder it cannot list)

@@ -401,14 +401,11 @@ def write(site: Path, index: Index | dict[str, bytes], inline: bool, memo: Memo 
         root = folder / name
         earlier = _reuse_earlier(folder, root)
         known = memo.on_disk if memo is not None and earlier and earlier == memo.folder else {}
-        # A folder named by this index's hash was written with these very bytes
-        # (a warm rebuild takes it back, kb/setaside.py): a part of the right size is it.
-        held = _same_size if earlier == name else _holds
         for folder_name in {relative.rpartition("/")[0] for relative in files}:
             (root / folder_name).mkdir(parents=True, exist_ok=True)
         for relative, data in files.items():
             target = root / relative
-            if known.get(relative) is not data and not held(target, data):
+            if known.get(relative) is not data and not _holds(target, data):
                 target.write_bytes(data)
             written["index_bytes"] += len(data)
             written["index_files"] += 1
@@ -450,13 +447,6 @@ def _holds(path: Path, data: bytes) -> bool:
     """The file is there with these bytes."""
     try:
         return path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
-        return False
-
-
-def _same_size(path: Path, data: bytes) -> bool:
-    try:
-        return os.stat(path).st_size == len(data)
     except OSError:
         return False
 

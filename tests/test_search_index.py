@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import subprocess
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -522,27 +521,22 @@ def test_a_rebuild_into_the_same_site_rewrites_only_the_parts_that_changed(tmp_p
     assert stub["config"]["kb_index_url"] == f"{search.SEARCH_DIR}/{root.name}/meta.json"
 
 
-def test_a_folder_named_by_the_same_index_is_checked_by_size_and_mended(tmp_path, monkeypatch):
-    """A warm rebuild takes back the last build's parts (kb/setaside.py): a
-    folder named by this index's hash was written with these bytes, so each
-    part is checked by its size, not read; a part cut short is written again."""
+def test_a_folder_named_by_the_index_is_still_read_part_by_part(tmp_path):
+    """The earlier index's folder is renamed to this index's hash before any
+    part is written: a build stopped there leaves the old parts under the new
+    name. The next build reads each part (a same-size part with other bytes,
+    "cat" for "dog", is written again) and removes what this index has not."""
     worker = tmp_path / search.WORKER_GLOB.replace("*", "x")
     worker.parent.mkdir(parents=True)
     worker.write_text("", encoding="utf-8")
-    files = {"meta.json": b'{"v":2}', "s/0.json": b"[1,2,3]", "f/0.json": b"{}"}
-    search.write(tmp_path, files, inline=False)
-    root = tmp_path / search.SEARCH_DIR / search.index_hash(files)
-    (root / "s/0.json").write_bytes(b"[1")
-    (root / "x").mkdir()
-    (root / "x/old.json").write_bytes(b"an earlier part")
-
-    def not_read(self):
-        raise AssertionError(f"read: {self}")
-
-    monkeypatch.setattr(Path, "read_bytes", not_read)
-    search.write(tmp_path, files, inline=False)
-    monkeypatch.undo()
-    assert {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()} == files
+    first = {"meta.json": b'{"v":1}', "s/ca.json": b'["cat",1]', "x/old.json": b"an earlier part"}
+    second = {"meta.json": b'{"v":2}', "s/ca.json": b'["dog",1]'}
+    search.write(tmp_path, first, inline=False)
+    folder = tmp_path / search.SEARCH_DIR
+    (folder / search.index_hash(first)).rename(folder / search.index_hash(second))  # stopped after the rename
+    search.write(tmp_path, second, inline=False)
+    root = folder / search.index_hash(second)
+    assert {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()} == second
     assert not (root / "x").exists()
 
 

@@ -132,6 +132,7 @@ def test_a_previews_listing_kept_folder_by_folder_is_the_walks(tmp_path, monkeyp
     not followed)."""
     from kb import htmltext
 
+    monkeypatch.setattr(htmltext, "SETTLED_NS", -(10**18))  # every time settled (see the test after)
     site = tmp_path / "site"
     for rel in ("index.html", "a/x/index.html", "a/y/index.html", "b/c.css"):
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -159,6 +160,23 @@ def test_a_previews_listing_kept_folder_by_folder_is_the_walks(tmp_path, monkeyp
     kept = htmltext.site_files(site, remember=True)
     assert sorted(Path(p).relative_to(site).as_posix() for p in listed) == [".", "a", "a/x", "d", "d/e"]
     assert kept == htmltext.site_files(site)
+
+
+def test_a_folder_or_page_changed_this_moment_is_read_again(tmp_path, monkeypatch):
+    """A file system may keep times to a second or two: a folder listed, or a
+    page read, within that of its last change is not kept by its time."""
+    from kb import htmltext
+
+    site = tmp_path / "site"
+    _site(site, {"x/index.html": _page('<a href="../y/#top">y</a>'), "y/index.html": _page('<h2 id="top">Y</h2>')})
+    listed, read = [], []
+    real_scandir, real_links = htmltext.os.scandir, site_links.page_links
+    monkeypatch.setattr(htmltext.os, "scandir", lambda path: listed.append(path) or real_scandir(path))
+    monkeypatch.setattr(site_links, "page_links", lambda data: read.append(data) or real_links(data))
+    for _ in range(2):
+        listed.clear(), read.clear()
+        assert site_links.check(site, only={"x/index.html"}).broken == []
+        assert len(listed) == 3 and len(read) == 2, "just written: listed and read again"
 
 
 def test_a_preview_keeps_the_external_links_of_the_pages_it_did_not_check(tmp_path):
@@ -191,6 +209,9 @@ def test_a_preview_keeps_the_external_links_of_the_pages_it_did_not_check(tmp_pa
 
 
 def test_a_previews_check_keeps_what_links_mean_while_the_files_they_name_are_the_same(tmp_path, monkeypatch):
+    from kb import htmltext
+
+    monkeypatch.setattr(htmltext, "SETTLED_NS", -(10**18))  # every file's time settled
     site = tmp_path / "site"
     links = '<a href="../y/#top">y</a> <a href="https://example.org/" rel="noopener">e</a> <a href="../z/">z</a>'
     _site(site, {"x/index.html": _page(links), "y/index.html": _page('<h2 id="top">Y</h2>'), "z/index.html": ""})
