@@ -136,8 +136,8 @@ class Tally:
     def _clear(self) -> None:
         """Nothing counted (what each text holds is kept: the same glossary's)."""
         self.pages: list = []
-        self.postings: dict[str, array] = {}  # FIELDS floats a posting: page, n, tf, words' bits, length
-        self._bits: dict[tuple[str, int, int], int] = {}  # (stem, page, n) -> words' bits too big for a float
+        self.postings: dict[str, array] = {}  # FIELDS numbers a posting: page, n, twice tf, words' bits, length
+        self._bits: dict[tuple[str, int, int], int] = {}  # (stem, page, n) -> words' bits too big for the array
         self.page_postings: dict[str, list[tuple]] = defaultdict(list)  # (page, weight*10, title stems, in title)
         self.forms: dict[str, dict[str, int]] = {}  # stem -> word -> its number (never reused)
         self.word_stem: dict[str, tuple[str, int]] = {}  # word -> (its stem, its number)
@@ -407,14 +407,21 @@ class Tally:
         number = self.forms.get(s, {})
         return [(number[w], i) for i, w in enumerate((self.order(s) if order is None else order)[:FORMS])]
 
-    def _strength(self, first: list[tuple[int, int]], tf: float, has: int, length: int) -> int:
-        """A posting as `_encode` writes it but its place: impact and forms."""
+    def _level(self, tf: float, length: int) -> int:
+        """A posting's BM25 impact, one of IMPACT_LEVELS."""
         avglen, levels = self.avglen or 1.0, IMPACT_LEVELS
         shortest = SHORT * avglen
         norm = tf / (tf + K1 * (1 - B + B * (length if length > shortest else shortest) / avglen))
-        level = max(1, min(levels, round(levels * norm)))
-        mark = sum(1 << i for bit, i in first if has >> bit & 1)
-        return level + (levels + 1) * (mark ^ 1)
+        return max(1, min(levels, round(levels * norm)))
+
+    @staticmethod
+    def _mark(first: list[tuple[int, int]], bits: int) -> int:
+        """Which of the stem's first forms (`first`, from `_first`) the passage has."""
+        return sum(1 << i for bit, i in first if bits >> bit & 1)
+
+    def _strength(self, first: list[tuple[int, int]], tf: float, has: int, length: int) -> int:
+        """A posting as `_encode` writes it but its place: impact and forms."""
+        return self._level(tf, length) + (IMPACT_LEVELS + 1) * (self._mark(first, has) ^ 1)
 
     def _encode(self, s: str) -> None:
         """The stem's entry: [stem, df, pf, words, postings, page postings]."""
@@ -426,22 +433,18 @@ class Tally:
         order = self.order(s)
         first = self._first(s, order)
         marks: dict[int, int] = {}
-        avglen, levels, impacts = self.avglen or 1.0, IMPACT_LEVELS, self._impacts
-        shortest = SHORT * avglen
+        levels, impacts = IMPACT_LEVELS, self._impacts
         docs = []
         fields = iter(postings)
         for p, n, twice, has, length in zip(fields, fields, fields, fields, fields, strict=True):
             if (level := impacts.get((twice, length))) is None:
-                tf = twice / 2
-                norm = tf / (tf + K1 * (1 - B + B * (length if length > shortest else shortest) / avglen))
-                level = impacts[(twice, length)] = max(1, min(levels, round(levels * norm)))
+                level = impacts[(twice, length)] = self._level(twice / 2, length)
             if (mark := marks.get(has)) is None:
-                bits = self._bits[(s, p, n)] if has == _BIG else has
-                mark = sum(1 << i for bit, i in first if bits >> bit & 1)
+                mark = self._mark(first, self._bits[(s, p, n)] if has == _BIG else has)
                 if has != _BIG:
                     marks[has] = mark
-            # The impact (5 bits) and which first forms the passage has (the
-            # bits above, flipped so the usual "the first form only" costs nothing).
+            # The impact (5 bits) and which first forms the passage has (the bits
+            # above, flipped so the usual "the first form only" costs nothing): `_strength`.
             docs.append((p, n, level + (levels + 1) * (mark ^ 1)))
         df = len(docs)
         if df > self.max_postings:  # the strongest postings; df stays exact for the ranking
