@@ -425,6 +425,17 @@ def _json_line(row: dict) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
 
 
+def _write_twin(root: str, page_url: str, twin: twin_mod.Twin, kept: bool) -> None:
+    """The article's Markdown twin beside its page (`page_url`) in the site
+    at `root`; `kept`: the twin the last build of `mkdocs serve` wrote, so
+    there already unless the file is gone. (Paths as strings: 10,000 a save.)"""
+    target = os.path.join(root, markdown_twin_url(page_url))
+    if kept and os.path.exists(target):
+        return
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    Path(target).write_text(twin.markdown, encoding="utf-8")
+
+
 def _write_served(site_dir: Path, index: SiteIndex, site_url: str, dates, memo, serving: bool, seen: Seen, shared):
     """`write` for `mkdocs serve`: an article made from the same objects as
     in the last build is taken whole (`seen`), and llms-full.txt and
@@ -442,11 +453,7 @@ def _write_served(site_dir: Path, index: SiteIndex, site_url: str, dates, memo, 
         del memo[gone]
     root = os.fspath(site_dir)
     for src_uri, twin in twins.items():
-        target = os.path.join(root, markdown_twin_url(index.urls[src_uri]))
-        if serving and before.get(src_uri) is twin and os.path.exists(target):  # written by the last build
-            continue
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        Path(target).write_text(twin.markdown, encoding="utf-8")
+        _write_twin(root, index.urls[src_uri], twin, serving and before.get(src_uri) is twin)
     (site_dir / LLMS).write_text(llms_txt(index, site_url, seen), encoding="utf-8")
     _write_pieces(site_dir / LLMS_FULL, llms_full_pieces(index, twins), seen)
     lines = [
@@ -474,10 +481,7 @@ def _write_streamed(site_dir: Path, index: SiteIndex, site_url: str, dates, memo
         full.write(llms_full_title(index))
         for src_uri in index.articles:
             twin = markdown_twin(src_uri, index, site_url, dates.get(src_uri), memo)
-            target = site_dir / markdown_twin_url(index.urls[src_uri])
-            if not (serving and before.get(src_uri) is twin and target.exists()):  # else written by the last build
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(twin.markdown, encoding="utf-8")
+            _write_twin(os.fspath(site_dir), index.urls[src_uri], twin, serving and before.get(src_uri) is twin)
             full.write(LLMS_FULL_BETWEEN)
             full.write(twin.markdown)
             rows.write(_article_lines(index, src_uri, site_url, dates.get(src_uri), memo, shared))
