@@ -92,7 +92,8 @@ _LISTED_HELD = 500_000
 SETTLED_NS = 2_000_000_000
 
 
-def _settled(time_ns: int) -> bool:
+def settled(time_ns: int) -> bool:
+    """Whether a file's time is old enough to tell its next change by."""
     return _clock.time_ns() - time_ns > SETTLED_NS
 
 
@@ -122,7 +123,7 @@ def _walk_kept(root: str):
                         else:
                             names.append(entry.name)
                 held = (time, subfolders, followed, names)
-                if _settled(time):  # (a folder changed this very moment may change again within its time's tick)
+                if settled(time):  # (a folder changed this very moment may change again within its time's tick)
                     _LISTED[folder] = held
         except OSError:
             _LISTED.pop(folder, None)

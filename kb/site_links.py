@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import pagecache
-from .htmltext import _settled, site_files
+from .htmltext import settled, site_files
 
 _TAG = re.compile(r"<(?P<tag>[a-zA-Z][\w-]*)\b[^>]*>")
 _URL = re.compile(r"""\s(?P<attr>href|src)=(?P<q>["'])(?P<url>.*?)(?P=q)""")
@@ -98,7 +98,7 @@ class _Pages:
         self.digests[rel] = digest = self.kept.digest(data)
         found = self.kept.of_digest(digest, data, page_links)
         self._ids[rel] = found.ids
-        if stamp is not None and _settled(stamp[0]):  # (a file written this moment may be again, same time)
+        if stamp is not None and settled(stamp[0]):  # (a file written this moment may be again, same time)
             self.stamped[rel] = (stamp, digest, found.ids)
         return found
 
