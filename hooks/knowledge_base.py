@@ -52,7 +52,6 @@ from kb import (
     cards,
     csp,
     feeds,
-    memory,
     navigation,
     pagecache,
     pagescript,
@@ -282,8 +281,7 @@ def _env(kb: build.Build, env: Environment, config: MkDocsConfig, files: Files) 
         page.meta["glightbox"] = adapter.needs_lightbox(page.content)
     if not session.serving:  # no next build in this process starts from this one
         kb.let_go_of_conversions()
-        if kb.gives_back_memory():
-            memory.give_back()
+        kb.give_back_memory()
     for page in pages:  # the sitemap's <lastmod>: the source's last commit, not the build's date
         page.kb_updated = (kb.updated(page.file.src_uri) or {}).get("iso")
         page.update_date = page.kb_updated or page.update_date  # MkDocs wants a date for sitemap.xml.gz
@@ -363,14 +361,13 @@ def on_post_build(config: MkDocsConfig) -> None:
 def _post_build(kb: build.Build, config: MkDocsConfig, site_dir: Path) -> None:
     stage = kb.stages
     # A first build gives back what each big stage freed (kb/memory.py): the pages rendered, the index counted.
-    give_back = memory.give_back if not session.serving and kb.gives_back_memory() else lambda: None
-    give_back()
+    kb.give_back_memory()
     # Search by passage: kb/search.py writes the index in parts from the
     # build's passage records and installs its own worker (issues 15, 28).
     with stage("search index"):
         setaside.take_back(site_dir, kb_search.SEARCH_DIR)
         kb_search.on_post_build(config, kb.index, kb.settings.get("cache_dir"), kb.search_memo)
-    give_back()
+    kb.give_back_memory()
     # Every page gets a Content-Security-Policy, the theme's inline scripts by hash (issue 26).
     # First: the passes after it read each page's final bytes (and keep what they
     # learn by them, for the next build).
@@ -385,8 +382,8 @@ def _post_build(kb: build.Build, config: MkDocsConfig, site_dir: Path) -> None:
         for note in kb.write_for_assistants(Path(config.site_dir), config.site_url or ""):
             log.info(note)
     setaside.take_back(site_dir, cards.CARD_DIR.rstrip("/"))
-    give_back()
-    errors, summary = kb.finish(site_dir, config.site_url or "", give_back)
+    kb.give_back_memory()
+    errors, summary = kb.finish(site_dir, config.site_url or "")
     for error in errors:
         log.error(error)
     log.info(summary)

@@ -41,6 +41,7 @@ from . import (
     feeds,
     frontmatter,
     gitdates,
+    memory,
     pagecache,
     published,
     render,
@@ -382,7 +383,14 @@ class Build:
         composed pages are most of its peak). A warm rebuild holds less, and
         the memory given back costs it seconds to take again (page faults:
         3 s of 36 at 10,000 articles)."""
-        return self.index is not None and self.converted_now * 10 >= max(1, len(self.index.urls))
+        return not self.track and self.index is not None and self.converted_now * 10 >= max(1, len(self.index.urls))
+
+    def give_back_memory(self) -> None:
+        """What the stage before freed, given back to the system, when this
+        build `gives_back_memory` (not under `mkdocs serve`, whose next build
+        reuses it)."""
+        if self.gives_back_memory():
+            memory.give_back()
 
     def let_go_of_conversions(self) -> None:
         """After `compose`, in a build that no later build in this process
@@ -539,10 +547,9 @@ class Build:
         checks.registry(self.index, anchors.load(registry_file, self.problems), redirect_maps, self.problems)
 
     # -- after writing the site -----------------------------------------------------
-    def finish(self, site_dir: Path, site_url: str, give_back=lambda: None) -> tuple[list[str], str]:
+    def finish(self, site_dir: Path, site_url: str) -> tuple[list[str], str]:
         """Write the anchors manifest and the external-link report; return
-        the problems of the published HTML (broken links) and a summary.
-        `give_back`: called before the link check (kb/memory.py)."""
+        the problems of the published HTML (broken links) and a summary."""
         stage = self.stages
         if self.index is not None:
             with stage("anchors manifest"):
@@ -566,7 +573,7 @@ class Build:
         if self.index is not None and self.rebuilt | self.stale != set(self.index.urls):
             only = {_html_path(self.index.urls[src]) for src in self.rebuilt | self.stale}
         published.offline_zip(site_dir, self.settings.get("offline_zip"))
-        give_back()
+        self.give_back_memory()
         with stage("link check"):
             folder = self.settings.get("cache_dir")
             report = site_links.check(site_dir, site_url, only, Path(folder) / "kb-links" if folder else None)
